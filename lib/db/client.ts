@@ -1,0 +1,47 @@
+// The one connection pool and PrismaClient of the process, created on first use.
+import pg from "pg";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "@/lib/generated/prisma/client";
+import { env } from "@/lib/env";
+
+type Db = { pool: pg.Pool; prisma: PrismaClient };
+
+// Cached on globalThis so Next's dev reloads do not open a new pool per edit.
+const globalForDb = globalThis as unknown as { trendingPapersDb?: Db; trendingPapersDbUrl?: string };
+
+/** Scripts that start an embedded Postgres call this before the first query. */
+export function setDatabaseUrl(url: string): void {
+  if (globalForDb.trendingPapersDb) throw new Error("setDatabaseUrl must be called before the database is first used");
+  globalForDb.trendingPapersDbUrl = url;
+}
+
+function connect(): Db {
+  const url = globalForDb.trendingPapersDbUrl ?? env.DATABASE_URL;
+  if (!url) throw new Error("DATABASE_URL is not set (npm start and the scripts set it for the embedded Postgres)");
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle client losing its connection must not crash the server; the pool replaces it.
+  pool.on("error", (error) => console.error("Postgres pool error:", error.message));
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return { pool, prisma };
+}
+
+function getDb(): Db {
+  return (globalForDb.trendingPapersDb ??= connect());
+}
+
+export const db = {
+  get prisma(): PrismaClient {
+    return getDb().prisma;
+  },
+  get pool(): pg.Pool {
+    return getDb().pool;
+  },
+};
+
+export async function closeDb(): Promise<void> {
+  const current = globalForDb.trendingPapersDb;
+  globalForDb.trendingPapersDb = undefined;
+  if (!current) return;
+  await current.prisma.$disconnect();
+  await current.pool.end().catch(() => undefined);
+}

@@ -1,0 +1,56 @@
+// The paper shapes that leave lib/papers: JSON API fields and page props (camelCase, stable).
+
+export type PaperSummary = {
+  /** The arXiv id without version ("2506.01234", "hep-th/9901001"), never an encoding. */
+  id: string;
+  title: string;
+  abstract: string;
+  authors: string[];
+  categories: string[];
+  /** ISO instant of the first version at the source, when known. */
+  publishedAt: string | null;
+  /** YYYY-MM-DD, the day the paper was announced or featured. */
+  listedAt: string | null;
+  /** Source upvotes plus upvotes cast here. */
+  votes: number;
+  githubRepo: string | null;
+  githubStars: number | null;
+  projectPage: string | null;
+  /** This paper's page on this site (absolute). */
+  url: string;
+  /** https://arxiv.org/abs/<id>, or null for papers without an arXiv id. */
+  arxivUrl: string | null;
+};
+
+export type PaperDetail = PaperSummary & {
+  comment: string | null;
+  journalRef: string | null;
+  doi: string | null;
+  license: string | null;
+  keywords: string[];
+  sourceUpvotes: number;
+  localUpvotes: number;
+  sourceUpdatedAt: string | null;
+  sources: { source: string; externalId: string; firstSeenAt: string; lastSeenAt: string }[];
+};
+
+export type TrendingItem = PaperSummary & {
+  rank: number;
+  score: number;
+  /** Why the paper ranks here, in words, matching the documented formula. */
+  scoreReason: string;
+};
+
+export type TrendingPage = {
+  items: TrendingItem[];
+  nextCursor: string | null;
+  period: "day" | "week" | "month";
+  /** Window [from, date], both YYYY-MM-DD; null when there are no papers at all. */
+  date: string | null;
+  from: string | null;
+  /** Where the previous / next window ends, or null at the edges of the data. */
+  previousDate: string | null;
+  nextDate: string | null;
+  /** Papers in the window. */
+  total: number;
+};
