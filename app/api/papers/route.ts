@@ -1,0 +1,21 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { ApiError, handle, parseQuery } from "@/lib/api/respond";
+import { trendingQuerySchema } from "@/lib/api/params";
+import { InvalidCursorError, listTrending } from "@/lib/papers/trending";
+
+export const dynamic = "force-dynamic";
+
+export async function GET(request: NextRequest) {
+  return handle(async () => {
+    const query = parseQuery(trendingQuerySchema, request.nextUrl.searchParams);
+    const page = await listTrending(query).catch((error: unknown) => {
+      if (error instanceof InvalidCursorError) throw new ApiError(400, "invalid_request", `cursor: ${error.message}`);
+      throw error;
+    });
+    const items = page.items.map((item) => ({ ...item, score: Number(item.score.toFixed(4)) }));
+    return NextResponse.json(
+      { ...page, items },
+      { headers: { "Cache-Control": "public, max-age=60, stale-while-revalidate=300" } },
+    );
+  });
+}

@@ -1,0 +1,34 @@
+// A fresh, migrated database per test file, in the cluster global-setup started.
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { inject } from "vitest";
+import { migrate } from "@/lib/db/migrate";
+
+export type TestDatabase = { url: string; pool: pg.Pool; drop(): Promise<void> };
+
+export function databaseUrl(name: string): string {
+  const url = new URL(inject("postgresAdminUrl"));
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export async function createDatabase(options: { migrated?: boolean } = {}): Promise<TestDatabase> {
+  const name = `test_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: inject("postgresAdminUrl") });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = databaseUrl(name);
+  if (options.migrated ?? true) await migrate(url);
+  const pool = new pg.Pool({ connectionString: url, max: 5 });
+  // DROP ... WITH (FORCE) below may still catch a closing client; that is expected.
+  pool.on("error", () => undefined);
+  return {
+    url,
+    pool,
+    async drop() {
+      await pool.end();
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}

@@ -1,0 +1,135 @@
+import path from "node:path";
+import { NextRequest } from "next/server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closeDb, setDatabaseUrl } from "@/lib/db/client";
+import { ingestFiles } from "@/lib/ingest/run-ingest";
+import { listTrending, decodeCursor } from "@/lib/papers/trending";
+import { scoreTrending } from "@/lib/papers/score";
+import { daysBetween } from "@/lib/time";
+import { GET as getPapers } from "@/app/api/papers/route";
+import { GET as getPaperById } from "@/app/api/papers/[...id]/route";
+import { GET as getHealth } from "@/app/api/health/route";
+import { createDatabase, type TestDatabase } from "./test-db";
+
+const FIXTURES = path.join(process.cwd(), "tests", "fixtures");
+let database: TestDatabase;
+
+beforeAll(async () => {
+  database = await createDatabase();
+  setDatabaseUrl(database.url);
+  await ingestFiles(database.pool, [path.join(FIXTURES, "hf-daily-papers"), path.join(FIXTURES, "arxiv-kaggle")], { today: "2026-07-01" });
+});
+
+afterAll(async () => {
+  await closeDb();
+  await database.drop();
+});
+
+function api(url: string): NextRequest {
+  return new NextRequest(new URL(url, "http://localhost"));
+}
+
+describe("listTrending", () => {
+  it("defaults to the latest day with papers and ranks by the documented score", async () => {
+    const page = await listTrending({ period: "day", limit: 100 });
+    expect(page.date).toBe("2026-06-16");
+    expect(page.items.length).toBe(page.total);
+    for (const item of page.items) {
+      expect(item.listedAt).toBe("2026-06-16");
+      expect(item.score).toBeCloseTo(scoreTrending({ votes: item.votes, githubStars: item.githubStars, ageDays: 0, period: "day" }), 6);
+    }
+    const scores = page.items.map((item) => item.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    expect(page.items[0]!.id).toBe("2606.14777");
+  });
+
+  it("a week window decays older papers the same way the pure function does", async () => {
+    const page = await listTrending({ period: "week", date: "2026-06-16", limit: 100 });
+    expect(page.from).toBe("2026-06-10");
+    const days = new Set(page.items.map((item) => item.listedAt));
+    expect(days).toEqual(new Set(["2026-06-10", "2026-06-16"]));
+    for (const item of page.items) {
+      const expected = scoreTrending({ votes: item.votes, githubStars: item.githubStars, ageDays: daysBetween(item.listedAt!, "2026-06-16"), period: "week" });
+      expect(item.score).toBeCloseTo(expected, 6);
+    }
+    const older = page.items.find((item) => item.listedAt === "2026-06-10")!;
+    expect(older.scoreReason).toMatch(/6 days before the window's end/);
+  });
+
+  it("navigates to neighbouring days that have papers and pages with a cursor", async () => {
+    const day = await listTrending({ period: "day", date: "2026-06-16", limit: 5 });
+    expect(day.previousDate).toBe("2026-06-10");
+    expect(day.nextDate).toBeNull();
+    expect(day.nextCursor).not.toBeNull();
+    const next = await listTrending({ period: "day", date: "2026-06-16", limit: 5, cursor: day.nextCursor! });
+    expect(decodeCursor(day.nextCursor!)).toBe(5);
+    expect(next.items[0]!.rank).toBe(6);
+    expect(next.items.map((item) => item.id)).not.toContain(day.items[0]!.id);
+  });
+
+  it("an empty window is an empty list, not an error", async () => {
+    const page = await listTrending({ period: "day", date: "2020-01-01", limit: 10 });
+    expect(page.items).toEqual([]);
+    expect(page.nextDate).toBe("2026-05-01"); // the first HF fixture day
+    expect(page.previousDate).toMatch(/^2007-/); // the Kaggle sample's papers
+  });
+
+  it("the day query uses the listing-date index", async () => {
+    await database.pool.query("ANALYZE paper");
+    await database.pool.query("SET enable_seqscan = off"); // tiny table: ask what the planner can use
+    const { rows } = await database.pool.query(`EXPLAIN SELECT id FROM paper WHERE listed_at BETWEEN '2026-06-16' AND '2026-06-16'`);
+    expect(rows.map((row) => row["QUERY PLAN"]).join("\n")).toMatch(/paper_listed_at_idx/);
+  });
+});
+
+describe("JSON API", () => {
+  it("GET /api/papers returns the trending page with stable camelCase fields", async () => {
+    const response = await getPapers(api("/api/papers?period=week&date=2026-06-16&limit=2"));
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body.items).toHaveLength(2);
+    expect(Object.keys(body.items[0]).sort()).toEqual(
+      ["abstract", "arxivUrl", "authors", "categories", "githubRepo", "githubStars", "id", "listedAt", "projectPage", "publishedAt", "rank", "score", "scoreReason", "title", "url", "votes"].sort(),
+    );
+    expect(body.items[0].url).toBe("http://localhost:3000/papers/2606.14777");
+    expect(body.nextCursor).toEqual(expect.any(String));
+  });
+
+  it.each([
+    ["period=year", "period"],
+    ["date=2026-02-30", "date"],
+    ["limit=10000", "limit"],
+    ["limit=abc", "limit"],
+    ["cursor=nonsense", "cursor"],
+  ])("GET /api/papers?%s is a 400 naming %s", async (query, parameter) => {
+    const response = await getPapers(api(`/api/papers?${query}`));
+    expect(response.status).toBe(400);
+    const body = await response.json();
+    expect(body.error.code).toBe("invalid_request");
+    expect(body.error.message).toContain(parameter);
+  });
+
+  it("GET /api/papers/<id> finds new-style, versioned and old-style ids, and 404s unknown ones", async () => {
+    const paper = await getPaperById(api("/api/papers/2606.14777v2"), { params: Promise.resolve({ id: ["2606.14777v2"] }) });
+    expect(paper.status).toBe(200);
+    expect((await paper.json()).sources.map((source: { source: string }) => source.source)).toEqual(["hf-daily"]);
+
+    await database.pool.query(`INSERT INTO paper (id, title) VALUES ('hep-th/9901001', 'An old paper')`);
+    const old = await getPaperById(api("/api/papers/hep-th/9901001"), { params: Promise.resolve({ id: ["hep-th", "9901001"] }) });
+    expect(old.status).toBe(200);
+    expect((await old.json()).arxivUrl).toBe("https://arxiv.org/abs/hep-th/9901001");
+
+    const missing = await getPaperById(api("/api/papers/2601.00001"), { params: Promise.resolve({ id: ["2601.00001"] }) });
+    expect(missing.status).toBe(404);
+    expect((await missing.json()).error.code).toBe("not_found");
+
+    const bad = await getPaperById(api("/api/papers/%zz"), { params: Promise.resolve({ id: ["%zz", "x"] }) });
+    expect(bad.status).toBe(400);
+  });
+
+  it("GET /api/health reports the database", async () => {
+    const response = await getHealth();
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: "ok", database: { ok: true, latestListedAt: "2026-06-16" } });
+  });
+});
