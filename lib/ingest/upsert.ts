@@ -52,7 +52,8 @@ const COLUMNS: Column[] = [
   { name: "source_upvotes", sqlType: "integer", insert: "COALESCE(x.source_upvotes, 0)", merge: "GREATEST(x.source_upvotes, p.source_upvotes)" },
 ];
 
-const STAGED = `jsonb_to_recordset($1::jsonb) AS x(id text, source text, external_id text, ${COLUMNS.map((c) => `${c.name} ${c.sqlType}`).join(", ")})`;
+// json (not jsonb): the batch is read once, so skipping jsonb's binary conversion is faster.
+const STAGED = `json_to_recordset($1::json) AS x(id text, source text, external_id text, ${COLUMNS.map((c) => `${c.name} ${c.sqlType}`).join(", ")})`;
 
 // Inserts and merges in one statement. The UPDATE runs on the statement's snapshot, so it never
 // sees rows the INSERT just added; it skips rows whose merged values equal the stored ones, which
@@ -71,13 +72,14 @@ upd AS (
   WHERE p.id = x.id
     AND (${COLUMNS.map((c) => `p.${c.name}`).join(", ")}) IS DISTINCT FROM (${COLUMNS.map((c) => c.merge).join(", ")})
   RETURNING p.id
+),
+-- Foreign keys are checked at the end of the statement, when the papers inserted above exist.
+src AS (
+  INSERT INTO paper_source (paper_id, source, external_id)
+  SELECT x.id, x.source, x.external_id FROM x
+  ON CONFLICT (paper_id, source) DO UPDATE SET external_id = EXCLUDED.external_id, last_seen_at = now()
 )
 SELECT (SELECT count(*) FROM ins)::int AS inserted, (SELECT count(*) FROM upd)::int AS updated`;
-
-const SOURCES_SQL = `
-INSERT INTO paper_source (paper_id, source, external_id)
-SELECT id, source, external_id FROM jsonb_to_recordset($1::jsonb) AS x(id text, source text, external_id text)
-ON CONFLICT (paper_id, source) DO UPDATE SET external_id = EXCLUDED.external_id, last_seen_at = now()`;
 
 // Serialises batches of concurrent ingests, so a paper two runs insert at once is merged, not lost.
 const INGEST_LOCK = 727_274_002;
@@ -128,12 +130,13 @@ export async function upsertPapers(pool: pg.Pool, records: PaperRecord[]): Promi
   if (records.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
   const client = await pool.connect();
   try {
-    await client.query("BEGIN");
+    // Ingest is idempotent and re-runnable, so a crash losing the last batches' commits costs a
+    // re-run, not data; not waiting for each batch's WAL flush roughly doubles the throughput.
+    await client.query("BEGIN; SET LOCAL synchronous_commit = off");
     await client.query("SELECT pg_advisory_xact_lock($1)", [INGEST_LOCK]);
     await resolveLocalIds(client, records);
     const rows = JSON.stringify(records.map(toRow));
     const result = await client.query<{ inserted: number; updated: number }>(UPSERT_SQL, [rows]);
-    await client.query(SOURCES_SQL, [rows]);
     await client.query("COMMIT");
     const { inserted, updated } = result.rows[0] ?? { inserted: 0, updated: 0 };
     return { inserted, updated, unchanged: records.length - inserted - updated };

@@ -1,7 +1,7 @@
 // Maps one record of the Kaggle arXiv metadata dump (arxiv-metadata-oai-snapshot) to a paper candidate.
 import { candidate, LISTED_RANK, normalizeArxivId, type ParseEvent } from "../paper";
+import { collapse, isObject, text, toInstant, type Json } from "./fields";
 
-type Json = Record<string, unknown>;
 
 /**
  * listedAt is the UTC day of the first version's submission. That approximates the announcement
@@ -75,27 +75,8 @@ function updatedAt(updateDate: unknown, lastCreated: unknown): string | null {
   return fallback === "invalid" ? null : fallback;
 }
 
-function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function text(value: unknown): string | null {
-  return typeof value === "string" && value.trim() !== "" ? value : null;
-}
-
 function optionalText(value: unknown): string | null {
   const present = text(value);
   return present === null ? null : collapse(present);
 }
 
-function collapse(value: string): string {
-  return value.replace(/\s+/g, " ").trim();
-}
-
-/** null when absent, "invalid" when present but not a date, else an ISO instant. RFC 2822 parses natively. */
-function toInstant(value: unknown): string | null | "invalid" {
-  if (value === undefined || value === null || value === "") return null;
-  if (typeof value !== "string") return "invalid";
-  const time = Date.parse(value);
-  return Number.isNaN(time) ? "invalid" : new Date(time).toISOString();
-}

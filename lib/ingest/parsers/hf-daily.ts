@@ -1,7 +1,7 @@
 // Maps one Hugging Face daily-papers item ({ paper: {...}, ... }) to a paper candidate.
 import { candidate, LISTED_RANK, normalizeArxivId, type ParseEvent } from "../paper";
+import { collapse, isObject, text, toInstant, type Json } from "./fields";
 
-type Json = Record<string, unknown>;
 
 /**
  * Fields drift from day to day (authors as objects or strings, githubStars missing, null or a string,
@@ -80,30 +80,10 @@ function keywords(value: unknown): string[] | null {
   return [...new Set(words.filter((word) => word.length > 0 && word.length <= 200))].slice(0, 200);
 }
 
-function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
   return `a ${typeof value}`;
-}
-
-function text(value: unknown): string | null {
-  return typeof value === "string" && value.trim() !== "" ? value : null;
-}
-
-function collapse(value: string): string {
-  return value.replace(/\s+/g, " ").trim();
-}
-
-/** null when absent, "invalid" when present but not a date, else an ISO instant. */
-function toInstant(value: unknown): string | null | "invalid" {
-  if (value === undefined || value === null || value === "") return null;
-  if (typeof value !== "string") return "invalid";
-  const time = Date.parse(value);
-  return Number.isNaN(time) ? "invalid" : new Date(time).toISOString();
 }
 
 /** Upvotes and stars: a non-negative integer, also from a numeric string such as "1234". */

@@ -1,0 +1,183 @@
+// npm run bench:ingest -- --records 200000: our ingest vs raw Postgres COPY of the same rows, plus the trending query.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { once } from "node:events";
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
+import { pipeline } from "node:stream/promises";
+import { Readable } from "node:stream";
+import { migrate } from "@/lib/db/migrate";
+import { ingestFiles } from "@/lib/ingest/run-ingest";
+import { startEmbeddedPostgres } from "@/lib/services/embedded-postgres";
+import { addDays } from "@/lib/time";
+
+const { values: args } = parseArgs({
+  options: {
+    records: { type: "string", default: "200000" },
+    "batch-size": { type: "string", default: "2000" },
+    "database-url": { type: "string" },
+  },
+});
+const RECORDS = Number(args.records);
+const BATCH = Number(args["batch-size"]);
+
+// Words from the bundled real abstracts, so text lengths and vocabulary look like arXiv's.
+function vocabulary(): string[] {
+  const dir = path.join(process.cwd(), "data", "sample", "hf-daily-papers");
+  const words = new Set<string>();
+  for (const file of fs.readdirSync(dir).slice(0, 10)) {
+    for (const item of JSON.parse(fs.readFileSync(path.join(dir, file), "utf8")) as { paper: { summary: string } }[]) {
+      for (const word of item.paper.summary.split(/\s+/)) if (word) words.add(word);
+    }
+  }
+  return [...words];
+}
+
+function makeRandom(seed: number) {
+  let state = seed;
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) & 0x7fffffff;
+    return state / 0x7fffffff;
+  };
+}
+
+type Row = { id: string; title: string; abstract: string; authors: string[]; categories: string[]; created: Date };
+
+// Deterministic, so the COPY pass streams the very same rows again instead of holding them in memory.
+function* generate(count: number): Generator<Row> {
+  const words = vocabulary();
+  const random = makeRandom(42);
+  const pick = () => words[Math.floor(random() * words.length)]!;
+  const sentence = (n: number) => Array.from({ length: n }, pick).join(" ");
+  const categories = ["cs.LG", "cs.CL", "cs.CV", "cs.AI", "stat.ML", "math.OC", "hep-th", "quant-ph"];
+  const perMonth = new Map<string, number>();
+  for (let i = 0; i < count; i++) {
+    // About 1,000 papers a listing day, like a busy arXiv day.
+    const day = addDays("2020-01-01", Math.floor(i / 1000));
+    const month = `${day.slice(2, 4)}${day.slice(5, 7)}`;
+    const sequence = (perMonth.get(month) ?? 0) + 1;
+    perMonth.set(month, sequence);
+    yield {
+      id: `${month}.${String(sequence).padStart(5, "0")}`,
+      title: sentence(6 + Math.floor(random() * 8)),
+      abstract: sentence(120 + Math.floor(random() * 120)),
+      authors: Array.from({ length: 2 + Math.floor(random() * 6) }, () => `${pick()} ${pick()}`),
+      categories: [categories[i % categories.length]!, categories[(i + 3) % categories.length]!],
+      created: new Date(`${day}T${String(Math.floor(random() * 24)).padStart(2, "0")}:00:00Z`),
+    };
+  }
+}
+
+async function writeKaggleFile(rows: Iterable<Row>, file: string): Promise<void> {
+  const out = fs.createWriteStream(file);
+  for (const row of rows) {
+    const record = {
+      id: row.id, submitter: row.authors[0], authors: row.authors.join(", "), title: row.title, comments: "10 pages",
+      "journal-ref": null, doi: null, "report-no": null, categories: row.categories.join(" "), license: null, abstract: row.abstract,
+      versions: [{ version: "v1", created: row.created.toUTCString() }], update_date: row.created.toISOString().slice(0, 10),
+      authors_parsed: row.authors.map((name) => [name.split(" ")[1], name.split(" ")[0], ""]),
+    };
+    if (!out.write(`${JSON.stringify(record)}\n`)) await once(out, "drain");
+  }
+  out.end();
+  await once(out, "finish");
+}
+
+function copyText(value: string | null): string {
+  return value === null ? "\\N" : value.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n").replace(/\r/g, "\\r");
+}
+
+function pgArray(values: string[]): string {
+  return `{${values.map((value) => `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`).join(",")}}`;
+}
+
+async function copyRows(pool: pg.Pool, rows: Iterable<Row>): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query(`DROP TABLE IF EXISTS bench_copy; CREATE TABLE bench_copy (LIKE paper INCLUDING ALL)`);
+    const lines = function* () {
+      for (const row of rows) {
+        yield [
+          row.id, row.title, row.abstract, pgArray(row.authors), pgArray(row.categories), row.created.toISOString(),
+          row.created.toISOString().slice(0, 10), "1",
+        ].map(copyText).join("\t") + "\n";
+      }
+    };
+    const copy = client.query(copyFrom(`COPY bench_copy (id, title, abstract, authors, categories, published_at, listed_at, listed_rank) FROM STDIN`));
+    await pipeline(Readable.from(lines()), copy);
+  } finally {
+    client.release();
+  }
+}
+
+function trackPeakRss(): { stop(): number } {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  return { stop: () => (clearInterval(timer), Math.max(peak, process.memoryUsage().rss)) };
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+
+async function main() {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bench-ingest-"));
+  fs.chmodSync(tmp, 0o755);
+  const postgres = args["database-url"] ? undefined : await startEmbeddedPostgres({ dataDir: path.join(tmp, "pg"), port: 0, database: "bench" });
+  const url = args["database-url"] ?? postgres!.url;
+  try {
+    await migrate(url);
+    const pool = new pg.Pool({ connectionString: url, max: 4 });
+    await pool.query(`TRUNCATE paper CASCADE`);
+
+    console.log(`Generating ${RECORDS.toLocaleString()} Kaggle-format records…`);
+    const file = path.join(tmp, "arxiv-bench.jsonl");
+    await writeKaggleFile(generate(RECORDS), file);
+    console.log(`  ${mb(fs.statSync(file).size)} file`);
+
+    const memory = trackPeakRss();
+    let started = performance.now();
+    const summary = await ingestFiles(pool, [file], { today: "2026-01-01", batchSize: BATCH });
+    const ingestSeconds = (performance.now() - started) / 1000;
+    const peak = memory.stop();
+    if (summary.inserted !== RECORDS) throw new Error(`expected ${RECORDS} inserted, got ${JSON.stringify(summary)}`);
+
+    started = performance.now();
+    await copyRows(pool, generate(RECORDS));
+    const copySeconds = (performance.now() - started) / 1000;
+
+    const ours = RECORDS / ingestSeconds;
+    const copy = RECORDS / copySeconds;
+    console.log(`\ningest (parse + validate + upsert): ${ours.toFixed(0)} papers/s (${ingestSeconds.toFixed(1)} s)`);
+    console.log(`COPY into a scratch table:          ${copy.toFixed(0)} papers/s (${copySeconds.toFixed(1)} s)`);
+    console.log(`ratio ingest / COPY:                ${(ours / copy).toFixed(2)} (target >= 0.5)`);
+    console.log(`peak RSS during ingest:             ${mb(peak)} (target < 500 MB)`);
+
+    await pool.query("ANALYZE paper");
+    const { rows: busiest } = await pool.query<{ day: string; n: number }>(
+      `SELECT listed_at::text AS day, count(*)::int AS n FROM paper GROUP BY 1 ORDER BY 2 DESC LIMIT 1`,
+    );
+    const day = busiest[0]!.day;
+    const trending = `SELECT id, title, (source_upvotes + local_upvotes + 2 * ln(1 + COALESCE(github_stars, 0)::float8) / ln(2)) AS score
+      FROM paper WHERE listed_at BETWEEN $1::date AND $1::date ORDER BY score DESC, id LIMIT 31`;
+    const timings: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      const t = performance.now();
+      await pool.query(trending, [day]);
+      timings.push(performance.now() - t);
+    }
+    timings.sort((a, b) => a - b);
+    console.log(`\ntrending query for ${day} (${busiest[0]!.n} papers that day, ${RECORDS} in all): p50 ${timings[25]!.toFixed(2)} ms, p95 ${timings[47]!.toFixed(2)} ms (target < 20 ms)`);
+    const plan = await pool.query(`EXPLAIN (ANALYZE, COSTS OFF) ${trending.replaceAll("$1", `'${day}'`)}`);
+    console.log(plan.rows.map((row) => `  ${row["QUERY PLAN"]}`).join("\n"));
+    await pool.end();
+  } finally {
+    await postgres?.stop();
+    if (!process.env.BENCH_KEEP) fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
