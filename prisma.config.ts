@@ -9,6 +9,8 @@ import { PrismaPg } from "@prisma/adapter-pg";
 // The schema's `url = env("DATABASE_URL")` must resolve or the CLI falls back to downloading the
 // native query engine; commands that never connect get a placeholder.
 process.env.DATABASE_URL ??= "postgresql://postgres@127.0.0.1:5432/postgres";
+// No update checks or telemetry: the CLI runs offline here and in CI.
+process.env.CHECKPOINT_DISABLE ??= "1";
 
 export default defineConfig({
   experimental: { adapter: true },
