@@ -5,6 +5,9 @@ import { closeDb, db } from "@/lib/db/client";
 import { acceptedCount, ingestFiles } from "@/lib/ingest/run-ingest";
 import { formatSummary } from "@/lib/ingest/summary";
 import { env } from "@/lib/env";
+import { connectSearch } from "@/lib/search/connect";
+import { engineConfig } from "@/lib/search/engine";
+import { syncSearch } from "@/lib/search/sync";
 import { today } from "@/lib/time";
 
 async function main(): Promise<number> {
@@ -14,6 +17,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const database = await connectDatabase({ log: (message) => console.error(message) });
+  const search = await connectSearch({ log: (message) => console.error(message) });
   const bar = process.stderr.isTTY
     ? new SingleBar({ format: "{bar} {percentage}% | {read} records | {rejected} rejected | ETA {eta_formatted}", hideCursor: true }, Presets.shades_classic)
     : undefined;
@@ -31,11 +35,25 @@ async function main(): Promise<number> {
     });
     bar?.stop();
     console.log(formatSummary(summary));
+    await updateSearch();
     return acceptedCount(summary) > 0 ? 0 : 1;
   } finally {
     bar?.stop();
     await closeDb();
+    await search?.embedded?.stop();
     await database.embedded?.stop();
+  }
+}
+
+/** Changed papers are queued for search in Postgres; push them now so they are findable at once. */
+async function updateSearch(): Promise<void> {
+  try {
+    const engine = await engineConfig("admin");
+    if (!engine) return;
+    const report = await syncSearch(db.pool, engine);
+    console.log(`search: ${report.indexed} papers indexed`);
+  } catch (error) {
+    console.error(`search: not updated now (${(error as Error).message}); the worker catches up when Meilisearch answers.`);
   }
 }
 

@@ -6,12 +6,15 @@ import { connectDatabase } from "@/lib/db/connect";
 import { closeDb, db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { ingestFiles } from "@/lib/ingest/run-ingest";
+import { connectSearch } from "@/lib/search/connect";
+import { resolveKeys } from "@/lib/search/meilisearch";
 import { formatSummary } from "@/lib/ingest/summary";
 import { today } from "@/lib/time";
 
 const SAMPLE_DIR = path.join(process.cwd(), "data", "sample");
 const SOURCE_DIRS = ["app", "components", "lib", "emails", "public", "next.config.ts", "package.json", "prisma/schema.prisma"];
 const NEXT_BIN = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
+const TSX_CLI = path.join(process.cwd(), "node_modules", "tsx", "dist", "cli.mjs");
 
 function log(message: string): void {
   console.log(`[trending-papers] ${message}`);
@@ -45,6 +48,7 @@ async function loadSampleIfEmpty(): Promise<void> {
 async function main(): Promise<void> {
   const dev = process.argv.includes("--dev");
   const database = await connectDatabase({ log });
+  const search = await connectSearch({ log });
   await loadSampleIfEmpty();
   await closeDb();
 
@@ -54,9 +58,15 @@ async function main(): Promise<void> {
     if (build.status !== 0) throw new Error("next build failed");
   }
 
-  const childEnv = { ...process.env, DATABASE_URL: database.url, PORT: String(env.PORT) };
+  const shared = { ...process.env, DATABASE_URL: database.url };
+  // The worker indexes (master or admin key); the web server only searches, with a search key.
+  const workerEnv = search ? { ...shared, MEILI_URL: search.url, MEILI_MASTER_KEY: search.key } : shared;
+  const webEnv: NodeJS.ProcessEnv = { ...shared, PORT: String(env.PORT) };
+  delete webEnv.MEILI_MASTER_KEY;
+  if (search) Object.assign(webEnv, { MEILI_URL: search.url, MEILI_SEARCH_KEY: (await resolveKeys(search.url, search.key, env.MEILI_INDEX)).search });
   const children: ChildProcess[] = [
-    spawn(process.execPath, [NEXT_BIN, dev ? "dev" : "start", "-p", String(env.PORT)], { stdio: "inherit", env: childEnv }),
+    spawn(process.execPath, [NEXT_BIN, dev ? "dev" : "start", "-p", String(env.PORT)], { stdio: "inherit", env: webEnv }),
+    spawn(process.execPath, [TSX_CLI, "scripts/worker.ts"], { stdio: "inherit", env: workerEnv }),
   ];
   log(`Trending Papers on ${env.APP_URL} (Ctrl-C stops everything).`);
 
@@ -74,6 +84,7 @@ async function main(): Promise<void> {
           }),
       ),
     );
+    await search?.embedded?.stop();
     await database.embedded?.stop();
     process.exit(code);
   };

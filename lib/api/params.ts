@@ -11,3 +11,36 @@ export const trendingQuerySchema = z.object({
   limit: z.coerce.number({ error: "expected a whole number" }).int("expected a whole number").min(1).max(100).default(30),
   cursor: z.string().max(200).optional(),
 });
+
+const CATEGORY = /^[A-Za-z][A-Za-z-]*(\.[A-Za-z][A-Za-z-]*)?$/;
+// Control characters (including CR/LF and NUL) are never part of a real query.
+const CONTROL = /[\u0000-\u0008\u000A-\u001F\u007F]/;
+
+export const searchQuerySchema = z
+  .object({
+    q: z
+      .string()
+      .max(500, "is longer than 500 characters")
+      .refine((value) => !CONTROL.test(value), "contains control characters")
+      .transform((value) => value.replace(/\s+/g, " ").trim())
+      .default(""),
+    category: z.array(z.string().regex(CATEGORY, "expected arXiv categories such as cs.LG")).max(10, "at most 10 categories").default([]),
+    from: daySchema.optional(),
+    to: daySchema.optional(),
+    hasCode: z.enum(["true", "false"], { error: "expected true or false" }).transform((value) => value === "true").optional(),
+    sort: z.enum(["relevance", "newest", "votes"], { error: "expected relevance, newest or votes" }).default("relevance"),
+    limit: z.coerce.number({ error: "expected a whole number" }).int("expected a whole number").min(1).max(50).default(20),
+    offset: z.coerce.number({ error: "expected a whole number" }).int("expected a whole number").min(0).max(980).default(0),
+  })
+  .refine((query) => !query.from || !query.to || query.from <= query.to, { message: "from is after to", path: ["from"] });
+
+/** URL parameters to the object the schema reads: `category` may repeat or hold a comma-separated list. */
+export function searchParamsObject(params: URLSearchParams): Record<string, unknown> {
+  const object: Record<string, unknown> = {};
+  for (const [key, value] of params) {
+    if (key === "category") continue;
+    if (value !== "") object[key] = value;
+  }
+  object.category = params.getAll("category").flatMap((value) => value.split(",")).map((value) => value.trim()).filter(Boolean);
+  return object;
+}

@@ -19,8 +19,8 @@ export function jsonError(status: number, code: ApiErrorCode, message: string): 
 }
 
 /** Validates URL query parameters; the first problem becomes a 400 naming the parameter. */
-export function parseQuery<T extends z.ZodType>(schema: T, params: URLSearchParams): z.infer<T> {
-  const result = schema.safeParse(Object.fromEntries(params));
+export function parseQuery<T extends z.ZodType>(schema: T, params: URLSearchParams | Record<string, unknown>): z.infer<T> {
+  const result = schema.safeParse(params instanceof URLSearchParams ? Object.fromEntries(params) : params);
   if (!result.success) {
     const issue = result.error.issues[0];
     const where = issue?.path.join(".") || "query";

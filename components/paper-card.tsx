@@ -1,0 +1,83 @@
+// One trending paper in a list: rank, votes, title, authors, abstract preview, links and why it ranks there.
+import Link from "next/link";
+import { formatCompact, formatShortDay, shortAuthors } from "@/lib/papers/format";
+import { paperPath } from "@/lib/papers/present";
+import type { TrendingItem } from "@/lib/papers/types";
+
+export function PaperCard({ paper }: { paper: TrendingItem }) {
+  const titleId = `paper-${paper.rank}-title`;
+  const authors = shortAuthors(paper.authors);
+  return (
+    <article className="card" aria-labelledby={titleId}>
+      <div className="card-side">
+        <span className="rank">
+          <span className="sr-only">Rank </span>
+          <span aria-hidden="true">#</span>
+          {paper.rank}
+        </span>
+        <span className="votes">
+          <span className="votes-count">{paper.votes.toLocaleString("en-US")}</span>
+          <span className="votes-label">{paper.votes === 1 ? "vote" : "votes"}</span>
+        </span>
+      </div>
+      <div className="card-body">
+        <h3 className="card-title" id={titleId}>
+          <Link href={paperPath(paper.id)}>{paper.title}</Link>
+        </h3>
+        {authors.names.length > 0 && (
+          <p className="card-authors">
+            {authors.names.join(", ")}
+            {authors.more > 0 && (
+              <>
+                {" "}
+                <span className="more-authors">
+                  +{authors.more}
+                  <span className="sr-only"> more authors</span>
+                </span>
+              </>
+            )}
+          </p>
+        )}
+        {paper.abstract && <p className="card-abstract">{paper.abstract}</p>}
+        {paper.categories.length > 0 && (
+          <ul className="chips" aria-label="Categories">
+            {paper.categories.map((category) => (
+              <li key={category} className="chip">
+                {category}
+              </li>
+            ))}
+          </ul>
+        )}
+        <div className="card-meta">
+          {paper.listedAt && (
+            <span>
+              Listed <time dateTime={paper.listedAt}>{formatShortDay(paper.listedAt)}</time>
+            </span>
+          )}
+          {paper.githubRepo && (
+            <a href={paper.githubRepo} rel="nofollow noopener">
+              Code<span className="sr-only"> for {paper.title}</span>
+              {paper.githubStars !== null && (
+                <span className="stars">
+                  <span aria-hidden="true"> ★ </span>
+                  <span className="sr-only">, </span>
+                  {formatCompact(paper.githubStars)}
+                  <span className="sr-only"> GitHub stars</span>
+                </span>
+              )}
+            </a>
+          )}
+          {paper.projectPage && (
+            <a href={paper.projectPage} rel="nofollow noopener">
+              Project page<span className="sr-only"> for {paper.title}</span>
+            </a>
+          )}
+        </div>
+        <details className="why">
+          <summary>Why #{paper.rank}?</summary>
+          <p>{paper.scoreReason}</p>
+        </details>
+      </div>
+    </article>
+  );
+}

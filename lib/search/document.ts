@@ -1,0 +1,81 @@
+// Search documents: the indexed shape of a paper, with reversibly encoded ids (pure).
+
+/** Meilisearch ids allow only [A-Za-z0-9_-]; "_" escapes everything else, so decoding is exact. */
+export function encodeDocumentId(paperId: string): string {
+  let out = "";
+  for (const char of paperId) {
+    if (/[A-Za-z0-9-]/.test(char)) out += char;
+    else if (char === "_") out += "__";
+    else if (char === ".") out += "_d";
+    else if (char === "/") out += "_s";
+    else out += `_x${char.codePointAt(0)!.toString(16).padStart(6, "0")}`;
+  }
+  return out;
+}
+
+export function decodeDocumentId(documentId: string): string {
+  return documentId.replace(/_(_|d|s|x[0-9a-f]{6})/g, (_match, code: string) => {
+    if (code === "_") return "_";
+    if (code === "d") return ".";
+    if (code === "s") return "/";
+    return String.fromCodePoint(parseInt(code.slice(1), 16));
+  });
+}
+
+export type SearchDocument = {
+  id: string;
+  paperId: string;
+  title: string;
+  abstract: string;
+  authors: string[];
+  categories: string[];
+  /** Listing day as a Unix timestamp (seconds), for range filters and sorting. */
+  listedAt: number | null;
+  listedDay: string | null;
+  publishedAt: string | null;
+  votes: number;
+  hasCode: boolean;
+  githubRepo: string | null;
+  githubStars: number | null;
+  projectPage: string | null;
+  /** md5 of the indexed fields as Postgres computes it; reconcile compares it. */
+  checksum: string;
+};
+
+/** A row as lib/search selects it from Postgres (see DOCUMENT_COLUMNS). */
+export type DocumentRow = Omit<SearchDocument, "id" | "listedAt" | "hasCode">;
+
+// Private-use characters mark highlights; no real title or abstract should carry them, and any
+// that do are removed so they cannot forge a highlight.
+export const HIGHLIGHT_START = "\uE000";
+export const HIGHLIGHT_END = "\uE001";
+const MARKERS = /[\uE000\uE001]/g;
+
+export function toSearchDocument(row: DocumentRow): SearchDocument {
+  return {
+    ...row,
+    id: encodeDocumentId(row.paperId),
+    title: row.title.replace(MARKERS, ""),
+    abstract: row.abstract.replace(MARKERS, ""),
+    listedAt: row.listedDay ? Date.parse(`${row.listedDay}T00:00:00Z`) / 1000 : null,
+    hasCode: row.githubRepo !== null,
+  };
+}
+
+export type Segment = { text: string; highlight: boolean };
+
+/** Splits text carrying highlight markers into plain and highlighted runs (rendered as React text). */
+export function toSegments(marked: string): Segment[] {
+  const segments: Segment[] = [];
+  let highlight = false;
+  for (const part of marked.split(/([\uE000\uE001])/)) {
+    if (part === HIGHLIGHT_START) highlight = true;
+    else if (part === HIGHLIGHT_END) highlight = false;
+    else if (part) {
+      const last = segments[segments.length - 1];
+      if (last && last.highlight === highlight) last.text += part;
+      else segments.push({ text: part, highlight });
+    }
+  }
+  return segments;
+}

@@ -1,0 +1,210 @@
+// The only module that imports "meilisearch": keys, index settings, documents, search. Vendor types stay here.
+import { createHash } from "node:crypto";
+import { Meilisearch, MeilisearchApiError, type Index, type Task } from "meilisearch";
+import { presentPaper } from "@/lib/papers/present";
+import { HIGHLIGHT_END, HIGHLIGHT_START, toSegments, type SearchDocument } from "./document";
+import type { EngineResult, SearchQuery } from "./types";
+
+export type EngineConfig = { url: string; key: string; index: string; timeoutMs: number };
+
+export class SearchEngineError extends Error {}
+
+const SETTINGS = {
+  // Order is weight: a match in the title counts more than one in the abstract, then authors.
+  searchableAttributes: ["title", "abstract", "authors", "paperId"],
+  filterableAttributes: ["categories", "listedAt", "hasCode", "paperId"],
+  sortableAttributes: ["listedAt", "votes"],
+  // "sort" first: an explicit sort (newest, most voted) orders strictly; without one it is a no-op.
+  rankingRules: ["sort", "words", "typo", "proximity", "attribute", "exactness"],
+  typoTolerance: { enabled: true, disableOnAttributes: ["paperId"] },
+  pagination: { maxTotalHits: 1_000 },
+};
+
+const TASK_TIMEOUT_MS = 120_000;
+
+function client(config: Pick<EngineConfig, "url" | "key" | "timeoutMs">): Meilisearch {
+  return new Meilisearch({ host: config.url, apiKey: config.key, timeout: config.timeoutMs });
+}
+
+/** A stable UUID per (master key, purpose), so creating the scoped keys is idempotent. */
+function keyUid(masterKey: string, purpose: string): string {
+  const hex = createHash("sha256").update(`${purpose}:${masterKey}`).digest("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+export type EngineKeys = { admin: string; search: string };
+
+/**
+ * With a master key, makes (once) an admin key and a search key scoped to our indexes and returns
+ * them; the master key is used for nothing else. With any other key, uses that key for both.
+ */
+export async function resolveKeys(url: string, key: string, indexName: string): Promise<EngineKeys> {
+  const master = client({ url, key, timeoutMs: 5_000 });
+  try {
+    await master.getKeys({ limit: 1 });
+  } catch (error) {
+    if (error instanceof MeilisearchApiError && (error.response.status === 401 || error.response.status === 403)) {
+      return { admin: key, search: key };
+    }
+    throw new SearchEngineError(`Meilisearch at ${url} is not answering: ${(error as Error).message}`);
+  }
+  const ensure = async (purpose: string, actions: string[], indexes: string[], description: string) => {
+    const uid = keyUid(key, purpose);
+    try {
+      return (await master.getKey(uid)).key;
+    } catch {
+      const created = await master.createKey({ uid, name: `trending-papers-${purpose}`, description, actions, indexes, expiresAt: null });
+      return created.key;
+    }
+  };
+  return {
+    // All indexes: Meilisearch shows an index swap's task (which belongs to no single index) only
+    // to keys that may see every index. The key still cannot manage keys or take dumps.
+    admin: await ensure("admin", ["search", "documents.*", "indexes.*", "settings.*", "tasks.*", "stats.get"], ["*"], "Trending Papers: indexing"),
+    search: await ensure("search", ["search"], [`${indexName}*`], "Trending Papers: search (server side only)"),
+  };
+}
+
+async function finished(promise: Promise<Task>, what: string): Promise<Task> {
+  let task: Task;
+  try {
+    task = await promise;
+  } catch (error) {
+    throw new SearchEngineError(`${what}: ${(error as Error).message}`);
+  }
+  // Tasks are asynchronous: an enqueued write can still fail, and only its final status says so.
+  if (task.status !== "succeeded") {
+    throw new SearchEngineError(`${what}: task ${task.uid} ${task.status}${task.error ? `: ${task.error.message}` : ""}`);
+  }
+  return task;
+}
+
+export async function isEngineHealthy(config: EngineConfig): Promise<boolean> {
+  try {
+    return (await client(config).health()).status === "available";
+  } catch {
+    return false;
+  }
+}
+
+async function ensureIndex(meili: Meilisearch, name: string): Promise<Index<SearchDocument>> {
+  try {
+    await meili.getRawIndex(name);
+  } catch (error) {
+    if (!(error instanceof MeilisearchApiError) || error.response.status !== 404) throw error;
+    await finished(meili.createIndex(name, { primaryKey: "id" }).waitTask({ timeout: TASK_TIMEOUT_MS }), `create index ${name}`);
+  }
+  const index = meili.index<SearchDocument>(name);
+  await finished(index.updateSettings(SETTINGS).waitTask({ timeout: TASK_TIMEOUT_MS }), `settings of ${name}`);
+  return index;
+}
+
+export async function prepareIndex(config: EngineConfig): Promise<void> {
+  await ensureIndex(client(config), config.index);
+}
+
+export async function putDocuments(config: EngineConfig, documents: SearchDocument[], indexName = config.index): Promise<void> {
+  if (documents.length === 0) return;
+  const index = client(config).index<SearchDocument>(indexName);
+  await finished(index.addDocuments(documents, { primaryKey: "id" }).waitTask({ timeout: TASK_TIMEOUT_MS }), `index ${documents.length} papers`);
+}
+
+export async function deleteDocuments(config: EngineConfig, documentIds: string[]): Promise<void> {
+  if (documentIds.length === 0) return;
+  const index = client(config).index<SearchDocument>(config.index);
+  await finished(index.deleteDocuments(documentIds).waitTask({ timeout: TASK_TIMEOUT_MS }), `remove ${documentIds.length} papers`);
+}
+
+/** document id -> checksum of everything in the index, for reconcile. */
+export async function indexedChecksums(config: EngineConfig): Promise<Map<string, string>> {
+  const index = client({ ...config, timeoutMs: 60_000 }).index<SearchDocument>(config.index);
+  const checksums = new Map<string, string>();
+  const limit = 10_000;
+  for (let offset = 0; ; offset += limit) {
+    const page = await index.getDocuments<Pick<SearchDocument, "id" | "checksum">>({ fields: ["id", "checksum"], limit, offset });
+    for (const document of page.results) checksums.set(document.id, document.checksum);
+    if (page.results.length < limit) return checksums;
+  }
+}
+
+/**
+ * Rebuilds the index under a temporary name from `pages` of documents and swaps it in atomically:
+ * searches keep answering from the old index until the swap.
+ */
+export async function rebuildIndex(config: EngineConfig, pages: AsyncIterable<SearchDocument[]>): Promise<number> {
+  const meili = client({ ...config, timeoutMs: 60_000 });
+  const next = `${config.index}_next`;
+  await finished(meili.deleteIndex(next).waitTask({ timeout: TASK_TIMEOUT_MS }), `drop ${next}`).catch(() => undefined);
+  const index = await ensureIndex(meili, next);
+  const pending: Promise<Task>[] = [];
+  let count = 0;
+  for await (const documents of pages) {
+    count += documents.length;
+    pending.push(index.addDocuments(documents, { primaryKey: "id" }).waitTask({ timeout: TASK_TIMEOUT_MS * 10 }));
+  }
+  for (const task of pending) await finished(task, `fill ${next}`);
+  await ensureIndex(meili, config.index);
+  await finished(meili.swapIndexes([{ indexes: [config.index, next], rename: false }]).waitTask({ timeout: TASK_TIMEOUT_MS }), "swap indexes");
+  await finished(meili.deleteIndex(next).waitTask({ timeout: TASK_TIMEOUT_MS }), `drop old ${next}`);
+  return count;
+}
+
+function quote(value: string): string {
+  return `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+}
+
+function dayToSeconds(day: string): number {
+  return Date.parse(`${day}T00:00:00Z`) / 1000;
+}
+
+export function buildFilter(query: SearchQuery): string[] {
+  const filter: string[] = [];
+  if (query.categories?.length) filter.push(`categories IN [${query.categories.map(quote).join(", ")}]`);
+  if (query.from) filter.push(`listedAt >= ${dayToSeconds(query.from)}`);
+  if (query.to) filter.push(`listedAt <= ${dayToSeconds(query.to)}`);
+  if (query.hasCode !== undefined) filter.push(`hasCode = ${query.hasCode}`);
+  return filter;
+}
+
+const SORTS = { relevance: undefined, newest: ["listedAt:desc"], votes: ["votes:desc"] } as const;
+
+export function toPaperHit(document: SearchDocument, formatted?: Partial<Record<"title" | "abstract", string>>) {
+  return {
+    ...presentPaper({
+      id: document.paperId,
+      title: document.title,
+      abstract: document.abstract,
+      authors: document.authors,
+      categories: document.categories,
+      publishedAt: document.publishedAt ? new Date(document.publishedAt) : null,
+      listedAt: document.listedDay,
+      sourceUpvotes: document.votes,
+      localUpvotes: 0,
+      githubRepo: document.githubRepo,
+      githubStars: document.githubStars,
+      projectPage: document.projectPage,
+    }),
+    highlights: { title: toSegments(formatted?.title ?? document.title), abstract: toSegments(formatted?.abstract ?? document.abstract) },
+  };
+}
+
+export async function searchEngine(config: EngineConfig, query: SearchQuery): Promise<EngineResult> {
+  const index = client(config).index<SearchDocument>(config.index);
+  const sort = SORTS[query.sort];
+  const response = await index.search(query.q, {
+    filter: buildFilter(query),
+    sort: sort ? [...sort] : undefined,
+    limit: query.limit,
+    offset: query.offset,
+    attributesToHighlight: ["title", "abstract"],
+    highlightPreTag: HIGHLIGHT_START,
+    highlightPostTag: HIGHLIGHT_END,
+    attributesToCrop: ["abstract"],
+    cropLength: 50,
+    cropMarker: "…",
+    // A sorted list should hold only papers matching every word; relevance may drop the last ones.
+    matchingStrategy: sort ? "all" : "last",
+  });
+  const hits = response.hits.map((hit) => toPaperHit(hit, hit._formatted as Partial<Record<"title" | "abstract", string>> | undefined));
+  return { hits, total: response.estimatedTotalHits ?? hits.length };
+}

@@ -1,0 +1,44 @@
+// Search answered by Postgres when Meilisearch is unreachable: full-text on title and abstract, trigrams on titles.
+import type pg from "pg";
+import { HIGHLIGHT_END, HIGHLIGHT_START, type DocumentRow } from "./document";
+import { DOCUMENT_COLUMNS } from "./rows";
+import { toPaperHit } from "./meilisearch";
+import { toSearchDocument } from "./document";
+import type { EngineResult, SearchQuery } from "./types";
+
+// Served by paper_search_fts_idx and paper_search_title_trgm_idx (see the search migration).
+const VECTOR = `to_tsvector('english', p.title || ' ' || p.abstract)`;
+const ORDER = {
+  relevance: `rank DESC, p.id`,
+  newest: `p.listed_at DESC NULLS LAST, rank DESC, p.id`,
+  votes: `p.source_upvotes + p.local_upvotes DESC, rank DESC, p.id`,
+} as const;
+
+const TITLE_HEADLINE = `StartSel="${HIGHLIGHT_START}", StopSel="${HIGHLIGHT_END}", HighlightAll=true`;
+const ABSTRACT_HEADLINE = `StartSel="${HIGHLIGHT_START}", StopSel="${HIGHLIGHT_END}", MaxWords=50, MinWords=25, MaxFragments=1, FragmentDelimiter=" … "`;
+
+export async function searchPostgres(pool: pg.Pool, query: SearchQuery): Promise<EngineResult> {
+  const params: unknown[] = [query.q, query.q.toLowerCase(), query.limit, query.offset, TITLE_HEADLINE, ABSTRACT_HEADLINE];
+  const where: string[] = [`(${VECTOR} @@ q.tsq OR lower(p.title) % q.raw OR q.raw <% lower(p.title))`];
+  if (query.categories?.length) where.push(`p.categories && $${params.push(query.categories)}::text[]`);
+  if (query.from) where.push(`p.listed_at >= $${params.push(query.from)}::date`);
+  if (query.to) where.push(`p.listed_at <= $${params.push(query.to)}::date`);
+  if (query.hasCode !== undefined) where.push(query.hasCode ? `p.github_repo IS NOT NULL` : `p.github_repo IS NULL`);
+  const { rows } = await pool.query<DocumentRow & { markedTitle: string; markedAbstract: string; total: number }>(
+    `WITH q AS (SELECT websearch_to_tsquery('english', $1) AS tsq, $2::text AS raw),
+     matches AS (
+       SELECT p.*, greatest(ts_rank_cd(${VECTOR}, q.tsq), word_similarity(q.raw, lower(p.title)), similarity(lower(p.title), q.raw)) AS rank
+       FROM paper p, q WHERE ${where.join(" AND ")}
+     )
+     SELECT ${DOCUMENT_COLUMNS},
+       ts_headline('english', p.title, q.tsq, $5) AS "markedTitle",
+       ts_headline('english', p.abstract, q.tsq, $6) AS "markedAbstract",
+       count(*) OVER ()::int AS total
+     FROM matches p, q
+     ORDER BY ${ORDER[query.sort]}
+     LIMIT $3 OFFSET $4`,
+    params,
+  );
+  const hits = rows.map((row) => toPaperHit(toSearchDocument(row), { title: row.markedTitle, abstract: row.markedAbstract }));
+  return { hits, total: rows[0]?.total ?? 0 };
+}

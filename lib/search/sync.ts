@@ -1,0 +1,94 @@
+// Keeps the Meilisearch index equal to Postgres: drains the outbox, reconciles drift, rebuilds with a swap.
+import type pg from "pg";
+import { decodeDocumentId, encodeDocumentId, toSearchDocument } from "./document";
+import { deleteDocuments, indexedChecksums, prepareIndex, putDocuments, rebuildIndex, type EngineConfig } from "./meilisearch";
+import { allChecksums, allDocumentRows, loadDocumentRows } from "./rows";
+
+const BATCH = 1_000;
+// One syncer at a time per database; others skip instead of pushing the same papers twice.
+const SYNC_LOCK = 727_274_003;
+
+export type SyncReport = { indexed: number; removed: number };
+
+/**
+ * Pushes queued papers to the index in batches, waiting for each Meilisearch task to succeed.
+ * Outbox rows are deleted only after success, and only if the paper did not change again
+ * meanwhile, so nothing is lost on failure: the next run retries.
+ */
+export async function syncSearch(pool: pg.Pool, engine: EngineConfig): Promise<SyncReport> {
+  const client = await pool.connect();
+  const report: SyncReport = { indexed: 0, removed: 0 };
+  try {
+    const { rows: locked } = await client.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1) AS ok", [SYNC_LOCK]);
+    if (!locked[0]?.ok) return report;
+    try {
+      await prepareIndex(engine);
+      for (;;) {
+        const { rows: queued } = await client.query<{ paper_id: string; changed_at: Date }>(
+          `SELECT paper_id, changed_at FROM search_outbox ORDER BY changed_at LIMIT $1`,
+          [BATCH],
+        );
+        if (queued.length === 0) return report;
+        const ids = queued.map((row) => row.paper_id);
+        const rows = await loadDocumentRows(client, ids);
+        const present = new Set(rows.map((row) => row.paperId));
+        const gone = ids.filter((id) => !present.has(id));
+        await putDocuments(engine, rows.map(toSearchDocument));
+        await deleteDocuments(engine, gone.map(encodeDocumentId));
+        await client.query(
+          `DELETE FROM search_outbox o USING unnest($1::text[], $2::timestamptz[]) AS done(paper_id, changed_at)
+           WHERE o.paper_id = done.paper_id AND o.changed_at = done.changed_at`,
+          [ids, queued.map((row) => row.changed_at)],
+        );
+        report.indexed += rows.length;
+        report.removed += gone.length;
+      }
+    } finally {
+      await client.query("SELECT pg_advisory_unlock($1)", [SYNC_LOCK]);
+    }
+  } finally {
+    client.release();
+  }
+}
+
+export type ReconcileReport = { missing: number; stale: number; extra: number };
+
+/**
+ * Compares every paper's checksum of indexed fields with the index's copy and queues what differs
+ * (missing or stale documents) for the next sync; removes documents of papers that no longer exist.
+ */
+export async function reconcileSearch(pool: pg.Pool, engine: EngineConfig): Promise<ReconcileReport> {
+  await prepareIndex(engine);
+  const [expected, indexed] = await Promise.all([allChecksums(pool), indexedChecksums(engine)]);
+  const repair: string[] = [];
+  let missing = 0;
+  let stale = 0;
+  for (const [paperId, checksum] of expected) {
+    const found = indexed.get(encodeDocumentId(paperId));
+    if (found === undefined) missing++;
+    else if (found !== checksum) stale++;
+    else continue;
+    repair.push(paperId);
+  }
+  const extra = [...indexed.keys()].filter((documentId) => !expected.has(decodeDocumentId(documentId)));
+  if (repair.length > 0) {
+    await pool.query(
+      `INSERT INTO search_outbox (paper_id) SELECT unnest($1::text[]) ON CONFLICT (paper_id) DO UPDATE SET changed_at = now()`,
+      [repair],
+    );
+  }
+  await deleteDocuments(engine, extra);
+  return { missing, stale, extra: extra.length };
+}
+
+/** Rebuilds the whole index from Postgres into a new index and swaps it in; searches never stop. */
+export async function reindexSearch(pool: pg.Pool, engine: EngineConfig): Promise<number> {
+  // Changes made during the rebuild stay queued and are pushed to the new index by the next sync.
+  const started = await pool.query<{ now: Date }>("SELECT now()");
+  async function* pages() {
+    for await (const rows of allDocumentRows(pool)) yield rows.map(toSearchDocument);
+  }
+  const count = await rebuildIndex(engine, pages());
+  await pool.query(`DELETE FROM search_outbox WHERE changed_at < $1`, [started.rows[0]!.now]);
+  return count;
+}

@@ -1,0 +1,44 @@
+// How the pages look and read: axe-core audits, no sideways scrolling, and screenshots to look at.
+// Runs in both projects (desktop 1280 px, phone 375 px).
+import { expect, test } from "@playwright/test";
+import { expectNoAxeViolations, horizontalOverflow, saveScreenshot } from "./helpers";
+
+const PAGES = [
+  { name: "home", path: "/", status: 200 },
+  { name: "home-week", path: "/?period=week", status: 200 },
+  { name: "home-empty", path: "/?date=2026-06-14", status: 200 },
+  { name: "paper-math", path: "/papers/2606.99901", status: 200 },
+  { name: "paper-markup", path: "/papers/2606.99902", status: 200 },
+  { name: "paper-old-style", path: "/papers/hep-th/9901001", status: 200 },
+  { name: "not-found", path: "/papers/2606.00000", status: 404 },
+];
+
+for (const { name, path, status } of PAGES) {
+  test(`${name}: no axe violations and no horizontal scroll`, async ({ page }, testInfo) => {
+    const response = await page.goto(path);
+    expect(response?.status()).toBe(status);
+    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+    await expectNoAxeViolations(page);
+    if (["home", "paper-math", "paper-old-style", "not-found"].includes(name)) {
+      await saveScreenshot(page, testInfo, name, name !== "home");
+    }
+  });
+}
+
+test("the dark colour scheme passes axe too", async ({ page }, testInfo) => {
+  await page.emulateMedia({ colorScheme: "dark" });
+  for (const { name, path } of [PAGES[0]!, PAGES[3]!, PAGES[6]!]) {
+    await page.goto(path);
+    await expectNoAxeViolations(page);
+    await saveScreenshot(page, testInfo, `${name}-dark`, name !== "home");
+  }
+});
+
+test("an open 'why this rank' disclosure reads well", async ({ page }, testInfo) => {
+  await page.goto("/");
+  await page.getByText("Why #1?").click();
+  await expectNoAxeViolations(page);
+  await page.locator(".paper-list > li").first().screenshot({
+    path: `test-results/screenshots/${testInfo.project.name}-card-open.png`,
+  });
+});

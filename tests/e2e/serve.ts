@@ -1,0 +1,81 @@
+// Playwright's web server: a throwaway Postgres loaded with the fixtures, and `next start` on it.
+// Never touches .data/: the cluster lives in a temp folder removed on exit.
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { migrate } from "@/lib/db/migrate";
+import { ingestFiles } from "@/lib/ingest/run-ingest";
+import { startEmbeddedPostgres, type EmbeddedPostgres } from "@/lib/services/embedded-postgres";
+
+const PORT = Number(process.env.PORT ?? 3100);
+const ROOT = process.cwd();
+// The e2e files by name: their folder also holds a README, which ingest would read as a search page.
+const FIXTURES = [
+  "tests/fixtures/hf-daily-papers",
+  "tests/fixtures/e2e/2026-06-12.json",
+  "tests/fixtures/e2e/old-style-id.jsonl",
+].map((fixture) => path.join(ROOT, fixture));
+const NEXT_BIN = path.join(ROOT, "node_modules/next/dist/bin/next");
+
+function log(message: string): void {
+  console.log(`[e2e-serve] ${message}`);
+}
+
+let tempDir: string | undefined;
+let database: EmbeddedPostgres | undefined;
+let next: ChildProcess | undefined;
+let stopping: Promise<never> | undefined;
+
+/** Stops Next, then Postgres, then removes the temp folder; later calls wait for the first one. */
+function shutdown(code: number): Promise<never> {
+  stopping ??= (async () => {
+    if (next && next.exitCode === null && next.signalCode === null) {
+      const exited = new Promise((resolve) => next?.once("exit", resolve));
+      next.kill("SIGTERM");
+      await exited;
+    }
+    await database?.stop();
+    if (tempDir) fs.rmSync(tempDir, { recursive: true, force: true });
+    process.exit(code);
+  })();
+  return stopping;
+}
+
+async function main(): Promise<void> {
+  if (!fs.existsSync(path.join(ROOT, ".next", "BUILD_ID"))) {
+    throw new Error("No production build in .next: run `next build` first (npm run test:e2e does).");
+  }
+  tempDir = fs.mkdtempSync(path.join(os.tmpdir(), "trending-papers-e2e-"));
+  // mkdtemp makes a 0700 folder; Postgres runs as the `postgres` user when we are root and must enter it.
+  fs.chmodSync(tempDir, 0o755);
+  database = await startEmbeddedPostgres({ dataDir: tempDir, database: "trending_papers_e2e", port: 0, log });
+  await migrate(database.url);
+
+  const pool = new pg.Pool({ connectionString: database.url });
+  try {
+    const summary = await ingestFiles(pool, FIXTURES, { today: "2026-07-01" });
+    log(`Loaded fixtures: ${summary.inserted} inserted, ${summary.updated} updated, ${summary.rejected} rejected.`);
+    if (summary.rejected > 0) throw new Error(`Fixture records were rejected: ${JSON.stringify(summary.rejections)}`);
+  } finally {
+    await pool.end();
+  }
+
+  next = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(PORT)], {
+    stdio: "inherit",
+    env: { ...process.env, DATABASE_URL: database.url, PORT: String(PORT), APP_URL: `http://localhost:${PORT}` },
+  });
+  next.once("exit", (code) => {
+    if (!stopping) log(`next start exited (${code ?? "signal"})`);
+    void shutdown(code ?? 1);
+  });
+}
+
+process.on("SIGINT", () => void shutdown(0));
+process.on("SIGTERM", () => void shutdown(0));
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  void shutdown(1);
+});

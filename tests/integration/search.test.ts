@@ -1,0 +1,240 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { NextRequest } from "next/server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { inject } from "vitest";
+import { closeDb, setDatabaseUrl } from "@/lib/db/client";
+import { ingestFiles } from "@/lib/ingest/run-ingest";
+import { searchPapers, type SearchQuery } from "@/lib/search";
+import { encodeDocumentId } from "@/lib/search/document";
+import { setSearchConnection, engineConfig } from "@/lib/search/engine";
+import { reconcileSearch, reindexSearch, syncSearch } from "@/lib/search/sync";
+import { startEmbeddedMeilisearch } from "@/lib/services/embedded-meilisearch";
+import { GET as searchApi } from "@/app/api/search/route";
+import { createDatabase, type TestDatabase } from "./test-db";
+
+const FIXTURES = path.join(process.cwd(), "tests", "fixtures");
+const INDEX = `papers_it_${Date.now()}`;
+let database: TestDatabase;
+let tmp: string;
+
+function connectToSharedEngine() {
+  setSearchConnection({ url: inject("meiliUrl"), key: inject("meiliMasterKey"), index: INDEX });
+}
+
+async function admin() {
+  const engine = await engineConfig("admin");
+  if (!engine) throw new Error("no engine");
+  return engine;
+}
+
+function query(q: string, extra: Partial<SearchQuery> = {}): SearchQuery {
+  return { q, sort: "relevance", limit: 20, offset: 0, ...extra };
+}
+
+function text(segments: { text: string }[]): string {
+  return segments.map((segment) => segment.text).join("");
+}
+
+beforeAll(async () => {
+  database = await createDatabase();
+  setDatabaseUrl(database.url);
+  connectToSharedEngine();
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "search-it-"));
+  const hostile = [
+    {
+      id: "2607.00101",
+      title: "Robust <script>alert(1)</script> Transformers",
+      abstract: 'We study transformers with <img src=x onerror="alert(2)"> inputs and attention.',
+      authors_parsed: [["Doe", "Jane", ""]],
+      categories: "cs.CR",
+      versions: [{ version: "v1", created: "Wed, 1 Jul 2026 10:00:00 GMT" }],
+    },
+  ];
+  fs.writeFileSync(path.join(tmp, "hostile.jsonl"), hostile.map((line) => JSON.stringify(line)).join("\n"));
+  await ingestFiles(database.pool, [path.join(FIXTURES, "hf-daily-papers"), path.join(FIXTURES, "arxiv-kaggle"), path.join(tmp, "hostile.jsonl")], { today: "2026-07-01" });
+  const report = await syncSearch(database.pool, await admin());
+  expect(report.indexed).toBeGreaterThan(200);
+});
+
+afterAll(async () => {
+  await closeDb();
+  await database.drop();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+describe("search through Meilisearch", () => {
+  it("every paper reached the index through the outbox, which is now empty", async () => {
+    const { rows } = await database.pool.query(`SELECT count(*)::int AS n FROM search_outbox`);
+    expect(rows[0].n).toBe(0);
+  });
+
+  it("tolerates typos", async () => {
+    const result = await searchPapers(query("transfomer"));
+    expect(result.degraded).toBe(false);
+    expect(result.items.length).toBeGreaterThan(0);
+    // One typo away ("transformer") ranks above two ("transfer").
+    const first = result.items[0]!;
+    const marked = [...first.highlights.title, ...first.highlights.abstract].filter((segment) => segment.highlight);
+    expect(marked.length).toBeGreaterThan(0);
+    expect(marked.map((segment) => segment.text)).toEqual(expect.arrayContaining([expect.stringMatching(/^transforme/i)]));
+    expect(first.title + first.abstract).toMatch(/transformer/i);
+  });
+
+  it("filters by category, code and listing dates", async () => {
+    const physics = await searchPapers(query("", { categories: ["hep-ph"], limit: 50 }));
+    expect(physics.items.length).toBeGreaterThan(0);
+    expect(physics.items.every((hit) => hit.categories.includes("hep-ph"))).toBe(true);
+
+    const withCode = await searchPapers(query("model", { hasCode: true, limit: 50 }));
+    expect(withCode.items.length).toBeGreaterThan(0);
+    expect(withCode.items.every((hit) => hit.githubRepo !== null)).toBe(true);
+
+    const june = await searchPapers(query("", { from: "2026-06-10", to: "2026-06-10", limit: 50 }));
+    expect(june.items.length).toBeGreaterThan(0);
+    expect(june.items.every((hit) => hit.listedAt === "2026-06-10")).toBe(true);
+  });
+
+  it("sorts by newest and by votes", async () => {
+    const newest = await searchPapers(query("language", { sort: "newest", limit: 50 }));
+    const days = newest.items.map((hit) => hit.listedAt ?? "");
+    expect(days).toEqual([...days].sort().reverse());
+    const voted = await searchPapers(query("language", { sort: "votes", limit: 50 }));
+    const votes = voted.items.map((hit) => hit.votes);
+    expect(votes).toEqual([...votes].sort((a, b) => b - a));
+  });
+
+  it.each([["2606.14777"], ["2606.14777v2"], ["https://arxiv.org/abs/2606.14777v1"], ["arXiv:2606.14777"]])("%s puts that paper first", async (q) => {
+    const result = await searchPapers(query(q));
+    expect(result.items[0]?.id).toBe("2606.14777");
+  });
+
+  it("an exact title puts that paper first", async () => {
+    const { rows } = await database.pool.query(`SELECT title FROM paper WHERE id = '0704.0001'`);
+    const result = await searchPapers(query(rows[0].title.toLowerCase()));
+    expect(result.items[0]?.id).toBe("0704.0001");
+  });
+
+  it("returns hostile text as data: tags in titles and abstracts stay text, only our markers highlight", async () => {
+    const response = await searchApi(new NextRequest("http://localhost/api/search?q=robust+transformers+onerror"));
+    const body = await response.json();
+    const hit = body.items.find((item: { id: string }) => item.id === "2607.00101");
+    expect(text(hit.highlights.title)).toBe("Robust <script>alert(1)</script> Transformers");
+    expect(text(hit.highlights.abstract)).toContain('<img src=x onerror="alert(2)">');
+    expect(JSON.stringify(hit.highlights)).not.toMatch(/[\uE000\uE001]|<mark>|<em>/);
+    expect(hit.highlights.title.some((segment: { highlight: boolean; text: string }) => segment.highlight && segment.text === "Robust")).toBe(true);
+  });
+
+  it("an update reaches the index through the outbox", async () => {
+    await database.pool.query(`UPDATE paper SET title = 'Quasicrystalline zebrafish lattices', updated_at = now() WHERE id = '0704.0002'`);
+    expect((await database.pool.query(`SELECT count(*)::int AS n FROM search_outbox`)).rows[0].n).toBe(1);
+    await syncSearch(database.pool, await admin());
+    const result = await searchPapers(query("zebrafish quasicrystalline"));
+    expect(result.items[0]?.id).toBe("0704.0002");
+  });
+
+  it("reconcile repairs documents deleted or changed behind the app's back", async () => {
+    const engine = await admin();
+    const headers = { Authorization: `Bearer ${engine.key}`, "Content-Type": "application/json" };
+    const deleted = await fetch(`${engine.url}/indexes/${INDEX}/documents/delete-batch`, {
+      method: "POST", headers, body: JSON.stringify([encodeDocumentId("0704.0003"), encodeDocumentId("0704.0004")]),
+    });
+    const staled = await fetch(`${engine.url}/indexes/${INDEX}/documents`, {
+      method: "PUT", headers, body: JSON.stringify([{ id: encodeDocumentId("0704.0005"), checksum: "tampered" }]),
+    });
+    const ghost = await fetch(`${engine.url}/indexes/${INDEX}/documents`, {
+      method: "POST", headers, body: JSON.stringify([{ id: "ghost_d00001", paperId: "ghost.00001", title: "ghost", checksum: "x" }]),
+    });
+    for (const response of [deleted, staled, ghost]) {
+      const { taskUid } = (await response.json()) as { taskUid: number };
+      for (let i = 0; i < 100; i++) {
+        const task = (await (await fetch(`${engine.url}/tasks/${taskUid}`, { headers })).json()) as { status: string };
+        if (task.status === "succeeded") break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+    expect((await searchPapers(query("0704.0003"))).items[0]?.id).toBe("0704.0003"); // pinned from Postgres
+    const report = await reconcileSearch(database.pool, engine);
+    expect(report).toEqual({ missing: 2, stale: 1, extra: 1 });
+    await syncSearch(database.pool, engine);
+    expect(await reconcileSearch(database.pool, engine)).toEqual({ missing: 0, stale: 0, extra: 0 });
+  });
+
+  it("a reindex swaps in a fresh index while searches keep answering", async () => {
+    let stop = false;
+    const answers: number[] = [];
+    const searching = (async () => {
+      while (!stop) {
+        const result = await searchPapers(query("language model"));
+        expect(result.degraded).toBe(false);
+        answers.push(result.items.length);
+      }
+    })();
+    const count = await reindexSearch(database.pool, await admin());
+    stop = true;
+    await searching;
+    const { rows } = await database.pool.query(`SELECT count(*)::int AS n FROM paper`);
+    expect(count).toBe(rows[0].n);
+    expect(answers.length).toBeGreaterThan(3);
+    expect(answers.every((n) => n > 0)).toBe(true);
+  });
+});
+
+describe("when Meilisearch is down", () => {
+  it("answers from Postgres, flagged degraded, finds titles with typos, and the index catches up on restart", async () => {
+    const dir = path.join(tmp, "meili-own");
+    let meili = await startEmbeddedMeilisearch({ dataDir: dir, port: 0 });
+    setSearchConnection({ url: meili.url, key: meili.masterKey, index: "papers" });
+    await reindexSearch(database.pool, await admin());
+    const port = new URL(meili.url).port;
+    await meili.stop();
+
+    const { rows } = await database.pool.query<{ title: string }>(`SELECT title FROM paper WHERE id = '2606.14777'`);
+    const typo = rows[0]!.title.replace(/([a-z])([a-z])([a-z]+)/i, "$1$3"); // drop one letter of the first word
+    const fallback = await searchPapers(query(typo));
+    expect(fallback.degraded).toBe(true);
+    expect(fallback.items.map((hit) => hit.id)).toContain("2606.14777");
+
+    const degradedApi = await (await searchApi(new NextRequest("http://localhost/api/search?q=attention"))).json();
+    expect(degradedApi.degraded).toBe(true);
+
+    // Ingest keeps working; the change waits in the outbox.
+    fs.writeFileSync(
+      path.join(tmp, "late.jsonl"),
+      JSON.stringify({ id: "2607.00202", title: "Xylophone spectroscopy of late papers", abstract: "Catching up.", versions: [{ version: "v1", created: "Thu, 2 Jul 2026 10:00:00 GMT" }] }),
+    );
+    await ingestFiles(database.pool, [path.join(tmp, "late.jsonl")], { today: "2026-07-02" });
+    await expect(syncSearch(database.pool, await admin())).rejects.toThrow();
+    expect((await database.pool.query(`SELECT count(*)::int AS n FROM search_outbox WHERE paper_id = '2607.00202'`)).rows[0].n).toBe(1);
+
+    meili = await startEmbeddedMeilisearch({ dataDir: dir, port: Number(port) });
+    await syncSearch(database.pool, await admin());
+    const recovered = await searchPapers(query("xylophone spectroscopy"));
+    expect(recovered.degraded).toBe(false);
+    expect(recovered.items[0]?.id).toBe("2607.00202");
+    await meili.stop();
+    connectToSharedEngine();
+  });
+});
+
+describe("GET /api/search input checks", () => {
+  it.each([
+    ["sort=random", "sort"],
+    ["limit=10000", "limit"],
+    [`q=${"a".repeat(20_000)}`, "q"],
+    ["from=2026-13-01", "from"],
+    ["from=2026-07-01&to=2026-06-01", "from"],
+    ["q=a%00b", "q"],
+    ["q=a%0D%0Ab", "q"],
+    ["category=cs.LG%3Bdrop", "category"],
+    ["hasCode=maybe", "hasCode"],
+    ["offset=-1", "offset"],
+  ])("%s is a 400 naming %s", async (params, name) => {
+    const response = await searchApi(new NextRequest(`http://localhost/api/search?${params}`));
+    expect(response.status).toBe(400);
+    const body = await response.json();
+    expect(body.error.code).toBe("invalid_request");
+    expect(body.error.message).toContain(name);
+  });
+});
