@@ -1,5 +1,20 @@
 // The header on every page: the site's name, a search form and the way to subscribe.
 import Link from "next/link";
+import { Suspense } from "react";
+import { HeaderSearch } from "@/components/header-search";
+
+function PlainSearch() {
+  // Shown until the interactive box loads; a GET form, so search works without JavaScript.
+  return (
+    <form className="site-search" action="/search" method="get" role="search">
+      <label className="sr-only" htmlFor="site-search-q">
+        Search papers
+      </label>
+      <input id="site-search-q" name="q" type="search" placeholder="Search papers…" autoComplete="off" />
+      <button type="submit">Search</button>
+    </form>
+  );
+}
 
 export function SiteHeader() {
   return (
@@ -11,14 +26,9 @@ export function SiteHeader() {
           </span>
           Trending Papers
         </Link>
-        {/* A plain GET form: search works without JavaScript and its URL can be shared. */}
-        <form className="site-search" action="/search" method="get" role="search">
-          <label className="sr-only" htmlFor="site-search-q">
-            Search papers
-          </label>
-          <input id="site-search-q" name="q" type="search" placeholder="Search papers…" autoComplete="off" />
-          <button type="submit">Search</button>
-        </form>
+        <Suspense fallback={<PlainSearch />}>
+          <HeaderSearch />
+        </Suspense>
         <Link className="subscribe-link" href="/subscribe">
           Subscribe
         </Link>

@@ -3,7 +3,7 @@ import { db } from "@/lib/db/client";
 import { normalizeArxivId, titleKey } from "@/lib/ingest/paper";
 import { toSearchDocument } from "./document";
 import { engineConfig } from "./engine";
-import { searchEngine, toPaperHit } from "./meilisearch";
+import { isEngineHealthy, searchEngine, toPaperHit } from "./meilisearch";
 import { searchPostgres } from "./postgres-search";
 import { DOCUMENT_COLUMNS } from "./rows";
 import type { DocumentRow } from "./document";
@@ -17,6 +17,13 @@ const status: EngineStatus = { degraded: false, lastError: null, lastErrorAt: nu
 /** Whether the last search had to fall back to Postgres, and why. */
 export function searchStatus(): EngineStatus {
   return { ...status };
+}
+
+/** For /api/health: is Meilisearch answering now, and when did a search last fall back to Postgres? */
+export async function searchHealth(): Promise<{ engine: "meilisearch" | "none"; ok: boolean; degraded: boolean; lastFallbackAt: string | null }> {
+  const engine = await engineConfig("search").catch(() => undefined);
+  const ok = engine ? await isEngineHealthy(engine) : false;
+  return { engine: engine ? "meilisearch" : "none", ok, degraded: !ok, lastFallbackAt: status.lastErrorAt };
 }
 
 /** The paper a query names outright: an arXiv id or URL (any version), or an exact title. */

@@ -11,6 +11,9 @@ const PAGES = [
   { name: "paper-markup", path: "/papers/2606.99902", status: 200 },
   { name: "paper-old-style", path: "/papers/hep-th/9901001", status: 200 },
   { name: "not-found", path: "/papers/2606.00000", status: 404 },
+  { name: "search", path: "/search?q=attention", status: 200 },
+  { name: "search-empty", path: "/search", status: 200 },
+  { name: "search-no-results", path: "/search?q=zzqqxxyy", status: 200 },
 ];
 
 for (const { name, path, status } of PAGES) {
@@ -19,8 +22,8 @@ for (const { name, path, status } of PAGES) {
     expect(response?.status()).toBe(status);
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
     await expectNoAxeViolations(page);
-    if (["home", "paper-math", "paper-old-style", "not-found"].includes(name)) {
-      await saveScreenshot(page, testInfo, name, name !== "home");
+    if (["home", "paper-math", "paper-old-style", "not-found", "search"].includes(name)) {
+      await saveScreenshot(page, testInfo, name, name !== "home" && name !== "search");
     }
   });
 }

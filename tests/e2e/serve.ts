@@ -8,6 +8,9 @@ import pg from "pg";
 import { migrate } from "@/lib/db/migrate";
 import { ingestFiles } from "@/lib/ingest/run-ingest";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "@/lib/services/embedded-postgres";
+import { startEmbeddedMeilisearch, type EmbeddedMeilisearch } from "@/lib/services/embedded-meilisearch";
+import { resolveKeys } from "@/lib/search/meilisearch";
+import { syncSearch } from "@/lib/search/sync";
 
 const PORT = Number(process.env.PORT ?? 3100);
 const ROOT = process.cwd();
@@ -25,6 +28,8 @@ function log(message: string): void {
 
 let tempDir: string | undefined;
 let database: EmbeddedPostgres | undefined;
+let meilisearch: EmbeddedMeilisearch | undefined;
+const INDEX = "papers";
 let next: ChildProcess | undefined;
 let stopping: Promise<never> | undefined;
 
@@ -36,6 +41,7 @@ function shutdown(code: number): Promise<never> {
       next.kill("SIGTERM");
       await exited;
     }
+    await meilisearch?.stop();
     await database?.stop();
     if (tempDir) fs.rmSync(tempDir, { recursive: true, force: true });
     process.exit(code);
@@ -52,19 +58,31 @@ async function main(): Promise<void> {
   fs.chmodSync(tempDir, 0o755);
   database = await startEmbeddedPostgres({ dataDir: tempDir, database: "trending_papers_e2e", port: 0, log });
   await migrate(database.url);
+  meilisearch = await startEmbeddedMeilisearch({ dataDir: path.join(tempDir, "meili"), port: 0, log });
+  const keys = await resolveKeys(meilisearch.url, meilisearch.masterKey, INDEX);
 
   const pool = new pg.Pool({ connectionString: database.url });
   try {
     const summary = await ingestFiles(pool, FIXTURES, { today: "2026-07-01" });
     log(`Loaded fixtures: ${summary.inserted} inserted, ${summary.updated} updated, ${summary.rejected} rejected.`);
     if (summary.rejected > 0) throw new Error(`Fixture records were rejected: ${JSON.stringify(summary.rejections)}`);
+    const indexed = await syncSearch(pool, { url: meilisearch.url, key: keys.admin, index: INDEX, timeoutMs: 5_000 });
+    log(`Indexed ${indexed.indexed} papers for search.`);
   } finally {
     await pool.end();
   }
 
   next = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(PORT)], {
     stdio: "inherit",
-    env: { ...process.env, DATABASE_URL: database.url, PORT: String(PORT), APP_URL: `http://localhost:${PORT}` },
+    env: {
+      ...process.env,
+      DATABASE_URL: database.url,
+      MEILI_URL: meilisearch.url,
+      MEILI_SEARCH_KEY: keys.search,
+      MEILI_INDEX: INDEX,
+      PORT: String(PORT),
+      APP_URL: `http://localhost:${PORT}`,
+    },
   });
   next.once("exit", (code) => {
     if (!stopping) log(`next start exited (${code ?? "signal"})`);

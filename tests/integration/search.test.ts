@@ -12,6 +12,7 @@ import { setSearchConnection, engineConfig } from "@/lib/search/engine";
 import { reconcileSearch, reindexSearch, syncSearch } from "@/lib/search/sync";
 import { startEmbeddedMeilisearch } from "@/lib/services/embedded-meilisearch";
 import { GET as searchApi } from "@/app/api/search/route";
+import { GET as healthApi } from "@/app/api/health/route";
 import { createDatabase, type TestDatabase } from "./test-db";
 
 const FIXTURES = path.join(process.cwd(), "tests", "fixtures");
@@ -68,6 +69,10 @@ describe("search through Meilisearch", () => {
   it("every paper reached the index through the outbox, which is now empty", async () => {
     const { rows } = await database.pool.query(`SELECT count(*)::int AS n FROM search_outbox`);
     expect(rows[0].n).toBe(0);
+  });
+
+  it("/api/health reports search as up", async () => {
+    expect(await (await healthApi()).json()).toMatchObject({ status: "ok", search: { engine: "meilisearch", ok: true, degraded: false } });
   });
 
   it("tolerates typos", async () => {
@@ -198,6 +203,7 @@ describe("when Meilisearch is down", () => {
 
     const degradedApi = await (await searchApi(new NextRequest("http://localhost/api/search?q=attention"))).json();
     expect(degradedApi.degraded).toBe(true);
+    expect(await (await healthApi()).json()).toMatchObject({ status: "degraded", search: { ok: false, degraded: true } });
 
     // Ingest keeps working; the change waits in the outbox.
     fs.writeFileSync(

@@ -127,9 +127,13 @@ describe("JSON API", () => {
     expect(bad.status).toBe(400);
   });
 
-  it("GET /api/health reports the database", async () => {
+  it("GET /api/health reports the database, and search as degraded when no engine is configured", async () => {
     const response = await getHealth();
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ status: "ok", database: { ok: true, latestListedAt: "2026-06-16" } });
+    expect(await response.json()).toMatchObject({
+      status: "degraded",
+      database: { ok: true, latestListedAt: "2026-06-16" },
+      search: { engine: "none", ok: false, degraded: true },
+    });
   });
 });

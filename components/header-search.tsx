@@ -1,0 +1,69 @@
+"use client";
+// The header's search box: a plain GET form without JavaScript; with it, results follow the typing.
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useRef, useState } from "react";
+
+const TYPING_PAUSE_MS = 250;
+
+export function HeaderSearch() {
+  const pathname = usePathname();
+  const params = useSearchParams();
+  const router = useRouter();
+  const onSearchPage = pathname === "/search";
+  const urlQuery = onSearchPage ? (params.get("q") ?? "") : "";
+  const [value, setValue] = useState(urlQuery);
+  const [seenUrlQuery, setSeenUrlQuery] = useState(urlQuery);
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+
+  // The URL changed without typing here (back button, a link): show its query.
+  if (urlQuery !== seenUrlQuery) {
+    setSeenUrlQuery(urlQuery);
+    setValue(urlQuery);
+  }
+
+  const go = (text: string) => {
+    const next = onSearchPage ? new URLSearchParams(params.toString()) : new URLSearchParams();
+    if (text.trim()) next.set("q", text);
+    else next.delete("q");
+    next.delete("offset");
+    const href = `/search${next.size ? `?${next}` : ""}`;
+    setSeenUrlQuery(text.trim() ? text : "");
+    // On the search page only the URL changes (results are fetched client side); elsewhere, navigate.
+    if (onSearchPage) window.history.replaceState(null, "", href);
+    else router.push(href);
+  };
+
+  return (
+    <form
+      className="site-search"
+      action="/search"
+      method="get"
+      role="search"
+      onSubmit={(event) => {
+        event.preventDefault();
+        clearTimeout(timer.current);
+        go(value);
+      }}
+    >
+      <label className="sr-only" htmlFor="site-search-q">
+        Search papers
+      </label>
+      <input
+        id="site-search-q"
+        name="q"
+        type="search"
+        placeholder="Search papers…"
+        autoComplete="off"
+        maxLength={500}
+        value={value}
+        onChange={(event) => {
+          const text = event.target.value;
+          setValue(text);
+          clearTimeout(timer.current);
+          timer.current = setTimeout(() => go(text), TYPING_PAUSE_MS);
+        }}
+      />
+      <button type="submit">Search</button>
+    </form>
+  );
+}

@@ -1,0 +1,550 @@
+// npm run bench:search -- --papers 100000 --concurrency 16: /api/search vs Meilisearch alone vs the Postgres fallback, same queries.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { migrate } from "@/lib/db/migrate";
+import { ingestFiles } from "@/lib/ingest/run-ingest";
+import { HIGHLIGHT_END, HIGHLIGHT_START } from "@/lib/search/document";
+import { engineConfig, setSearchConnection } from "@/lib/search/engine";
+import { buildFilter, resolveKeys } from "@/lib/search/meilisearch";
+import { searchPostgres } from "@/lib/search/postgres-search";
+import { reindexSearch } from "@/lib/search/sync";
+import type { SearchQuery } from "@/lib/search/types";
+import { startEmbeddedMeilisearch } from "@/lib/services/embedded-meilisearch";
+import { startEmbeddedPostgres } from "@/lib/services/embedded-postgres";
+import { freePort } from "@/lib/services/ports";
+import { addDays, daysBetween } from "@/lib/time";
+import { generatePapers, makeRandom, writeKaggleFile } from "./bench/papers";
+
+const { values: args } = parseArgs({
+  options: {
+    papers: { type: "string", default: "100000" },
+    file: { type: "string" },
+    concurrency: { type: "string", default: "16" },
+    queries: { type: "string", default: "2000" },
+    "pg-queries": { type: "string", default: "400" },
+    warmup: { type: "string", default: "300" },
+    seed: { type: "string", default: "7" },
+    // Rebuild even when .next holds a build with /api/search (it may predate source edits).
+    build: { type: "boolean", default: false },
+  },
+});
+
+function positiveInt(name: string, value: string | undefined): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) {
+    console.error(`--${name} must be a whole number >= 1 (got ${JSON.stringify(value)})`);
+    process.exit(2);
+  }
+  return number;
+}
+
+const PAPERS = positiveInt("papers", args.papers);
+const CONCURRENCY = positiveInt("concurrency", args.concurrency);
+const QUERIES = positiveInt("queries", args.queries);
+const PG_QUERIES = Math.min(positiveInt("pg-queries", args["pg-queries"]), QUERIES);
+const WARMUP = positiveInt("warmup", args.warmup);
+const SEED = positiveInt("seed", args.seed);
+const INDEX = "bench_papers";
+const LIMIT = 20;
+const NEXT_BIN = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
+
+// ---------------------------------------------------------------------------------------------
+// Cleanup: every started thing registers its stop; Ctrl-C and errors run them all, newest first.
+
+const cleanups: (() => Promise<void> | void)[] = [];
+let cleaning: Promise<void> | undefined;
+let interrupted = false;
+
+function cleanUp(): Promise<void> {
+  return (cleaning ??= (async () => {
+    for (const step of cleanups.reverse()) {
+      try {
+        await step();
+      } catch (error) {
+        console.error(`cleanup: ${(error as Error).message}`);
+      }
+    }
+  })());
+}
+
+for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+  process.on(signal, () => {
+    interrupted = true;
+    console.error(`\n${signal}: stopping Next, Meilisearch and Postgres…`);
+    void cleanUp().finally(() => process.exit(code));
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// ---------------------------------------------------------------------------------------------
+// The web server: the real `next start`, talking to Meilisearch with a search-only key as in production.
+
+/** Why `next build` must run first, or undefined when the build in .next serves /api/search. */
+function buildNeeded(): string | undefined {
+  if (args.build) return "--build was given";
+  if (!fs.existsSync(path.join(".next", "BUILD_ID"))) return ".next/BUILD_ID is missing";
+  try {
+    const routes = JSON.parse(fs.readFileSync(path.join(".next", "app-path-routes-manifest.json"), "utf8")) as Record<string, string>;
+    if (!("/api/search/route" in routes)) return "the build in .next predates /api/search";
+  } catch {
+    return "the build in .next has no route manifest";
+  }
+  return undefined;
+}
+
+function tail(file: string): string {
+  try {
+    return fs.readFileSync(file, "utf8").slice(-3_000);
+  } catch {
+    return "(no output)";
+  }
+}
+
+/** Stops the process group we spawned (next start may fork), by its id; SIGKILL after 10 s. */
+async function stopGroup(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  const pid = child.pid;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const send = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, signal);
+    } catch {
+      // Already gone.
+    }
+  };
+  send("SIGTERM");
+  const force = setTimeout(() => send("SIGKILL"), 10_000);
+  await exited;
+  clearTimeout(force);
+}
+
+async function startNext(env: NodeJS.ProcessEnv, port: number, logFile: string): Promise<string> {
+  const out = fs.openSync(logFile, "a");
+  // Its own process group, so stopping it also stops anything it forks.
+  const child = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], { env, detached: true, stdio: ["ignore", out, out] });
+  fs.closeSync(out);
+  cleanups.push(() => stopGroup(child));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`next start exited (code ${child.exitCode}):\n${tail(logFile)}`);
+    try {
+      const response = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(2_000) });
+      await response.arrayBuffer();
+      if (response.ok) return url;
+    } catch {
+      // Not listening yet.
+    }
+    await sleep(200);
+  }
+  throw new Error(`next start did not answer /api/health within 120 s:\n${tail(logFile)}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The corpus: generated papers (or a given file), then some with code and votes so those filters and sorts bite.
+
+async function loadCorpus(pool: pg.Pool, tmp: string): Promise<{ papers: number; ingestSeconds: number }> {
+  let file = args.file;
+  if (!file) {
+    console.log(`Generating ${PAPERS.toLocaleString()} papers (Kaggle JSON Lines) from the vocabulary of the bundled abstracts…`);
+    file = path.join(tmp, "papers.jsonl");
+    await writeKaggleFile(generatePapers(PAPERS), file);
+  }
+  const started = performance.now();
+  const summary = await ingestFiles(pool, [file], { today: "2026-01-01", batchSize: 2_000 });
+  const ingestSeconds = (performance.now() - started) / 1000;
+  const papers = summary.inserted + summary.updated + summary.unchanged;
+  if (papers === 0) throw new Error(`nothing ingested from ${file}: ${summary.rejections[0]?.reason ?? "no records"}`);
+  if (summary.rejected > 0) console.log(`  ${summary.rejected} records rejected (first: ${summary.rejections[0]?.reason})`);
+  if (!args.file) {
+    // The Kaggle format carries no code links or votes: give a fixed ~15% a repository and ~30% a skewed
+    // vote count (hashtext is deterministic), as on Hugging Face, so `hasCode` and `sort=votes` are realistic.
+    await pool.query(`UPDATE paper SET
+        github_repo = CASE WHEN abs(hashtext(id)) % 100 < 15 THEN 'https://github.com/bench/' || replace(id, '.', '-') END,
+        source_upvotes = floor(power((abs(hashtext(id || ':votes')) % 1000) / 1000.0, 4) * 500)::int
+      WHERE abs(hashtext(id)) % 100 < 30`);
+  }
+  await pool.query("ANALYZE paper");
+  return { papers, ingestSeconds };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The query mix, drawn (seeded) from the words of the indexed titles, so it works for generated and real corpora.
+
+type TextKind = "word" | "phrase" | "typo" | "prefix";
+type MixQuery = { kind: TextKind; filters: string[]; query: SearchQuery };
+
+// Words nobody searches for alone; the rest of the vocabulary is fair game.
+const STOP = new Set("with that this from which their these those such into than have also both while through where when were been they them then there what more most only other over under using upon about between within without across".split(" "));
+
+async function queryMaterial(pool: pg.Pool) {
+  const { rows: [span] } = await pool.query<{ n: number; first: string; last: string }>(
+    `SELECT count(*)::int AS n, min(listed_at)::text AS first, max(listed_at)::text AS last FROM paper`,
+  );
+  const step = Math.max(1, Math.floor((span?.n ?? 0) / 3_000));
+  const { rows: titles } = await pool.query<{ title: string }>(
+    `SELECT title FROM (SELECT title, row_number() OVER (ORDER BY id) AS n FROM paper) t WHERE n % $1 = 0 ORDER BY n LIMIT 3000`,
+    [step],
+  );
+  const { rows: categories } = await pool.query<{ c: string }>(
+    `SELECT c FROM paper, unnest(categories) c GROUP BY c ORDER BY count(*) DESC, c LIMIT 12`,
+  );
+  const words: string[] = [];
+  const pairs: [string, string][] = [];
+  for (const { title } of titles) {
+    const tokens = title.toLowerCase().split(/[^\p{L}]+/u).filter((word) => word.length >= 4 && !STOP.has(word));
+    words.push(...tokens);
+    for (let i = 1; i < tokens.length; i++) pairs.push([tokens[i - 1]!, tokens[i]!]);
+  }
+  if (words.length === 0 || pairs.length === 0) throw new Error("the corpus has too few title words to build queries from");
+  return { words, pairs, categories: categories.map((row) => row.c), first: span?.first ?? null, last: span?.last ?? null };
+}
+
+function typo(word: string, random: () => number): string {
+  // Never the first letter: Meilisearch (like most engines) counts on it, and users rarely miss it.
+  const at = 1 + Math.floor(random() * (word.length - 2));
+  if (random() < 0.5) return word.slice(0, at) + word.slice(at + 1);
+  return word.slice(0, at) + word[at + 1]! + word[at]! + word.slice(at + 2);
+}
+
+function buildMix(material: Awaited<ReturnType<typeof queryMaterial>>, count: number, seed: number): MixQuery[] {
+  const random = makeRandom(seed);
+  const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)]!;
+  const longWord = () => {
+    for (;;) {
+      const word = pick(material.words);
+      if (word.length >= 5) return word;
+    }
+  };
+  const mix: MixQuery[] = [];
+  for (let i = 0; i < count; i++) {
+    const roll = random();
+    let kind: TextKind;
+    let q: string;
+    if (roll < 0.35) [kind, q] = ["word", pick(material.words)];
+    else if (roll < 0.6) [kind, q] = ["phrase", pick(material.pairs).join(" ")];
+    else if (roll < 0.75) [kind, q] = ["typo", typo(longWord(), random)];
+    else {
+      // As-you-type: the first 3-6 letters of a word, alone or after a finished word.
+      const word = longWord();
+      const prefix = word.slice(0, Math.min(word.length - 1, 3 + Math.floor(random() * 4)));
+      [kind, q] = ["prefix", random() < 0.6 ? prefix : `${pick(material.words)} ${prefix}`];
+    }
+    const query: SearchQuery = { q, sort: "relevance", limit: LIMIT, offset: 0 };
+    const filters: string[] = [];
+    if (material.categories.length > 0 && random() < 0.2) {
+      query.categories = random() < 0.8 ? [pick(material.categories)] : [pick(material.categories), pick(material.categories)];
+      filters.push("category");
+    }
+    if (random() < 0.1) {
+      query.hasCode = random() < 0.85;
+      filters.push("hasCode");
+    }
+    if (material.first && material.last && random() < 0.15) {
+      const span = daysBetween(material.first, material.last);
+      const length = Math.min(span, 7 + Math.floor(random() * 54));
+      query.from = addDays(material.first, Math.floor(random() * (span - length + 1)));
+      query.to = addDays(query.from, length);
+      filters.push("dates");
+    }
+    const sortRoll = random();
+    if (sortRoll < 0.1) query.sort = "newest";
+    else if (sortRoll < 0.15) query.sort = "votes";
+    if (query.sort !== "relevance") filters.push(`sort=${query.sort}`);
+    // Infinite scroll asks for the second page now and then.
+    if (random() < 0.05) {
+      query.offset = LIMIT;
+      filters.push("page 2");
+    }
+    mix.push({ kind, filters, query });
+  }
+  return mix;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The three targets and a closed-loop load generator (N workers pulling from one queue).
+
+type Outcome = { ok: boolean; ids: string[]; serverMs: number | undefined; degraded: boolean };
+type Target = (query: SearchQuery) => Promise<Outcome>;
+
+function apiTarget(baseUrl: string): Target {
+  return async (query) => {
+    const params = new URLSearchParams({ q: query.q, sort: query.sort, limit: String(query.limit), offset: String(query.offset) });
+    for (const category of query.categories ?? []) params.append("category", category);
+    if (query.from) params.set("from", query.from);
+    if (query.to) params.set("to", query.to);
+    if (query.hasCode !== undefined) params.set("hasCode", String(query.hasCode));
+    const response = await fetch(`${baseUrl}/api/search?${params}`);
+    const body = (await response.json()) as { items?: { id: string }[]; degraded?: boolean; tookMs?: number };
+    return { ok: response.ok, ids: body.items?.map((item) => item.id) ?? [], serverMs: body.tookMs, degraded: body.degraded === true };
+  };
+}
+
+const SORTS = { relevance: undefined, newest: ["listedAt:desc"], votes: ["votes:desc"] } as const;
+
+/** What lib/search/meilisearch.ts `searchEngine` sends; keep the two in step when that changes. */
+function meiliRequest(query: SearchQuery): Record<string, unknown> {
+  const sort = SORTS[query.sort];
+  return {
+    q: query.q,
+    filter: buildFilter(query),
+    sort,
+    limit: query.limit,
+    offset: query.offset,
+    attributesToHighlight: ["title", "abstract"],
+    highlightPreTag: HIGHLIGHT_START,
+    highlightPostTag: HIGHLIGHT_END,
+    attributesToCrop: ["abstract"],
+    cropLength: 50,
+    cropMarker: "…",
+    matchingStrategy: sort ? "all" : "last",
+  };
+}
+
+function meiliTarget(meiliUrl: string, searchKey: string): Target {
+  const url = `${meiliUrl}/indexes/${INDEX}/search`;
+  const headers = { Authorization: `Bearer ${searchKey}`, "Content-Type": "application/json" };
+  return async (query) => {
+    const response = await fetch(url, { method: "POST", headers, body: JSON.stringify(meiliRequest(query)) });
+    const body = (await response.json()) as { hits?: { paperId: string }[]; processingTimeMs?: number };
+    return { ok: response.ok, ids: body.hits?.map((hit) => hit.paperId) ?? [], serverMs: body.processingTimeMs, degraded: false };
+  };
+}
+
+function postgresTarget(pool: pg.Pool): Target {
+  return async (query) => {
+    const result = await searchPostgres(pool, query);
+    return { ok: true, ids: result.hits.map((hit) => hit.id), serverMs: undefined, degraded: false };
+  };
+}
+
+type Run = { latencies: number[]; serverMs: number[]; seconds: number; errors: number; degraded: number; ids: string[][]; byIndex: number[] };
+
+function emptyRun(): Run {
+  return { latencies: [], serverMs: [], seconds: 0, errors: 0, degraded: 0, ids: [], byIndex: [] };
+}
+
+/** Sends `mix[from..to)` with `concurrency` workers; adds latencies (ms, until the body is parsed) and wall time to `run`. */
+async function load(target: Target, mix: MixQuery[], from: number, to: number, concurrency: number, run: Run): Promise<void> {
+  let next = from;
+  const started = performance.now();
+  const worker = async () => {
+    while (next < to) {
+      const index = next++;
+      const t = performance.now();
+      try {
+        const outcome = await target(mix[index]!.query);
+        run.latencies[index] = performance.now() - t;
+        if (!outcome.ok) run.errors++;
+        if (outcome.degraded) run.degraded++;
+        if (outcome.serverMs !== undefined) run.serverMs.push(outcome.serverMs);
+        run.ids[index] = outcome.ids;
+      } catch (error) {
+        run.latencies[index] = performance.now() - t;
+        if (run.errors++ === 0) console.error(`  first error: ${(error as Error).message}`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, to - from) }, worker));
+  run.seconds += (performance.now() - started) / 1000;
+}
+
+/**
+ * Runs the targets over the same queries in alternating chunks (A B, B A, …), so a burst of other
+ * work on the machine lands on both rather than on whichever happened to run second.
+ */
+async function compare(targets: Target[], mix: MixQuery[], concurrency: number): Promise<Run[]> {
+  const runs = targets.map(emptyRun);
+  const chunk = Math.max(concurrency * 10, 250);
+  for (let from = 0, round = 0; from < mix.length; from += chunk, round++) {
+    const order = targets.map((_, i) => i);
+    if (round % 2 === 1) order.reverse();
+    for (const i of order) await load(targets[i]!, mix, from, Math.min(from + chunk, mix.length), concurrency, runs[i]!);
+  }
+  return runs;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reporting.
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
+}
+
+type Stats = { p50: number; p95: number; p99: number; qps: number; errors: number; degraded: number; server50: number; server95: number };
+
+function stats(run: Run): Stats {
+  const sorted = run.latencies.filter((value) => value !== undefined).sort((a, b) => a - b);
+  const server = [...run.serverMs].sort((a, b) => a - b);
+  return {
+    p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), p99: percentile(sorted, 0.99), qps: sorted.length / run.seconds,
+    errors: run.errors, degraded: run.degraded, server50: percentile(server, 0.5), server95: percentile(server, 0.95),
+  };
+}
+
+const ms = (value: number) => (Number.isNaN(value) ? "-" : `${value.toFixed(value < 10 ? 2 : 1)} ms`).padStart(10);
+const x = (value: number) => `${value.toFixed(2)}x`.padStart(10);
+
+function printRow(label: string, s: Stats, server?: string): void {
+  const extra = [s.errors ? `${s.errors} errors` : "", s.degraded ? `${s.degraded} DEGRADED (answered by Postgres)` : "", server ?? ""].filter(Boolean).join(", ");
+  console.log(`  ${label.padEnd(26)}${ms(s.p50)}${ms(s.p95)}${ms(s.p99)}${s.qps.toFixed(0).padStart(9)}   ${extra}`);
+}
+
+function printRatio(ours: Stats, raw: Stats): void {
+  console.log(`  ${"ratio ours / raw".padEnd(26)}${x(ours.p50 / raw.p50)}${x(ours.p95 / raw.p95)}${x(ours.p99 / raw.p99)}${`${(ours.qps / raw.qps).toFixed(2)}x`.padStart(9)}`);
+}
+
+function printHeader(title: string): void {
+  console.log(`\n${title}`);
+  console.log(`  ${"".padEnd(26)}${"p50".padStart(10)}${"p95".padStart(10)}${"p99".padStart(10)}${"q/s".padStart(9)}`);
+}
+
+/** p95 per kind of query at one client: where a slow path hides. */
+function printBreakdown(mix: MixQuery[], runs: { label: string; run: Run; upTo: number }[]): void {
+  const groups = new Map<string, number[]>();
+  mix.forEach((item, index) => {
+    for (const key of [item.kind, ...item.filters]) {
+      const indexes = groups.get(key) ?? [];
+      indexes.push(index);
+      groups.set(key, indexes);
+    }
+  });
+  console.log(`\np95 by kind of query, one client (count; ${runs.map((r) => r.label).join(" / ")}):`);
+  for (const [key, indexes] of groups) {
+    const cells = runs.map(({ run, upTo }) => {
+      const sorted = indexes.filter((i) => i < upTo && run.latencies[i] !== undefined).map((i) => run.latencies[i]!).sort((a, b) => a - b);
+      return ms(percentile(sorted, 0.95));
+    });
+    console.log(`  ${key.padEnd(14)}${String(indexes.length).padStart(6)}${cells.join("")}`);
+  }
+}
+
+/** Share of queries whose hit ids (in order) agree, as a check that both sides ran the same search. */
+function agreement(a: Run, b: Run, count: number): string {
+  let same = 0;
+  for (let i = 0; i < count; i++) if (JSON.stringify(a.ids[i]) === JSON.stringify(b.ids[i])) same++;
+  return `${((100 * same) / count).toFixed(1)}%`;
+}
+
+function verdict(met: boolean): string {
+  return met ? "met" : "NOT met";
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bench-search-"));
+  // Postgres runs as the `postgres` user when we are root; it must be able to enter the folder.
+  fs.chmodSync(tmp, 0o755);
+  cleanups.push(() => {
+    if (process.env.BENCH_KEEP) console.error(`kept ${tmp}`);
+    else fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  const reason = buildNeeded();
+  if (reason) {
+    console.log(`Building the web app first (next build), because ${reason}…`);
+    const build = spawnSync(process.execPath, [NEXT_BIN, "build"], { stdio: "inherit" });
+    if (build.status !== 0) throw new Error("next build failed");
+  }
+
+  const postgres = await startEmbeddedPostgres({ dataDir: path.join(tmp, "pg"), port: 0, database: "bench" });
+  cleanups.push(() => postgres.stop());
+  const meili = await startEmbeddedMeilisearch({ dataDir: path.join(tmp, "meili"), port: 0 });
+  cleanups.push(() => meili.stop());
+  await migrate(postgres.url);
+  const pool = new pg.Pool({ connectionString: postgres.url, max: Math.max(4, CONCURRENCY) });
+  cleanups.push(() => pool.end());
+
+  const corpus = await loadCorpus(pool, tmp);
+  console.log(`ingest: ${corpus.papers.toLocaleString()} papers in ${corpus.ingestSeconds.toFixed(1)} s (${(corpus.papers / corpus.ingestSeconds).toFixed(0)} papers/s)`);
+
+  setSearchConnection({ url: meili.url, key: meili.masterKey, index: INDEX });
+  const admin = await engineConfig("admin");
+  if (!admin) throw new Error("no Meilisearch engine configured");
+  const started = performance.now();
+  const indexed = await reindexSearch(pool, admin);
+  const indexSeconds = (performance.now() - started) / 1000;
+  console.log(`index:  ${indexed.toLocaleString()} papers in ${indexSeconds.toFixed(1)} s (${(indexed / indexSeconds).toFixed(0)} papers/s, reindexSearch: read from Postgres, fill a fresh index, swap)`);
+
+  const { search: searchKey } = await resolveKeys(meili.url, meili.masterKey, INDEX);
+  const port = await freePort(0);
+  // As scripts/start.ts does: the web server gets a search-only key, never the master key.
+  const webEnv: NodeJS.ProcessEnv = {
+    ...process.env, DATABASE_URL: postgres.url, MEILI_URL: meili.url, MEILI_SEARCH_KEY: searchKey, MEILI_INDEX: INDEX,
+    DATA_DIR: path.join(tmp, "data"), PORT: String(port), APP_URL: `http://127.0.0.1:${port}`,
+  };
+  delete webEnv.MEILI_MASTER_KEY;
+  const baseUrl = await startNext(webEnv, port, path.join(tmp, "next.log"));
+  console.log(`next start on ${baseUrl} (production build, MEILI_SEARCH_KEY only)`);
+
+  const material = await queryMaterial(pool);
+  const mix = buildMix(material, QUERIES, SEED);
+  const warm = buildMix(material, WARMUP, SEED + 1);
+  const api = apiTarget(baseUrl);
+  const raw = meiliTarget(meili.url, searchKey);
+  const fallback = postgresTarget(pool);
+
+  console.log(`\nwarm-up: ${WARMUP} other queries each, at ${CONCURRENCY} clients`);
+  await compare([api, raw], warm, CONCURRENCY);
+  await load(fallback, warm, 0, Math.min(WARMUP, 50), CONCURRENCY, emptyRun());
+
+  const kinds = ["word", "phrase", "typo", "prefix"].map((kind) => `${mix.filter((item) => item.kind === kind).length} ${kind}`).join(", ");
+  console.log(`query mix: ${QUERIES} queries (seed ${SEED}): ${kinds}; ${mix.filter((item) => item.filters.length > 0).length} with a filter, sort or page 2`);
+  console.log(`Postgres fallback: searchPostgres(pool, query) called directly (no HTTP, no exact-match pin), on the first ${PG_QUERIES} queries`);
+
+  const levels = [...new Set([1, CONCURRENCY])];
+  const results = new Map<number, { ours: Stats; raw: Stats; pg: Stats }>();
+  let breakdown: (() => void) | undefined;
+  for (const clients of levels) {
+    const [oursRun, rawRun] = await compare([api, raw], mix, clients);
+    const pgRun = emptyRun();
+    await load(fallback, mix, 0, PG_QUERIES, clients, pgRun);
+    const ours = stats(oursRun!);
+    const rawStats = stats(rawRun!);
+    const pgStats = stats(pgRun);
+    results.set(clients, { ours, raw: rawStats, pg: pgStats });
+    printHeader(`${clients} client${clients === 1 ? "" : "s"} (${QUERIES} queries; latency = request sent to JSON parsed)`);
+    printRow("/api/search", ours, `server tookMs p50 ${ours.server50} / p95 ${ours.server95}`);
+    printRow("Meilisearch alone", rawStats, `processingTimeMs p50 ${rawStats.server50} / p95 ${rawStats.server95}`);
+    printRatio(ours, rawStats);
+    printRow(`Postgres fallback (${PG_QUERIES})`, pgStats);
+    console.log(`  same hits, /api/search vs Meilisearch alone: ${agreement(oursRun!, rawRun!, QUERIES)} of queries`);
+    if (clients === 1) breakdown = () => printBreakdown(mix, [
+      { label: "/api/search", run: oursRun!, upTo: QUERIES }, { label: "Meilisearch", run: rawRun!, upTo: QUERIES }, { label: "Postgres", run: pgRun, upTo: PG_QUERIES },
+    ]);
+  }
+  breakdown?.();
+
+  const one = results.get(1)!;
+  const many = results.get(CONCURRENCY)!;
+  console.log(`\ntargets (stated for 100,000 papers; this run: ${corpus.papers.toLocaleString()}):`);
+  console.log(`  1 client:   /api/search p95 < 50 ms                       ${one.ours.p95.toFixed(1)} ms   ${verdict(one.ours.p95 < 50)}`);
+  const p95Ratio = many.ours.p95 / many.raw.p95;
+  const qpsRatio = many.ours.qps / many.raw.qps;
+  console.log(`  ${`${CONCURRENCY} clients:`.padEnd(12)}p95 ours / Meilisearch alone <= 1.3x           ${p95Ratio.toFixed(2)}x     ${verdict(p95Ratio <= 1.3)}`);
+  console.log(`  ${`${CONCURRENCY} clients:`.padEnd(12)}queries/s ours / Meilisearch alone >= 0.6x     ${qpsRatio.toFixed(2)}x     ${verdict(qpsRatio >= 0.6)}`);
+  const failures = [...results.values()].reduce((sum, r) => sum + r.ours.errors + r.ours.degraded + r.raw.errors + r.pg.errors, 0);
+  if (failures > 0) {
+    console.log(`\n${failures} failed or degraded requests: the figures above are not trustworthy (see ${path.join(tmp, "next.log")} with BENCH_KEEP=1).`);
+    process.exitCode = 1;
+  }
+}
+
+main()
+  .catch((error: unknown) => {
+    if (!interrupted) {
+      console.error(error instanceof Error ? error.message : error);
+      process.exitCode = 1;
+    }
+  })
+  .finally(async () => {
+    await cleanUp();
+    process.exit(interrupted ? 130 : (process.exitCode ?? 0));
+  });

@@ -1,0 +1,73 @@
+// Search in the browser: typing in the header, live results, filters, shareable URLs, safe highlights.
+import { expect, test } from "@playwright/test";
+
+test("typing in the header shows results as you type, with typos tolerated", async ({ page }) => {
+  await page.goto("/");
+  await page.getByRole("searchbox", { name: "Search papers" }).pressSequentially("transfomer", { delay: 30 });
+  await expect(page).toHaveURL(/\/search\?q=transfomer$/);
+  const results = page.locator(".search-results .paper-list > li");
+  await expect(results.first()).toBeVisible();
+  await expect(page.locator(".search-results mark").first()).toHaveText(/^transforme/i);
+  await expect(page.locator(".search-count")).toContainText("“transfomer”");
+
+  // Keep typing on the search page: the URL follows and the list updates in place.
+  await page.getByRole("searchbox", { name: "Search papers" }).fill("sub-quadratic attention");
+  await expect(page).toHaveURL(/q=sub-quadratic\+attention/);
+  await expect(results.first().getByRole("link").first()).toContainText("Sub-quadratic attention");
+});
+
+test("a filter narrows the results and a result opens its paper", async ({ page }) => {
+  await page.goto("/search?q=model");
+  const results = page.locator(".search-results .paper-list > li");
+  const before = await page.locator(".search-count").textContent();
+  // The checkbox follows the URL, which the click rewrites: click, then wait for both.
+  await page.getByLabel("With code").click();
+  await expect(page).toHaveURL(/hasCode=true/);
+  await expect(page.getByLabel("With code")).toBeChecked();
+  await expect(page.locator(".search-count")).not.toHaveText(before ?? "");
+  const count = await results.count();
+  expect(count).toBeGreaterThan(0);
+  for (let i = 0; i < count; i++) await expect(results.nth(i).getByRole("link", { name: /^Code/ })).toBeVisible();
+
+  await page.getByLabel("Sort").selectOption("votes");
+  await expect(page).toHaveURL(/sort=votes/);
+  await expect(page.locator(".search-loading")).toHaveCount(0);
+  const title = (await results.first().locator(".card-title a").textContent()) ?? "";
+  await results.first().locator(".card-title a").click();
+  await expect(page).toHaveURL(/\/papers\//);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(title);
+});
+
+test("a shared search link renders its results on the server", async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto("/search?q=attention&sort=newest");
+  await expect(page.locator(".search-results .paper-list > li").first()).toBeVisible();
+  await expect(page.getByLabel("Sort")).toHaveValue("newest");
+  await context.close();
+});
+
+test("an arXiv id jumps to that paper first", async ({ page }) => {
+  await page.goto("/search?q=https%3A%2F%2Farxiv.org%2Fabs%2F2606.99901v2");
+  await expect(page.locator(".search-results .paper-list > li").first().locator(".card-title")).toContainText("Sub-quadratic attention");
+});
+
+test("markup in titles and abstracts is shown as text in results, never run", async ({ page }) => {
+  let dialogs = 0;
+  page.on("dialog", (dialog) => {
+    dialogs++;
+    void dialog.dismiss();
+  });
+  await page.goto("/search?q=markup+titles+onerror");
+  const hit = page.locator(".search-hit", { hasText: "alert(1)" }).first();
+  await expect(hit.locator(".card-title")).toContainText("<script>alert(1)</script>");
+  expect(await page.locator(".search-results img, .search-results script").count()).toBe(0);
+  expect(dialogs).toBe(0);
+});
+
+test("invalid parameters are ignored with a note, not an error page", async ({ page }) => {
+  const response = await page.goto("/search?q=attention&sort=sideways&from=2026-02-30");
+  expect(response?.status()).toBe(200);
+  await expect(page.getByRole("status").first()).toContainText("Ignored invalid");
+  await expect(page.locator(".search-results .paper-list > li").first()).toBeVisible();
+});
