@@ -36,8 +36,15 @@ export function decodeCursor(cursor: string): number {
   return Number(match[1]);
 }
 
+/**
+ * The day a window ends on when none is chosen: the latest day with papers whose listing date a
+ * source reported. Dates stamped at ingest (papers from formats without dates) do not count unless
+ * nothing else exists: a saved search page should not push the real trending day off the home page.
+ */
 export async function latestListedDay(): Promise<string | null> {
-  const { rows } = await db.pool.query<{ day: string | null }>(`SELECT max(listed_at)::text AS day FROM paper`);
+  const { rows } = await db.pool.query<{ day: string | null }>(
+    `SELECT COALESCE((SELECT max(listed_at) FROM paper WHERE listed_rank > 0), (SELECT max(listed_at) FROM paper))::text AS day`,
+  );
   return rows[0]?.day ?? null;
 }
 

@@ -67,6 +67,16 @@ describe("listTrending", () => {
     expect(next.items.map((item) => item.id)).not.toContain(day.items[0]!.id);
   });
 
+  it("papers with dates stamped at ingest do not move the default day, but can be reached", async () => {
+    await database.pool.query(
+      `INSERT INTO paper (id, title, listed_at, listed_rank) VALUES ('local-00000000000000aa', 'A saved page paper', '2026-11-27', 0)`,
+    );
+    const page = await listTrending({ period: "day", limit: 5 });
+    expect(page.date).toBe("2026-06-16");
+    expect(page.nextDate).toBe("2026-11-27");
+    await database.pool.query(`DELETE FROM paper WHERE id = 'local-00000000000000aa'`);
+  });
+
   it("an empty window is an empty list, not an error", async () => {
     const page = await listTrending({ period: "day", date: "2020-01-01", limit: 10 });
     expect(page.items).toEqual([]);
