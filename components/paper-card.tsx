@@ -1,8 +1,9 @@
 // One trending paper in a list: rank, votes, title, authors, abstract preview, links and why it ranks there.
 import Link from "next/link";
-import { formatCompact, formatShortDay, shortAuthors } from "@/lib/papers/format";
+import { formatShortDay, shortAuthors } from "@/lib/papers/format";
 import { paperPath } from "@/lib/papers/present";
 import type { TrendingItem } from "@/lib/papers/types";
+import { GithubStars } from "@/components/github-stars";
 
 export function PaperCard({ paper }: { paper: TrendingItem }) {
   const titleId = `paper-${paper.rank}-title`;
@@ -57,14 +58,7 @@ export function PaperCard({ paper }: { paper: TrendingItem }) {
           {paper.githubRepo && (
             <a href={paper.githubRepo} rel="nofollow noopener">
               Code<span className="sr-only"> for {paper.title}</span>
-              {paper.githubStars !== null && (
-                <span className="stars">
-                  <span aria-hidden="true"> ★ </span>
-                  <span className="sr-only">, </span>
-                  {formatCompact(paper.githubStars)}
-                  <span className="sr-only"> GitHub stars</span>
-                </span>
-              )}
+              <GithubStars stars={paper.githubStars} />
             </a>
           )}
           {paper.projectPage && (

@@ -1,5 +1,6 @@
 // One search result: highlighted title and abstract excerpt, authors, categories, votes and code.
 import Link from "next/link";
+import { GithubStars } from "@/components/github-stars";
 import { HighlightedText } from "@/components/highlighted-text";
 import { formatShortDay, shortAuthors } from "@/lib/papers/format";
 import { paperPath } from "@/lib/papers/present";
@@ -32,7 +33,8 @@ export function SearchHit({ hit }: { hit: PaperHit }) {
           {hit.categories.length > 0 && <span>{hit.categories.slice(0, 3).join(" · ")}</span>}
           {hit.githubRepo && (
             <a href={hit.githubRepo} rel="noopener noreferrer">
-              Code{hit.githubStars ? ` ★ ${hit.githubStars.toLocaleString("en-US")}` : ""}
+              Code
+              <GithubStars stars={hit.githubStars} />
             </a>
           )}
           {hit.arxivUrl && (

@@ -4,10 +4,11 @@ import { cache } from "react";
 import "katex/dist/katex.min.css";
 import { MathText } from "@/components/math-text";
 import { getPaper } from "@/lib/papers/get-paper";
-import { formatCompact, formatDay } from "@/lib/papers/format";
+import { formatDay } from "@/lib/papers/format";
 import { paperIdFromSegments } from "@/lib/papers/paper-id";
 import { paperPath } from "@/lib/papers/present";
 import type { PaperDetail } from "@/lib/papers/types";
+import { GithubStars } from "@/components/github-stars";
 
 export const dynamic = "force-dynamic";
 
@@ -99,14 +100,7 @@ export default async function PaperPage({ params }: Props) {
           {paper.githubRepo && (
             <a className="button" href={paper.githubRepo} rel="nofollow noopener">
               Code
-              {paper.githubStars !== null && (
-                <span className="stars">
-                  <span aria-hidden="true"> ★ </span>
-                  <span className="sr-only">, </span>
-                  {formatCompact(paper.githubStars)}
-                  <span className="sr-only"> GitHub stars</span>
-                </span>
-              )}
+              <GithubStars stars={paper.githubStars} />
             </a>
           )}
           {paper.projectPage && (
