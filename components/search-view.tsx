@@ -6,7 +6,8 @@ import { useSearchParams } from "next/navigation";
 import { useEffect, useState } from "react";
 import { SearchHit } from "@/components/search-hit";
 import { pluralize } from "@/lib/papers/format";
-import { hasCriteria, readSearchQuery, writeSearchQuery } from "@/lib/search/query-url";
+import { hasCriteria, nextSearchOffset, readSearchQuery, writeSearchQuery } from "@/lib/search/query-url";
+import { CATEGORY_PATTERN } from "@/lib/api/params";
 import type { SearchQuery, SearchResult } from "@/lib/search/types";
 
 type View = { key: string; result: SearchResult | null; error: string | null; loading: boolean };
@@ -64,7 +65,7 @@ export function SearchView({ initialKey, initial, categories }: { initialKey: st
             key={`category-${query.categories?.[0] ?? ""}`}
             onChange={(event) => {
               const value = event.target.value.trim();
-              if (value === "" || /^[A-Za-z][A-Za-z-]*(\.[A-Za-z][A-Za-z-]*)?$/.test(value)) update({ categories: value ? [value] : [] });
+              if (value === "" || CATEGORY_PATTERN.test(value)) update({ categories: value ? [value] : [] });
             }}
           />
           <datalist id="search-categories">
@@ -145,8 +146,8 @@ export function SearchView({ initialKey, initial, categories }: { initialKey: st
                   ← Previous
                 </Link>
               )}
-              {result.offset + result.items.length < Math.min(result.total, 1_000) && result.items.length === result.limit && (
-                <Link className="date-step" href={pageHref(result.offset + result.limit)} rel="next">
+              {nextSearchOffset(result) !== null && (
+                <Link className="date-step" href={pageHref(nextSearchOffset(result) ?? 0)} rel="next">
                   Next →
                 </Link>
               )}

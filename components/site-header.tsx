@@ -1,4 +1,5 @@
-// The header on every page: the site's name, a search form and the way to subscribe.
+// The header on every page: the site's name and the search box. (The Subscribe link arrives with
+// the daily digest: a link to a page that does not exist yet would be a dead end.)
 import Link from "next/link";
 import { Suspense } from "react";
 import { HeaderSearch } from "@/components/header-search";
@@ -29,9 +30,6 @@ export function SiteHeader() {
         <Suspense fallback={<PlainSearch />}>
           <HeaderSearch />
         </Suspense>
-        <Link className="subscribe-link" href="/subscribe">
-          Subscribe
-        </Link>
       </div>
     </header>
   );

@@ -1,6 +1,7 @@
 // npm run bench:search -- --papers 100000 --concurrency 16: /api/search vs Meilisearch alone vs the Postgres fallback, same queries.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -26,10 +27,15 @@ const { values: args } = parseArgs({
     concurrency: { type: "string", default: "16" },
     queries: { type: "string", default: "2000" },
     "pg-queries": { type: "string", default: "400" },
+    // The fallback can take seconds a query at 100k papers: each level gets a time budget and a statement timeout.
+    "pg-seconds": { type: "string", default: "60" },
+    "pg-timeout": { type: "string", default: "30" },
     warmup: { type: "string", default: "300" },
     seed: { type: "string", default: "7" },
     // Rebuild even when .next holds a build with /api/search (it may predate source edits).
     build: { type: "boolean", default: false },
+    // How the bench sends its requests: node:http keep-alive (default) or the global fetch (see Transport).
+    client: { type: "string", default: "http" },
   },
 });
 
@@ -46,8 +52,15 @@ const PAPERS = positiveInt("papers", args.papers);
 const CONCURRENCY = positiveInt("concurrency", args.concurrency);
 const QUERIES = positiveInt("queries", args.queries);
 const PG_QUERIES = Math.min(positiveInt("pg-queries", args["pg-queries"]), QUERIES);
+const PG_SECONDS = positiveInt("pg-seconds", args["pg-seconds"]);
+const PG_TIMEOUT_SECONDS = positiveInt("pg-timeout", args["pg-timeout"]);
 const WARMUP = positiveInt("warmup", args.warmup);
 const SEED = positiveInt("seed", args.seed);
+if (args.client !== "http" && args.client !== "fetch") {
+  console.error(`--client must be http or fetch (got ${JSON.stringify(args.client)})`);
+  process.exit(2);
+}
+const CLIENT = args.client;
 const INDEX = "bench_papers";
 const LIMIT = 20;
 const NEXT_BIN = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
@@ -272,16 +285,60 @@ function buildMix(material: Awaited<ReturnType<typeof queryMaterial>>, count: nu
 type Outcome = { ok: boolean; ids: string[]; serverMs: number | undefined; degraded: boolean };
 type Target = (query: SearchQuery) => Promise<Outcome>;
 
-function apiTarget(baseUrl: string): Target {
+type Reply = { ok: boolean; body: unknown };
+type Transport = (url: string, init: { method: "GET" | "POST"; headers?: Record<string, string>; body?: string }) => Promise<Reply>;
+
+/**
+ * Keep-alive node:http, one socket per client. Not the global fetch by default: on this machine
+ * Node 20's fetch (undici 6) stalls about 40 ms on roughly half of its POSTs to Meilisearch (a
+ * delayed-ACK pattern; curl and node:http on the same requests never do), which would make
+ * "Meilisearch alone" look slower than it is. `--client fetch` measures with fetch instead.
+ */
+function nodeHttp(sockets: number): { send: Transport; close: () => void } {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: sockets });
+  const send: Transport = (url, init) => attempt(url, init).catch((error: Error & { code?: string; reused?: boolean }) => {
+    // The server may close an idle keep-alive socket just as we reuse it (Node's documented race): retry once.
+    if (error.reused && error.code === "ECONNRESET") return attempt(url, init);
+    throw error;
+  });
+  const attempt: Transport = (url, init) =>
+    new Promise((resolve, reject) => {
+      const body = init.body === undefined ? undefined : Buffer.from(init.body);
+      const headers = body ? { ...init.headers, "Content-Length": String(body.length) } : init.headers;
+      const request = http.request(url, { method: init.method, headers, agent }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("error", reject);
+        response.on("end", () => {
+          try {
+            const status = response.statusCode ?? 0;
+            resolve({ ok: status >= 200 && status < 300, body: JSON.parse(Buffer.concat(chunks).toString("utf8")) as unknown });
+          } catch (error) {
+            reject(error as Error);
+          }
+        });
+      });
+      request.on("error", (error) => reject(Object.assign(error, { reused: request.reusedSocket })));
+      request.end(body);
+    });
+  return { send, close: () => agent.destroy() };
+}
+
+const globalFetch: Transport = async (url, init) => {
+  const response = await fetch(url, init);
+  return { ok: response.ok, body: (await response.json()) as unknown };
+};
+
+function apiTarget(baseUrl: string, send: Transport): Target {
   return async (query) => {
     const params = new URLSearchParams({ q: query.q, sort: query.sort, limit: String(query.limit), offset: String(query.offset) });
     for (const category of query.categories ?? []) params.append("category", category);
     if (query.from) params.set("from", query.from);
     if (query.to) params.set("to", query.to);
     if (query.hasCode !== undefined) params.set("hasCode", String(query.hasCode));
-    const response = await fetch(`${baseUrl}/api/search?${params}`);
-    const body = (await response.json()) as { items?: { id: string }[]; degraded?: boolean; tookMs?: number };
-    return { ok: response.ok, ids: body.items?.map((item) => item.id) ?? [], serverMs: body.tookMs, degraded: body.degraded === true };
+    const reply = await send(`${baseUrl}/api/search?${params}`, { method: "GET" });
+    const body = reply.body as { items?: { id: string }[]; degraded?: boolean; tookMs?: number };
+    return { ok: reply.ok, ids: body.items?.map((item) => item.id) ?? [], serverMs: body.tookMs, degraded: body.degraded === true };
   };
 }
 
@@ -306,13 +363,13 @@ function meiliRequest(query: SearchQuery): Record<string, unknown> {
   };
 }
 
-function meiliTarget(meiliUrl: string, searchKey: string): Target {
+function meiliTarget(meiliUrl: string, searchKey: string, send: Transport): Target {
   const url = `${meiliUrl}/indexes/${INDEX}/search`;
   const headers = { Authorization: `Bearer ${searchKey}`, "Content-Type": "application/json" };
   return async (query) => {
-    const response = await fetch(url, { method: "POST", headers, body: JSON.stringify(meiliRequest(query)) });
-    const body = (await response.json()) as { hits?: { paperId: string }[]; processingTimeMs?: number };
-    return { ok: response.ok, ids: body.hits?.map((hit) => hit.paperId) ?? [], serverMs: body.processingTimeMs, degraded: false };
+    const reply = await send(url, { method: "POST", headers, body: JSON.stringify(meiliRequest(query)) });
+    const body = reply.body as { hits?: { paperId: string }[]; processingTimeMs?: number };
+    return { ok: reply.ok, ids: body.hits?.map((hit) => hit.paperId) ?? [], serverMs: body.processingTimeMs, degraded: false };
   };
 }
 
@@ -323,18 +380,21 @@ function postgresTarget(pool: pg.Pool): Target {
   };
 }
 
-type Run = { latencies: number[]; serverMs: number[]; seconds: number; errors: number; degraded: number; ids: string[][]; byIndex: number[] };
+type Run = { latencies: number[]; serverMs: number[]; seconds: number; errors: number; timeouts: number; degraded: number; ids: string[][] };
 
 function emptyRun(): Run {
-  return { latencies: [], serverMs: [], seconds: 0, errors: 0, degraded: 0, ids: [], byIndex: [] };
+  return { latencies: [], serverMs: [], seconds: 0, errors: 0, timeouts: 0, degraded: 0, ids: [] };
 }
 
-/** Sends `mix[from..to)` with `concurrency` workers; adds latencies (ms, until the body is parsed) and wall time to `run`. */
-async function load(target: Target, mix: MixQuery[], from: number, to: number, concurrency: number, run: Run): Promise<void> {
+/**
+ * Sends `mix[from..to)` with `concurrency` workers; adds latencies (ms, until the body is parsed) and
+ * wall time to `run`. With a `deadline`, workers take no new query after it (those in flight finish).
+ */
+async function load(target: Target, mix: MixQuery[], from: number, to: number, concurrency: number, run: Run, deadline = Infinity): Promise<void> {
   let next = from;
   const started = performance.now();
   const worker = async () => {
-    while (next < to) {
+    while (next < to && performance.now() < deadline) {
       const index = next++;
       const t = performance.now();
       try {
@@ -346,7 +406,9 @@ async function load(target: Target, mix: MixQuery[], from: number, to: number, c
         run.ids[index] = outcome.ids;
       } catch (error) {
         run.latencies[index] = performance.now() - t;
-        if (run.errors++ === 0) console.error(`  first error: ${(error as Error).message}`);
+        // 57014: Postgres cancelled the statement at statement_timeout.
+        if ((error as { code?: string }).code === "57014") run.timeouts++;
+        else if (run.errors++ === 0) console.error(`  first error: ${(error as Error).message}`);
       }
     }
   };
@@ -377,14 +439,14 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
 }
 
-type Stats = { p50: number; p95: number; p99: number; qps: number; errors: number; degraded: number; server50: number; server95: number };
+type Stats = { count: number; p50: number; p95: number; p99: number; qps: number; errors: number; timeouts: number; degraded: number; server50: number; server95: number };
 
 function stats(run: Run): Stats {
   const sorted = run.latencies.filter((value) => value !== undefined).sort((a, b) => a - b);
   const server = [...run.serverMs].sort((a, b) => a - b);
   return {
-    p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), p99: percentile(sorted, 0.99), qps: sorted.length / run.seconds,
-    errors: run.errors, degraded: run.degraded, server50: percentile(server, 0.5), server95: percentile(server, 0.95),
+    count: sorted.length, p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), p99: percentile(sorted, 0.99), qps: sorted.length / run.seconds,
+    errors: run.errors, timeouts: run.timeouts, degraded: run.degraded, server50: percentile(server, 0.5), server95: percentile(server, 0.95),
   };
 }
 
@@ -392,7 +454,10 @@ const ms = (value: number) => (Number.isNaN(value) ? "-" : `${value.toFixed(valu
 const x = (value: number) => `${value.toFixed(2)}x`.padStart(10);
 
 function printRow(label: string, s: Stats, server?: string): void {
-  const extra = [s.errors ? `${s.errors} errors` : "", s.degraded ? `${s.degraded} DEGRADED (answered by Postgres)` : "", server ?? ""].filter(Boolean).join(", ");
+  const extra = [
+    s.errors ? `${s.errors} errors` : "",
+    s.timeouts ? `${s.timeouts} hit the ${PG_TIMEOUT_SECONDS} s statement timeout (so these percentiles are lower bounds)` : "",
+    s.degraded ? `${s.degraded} DEGRADED (answered by Postgres)` : "", server ?? ""].filter(Boolean).join(", ");
   console.log(`  ${label.padEnd(26)}${ms(s.p50)}${ms(s.p95)}${ms(s.p99)}${s.qps.toFixed(0).padStart(9)}   ${extra}`);
 }
 
@@ -460,7 +525,10 @@ async function main(): Promise<void> {
   cleanups.push(() => meili.stop());
   await migrate(postgres.url);
   const pool = new pg.Pool({ connectionString: postgres.url, max: Math.max(4, CONCURRENCY) });
+  // Only the fallback runs use this; ingest and indexing use the pool above, without a timeout.
+  const fallbackPool = new pg.Pool({ connectionString: postgres.url, max: CONCURRENCY, options: `-c statement_timeout=${PG_TIMEOUT_SECONDS * 1000}` });
   cleanups.push(() => pool.end());
+  cleanups.push(() => fallbackPool.end());
 
   const corpus = await loadCorpus(pool, tmp);
   console.log(`ingest: ${corpus.papers.toLocaleString()} papers in ${corpus.ingestSeconds.toFixed(1)} s (${(corpus.papers / corpus.ingestSeconds).toFixed(0)} papers/s)`);
@@ -487,17 +555,23 @@ async function main(): Promise<void> {
   const material = await queryMaterial(pool);
   const mix = buildMix(material, QUERIES, SEED);
   const warm = buildMix(material, WARMUP, SEED + 1);
-  const api = apiTarget(baseUrl);
-  const raw = meiliTarget(meili.url, searchKey);
-  const fallback = postgresTarget(pool);
+  // One connection pool per target, as N browsers would each hold one to us and we hold ours to Meilisearch.
+  const transport = () => (CLIENT === "http" ? nodeHttp(CONCURRENCY) : { send: globalFetch, close: () => undefined });
+  const [apiClient, rawClient] = [transport(), transport()];
+  cleanups.push(apiClient.close, rawClient.close);
+  const api = apiTarget(baseUrl, apiClient.send);
+  const raw = meiliTarget(meili.url, searchKey, rawClient.send);
+  const fallback = postgresTarget(fallbackPool);
 
   console.log(`\nwarm-up: ${WARMUP} other queries each, at ${CONCURRENCY} clients`);
   await compare([api, raw], warm, CONCURRENCY);
-  await load(fallback, warm, 0, Math.min(WARMUP, 50), CONCURRENCY, emptyRun());
+  await load(fallback, warm, 0, 4, 1, emptyRun(), performance.now() + PG_SECONDS * 1000);
 
   const kinds = ["word", "phrase", "typo", "prefix"].map((kind) => `${mix.filter((item) => item.kind === kind).length} ${kind}`).join(", ");
+  console.log(`client: ${CLIENT === "http" ? "node:http keep-alive" : "global fetch (undici) keep-alive"}, one connection per simulated client`);
   console.log(`query mix: ${QUERIES} queries (seed ${SEED}): ${kinds}; ${mix.filter((item) => item.filters.length > 0).length} with a filter, sort or page 2`);
   console.log(`Postgres fallback: searchPostgres(pool, query) called directly (no HTTP, no exact-match pin), on the first ${PG_QUERIES} queries`);
+  console.log(`  or as many as start within ${PG_SECONDS} s per level; statement_timeout ${PG_TIMEOUT_SECONDS} s`);
 
   const levels = [...new Set([1, CONCURRENCY])];
   const results = new Map<number, { ours: Stats; raw: Stats; pg: Stats }>();
@@ -505,7 +579,7 @@ async function main(): Promise<void> {
   for (const clients of levels) {
     const [oursRun, rawRun] = await compare([api, raw], mix, clients);
     const pgRun = emptyRun();
-    await load(fallback, mix, 0, PG_QUERIES, clients, pgRun);
+    await load(fallback, mix, 0, PG_QUERIES, clients, pgRun, performance.now() + PG_SECONDS * 1000);
     const ours = stats(oursRun!);
     const rawStats = stats(rawRun!);
     const pgStats = stats(pgRun);
@@ -514,7 +588,7 @@ async function main(): Promise<void> {
     printRow("/api/search", ours, `server tookMs p50 ${ours.server50} / p95 ${ours.server95}`);
     printRow("Meilisearch alone", rawStats, `processingTimeMs p50 ${rawStats.server50} / p95 ${rawStats.server95}`);
     printRatio(ours, rawStats);
-    printRow(`Postgres fallback (${PG_QUERIES})`, pgStats);
+    printRow(`Postgres fallback (${pgStats.count})`, pgStats);
     console.log(`  same hits, /api/search vs Meilisearch alone: ${agreement(oursRun!, rawRun!, QUERIES)} of queries`);
     if (clients === 1) breakdown = () => printBreakdown(mix, [
       { label: "/api/search", run: oursRun!, upTo: QUERIES }, { label: "Meilisearch", run: rawRun!, upTo: QUERIES }, { label: "Postgres", run: pgRun, upTo: PG_QUERIES },
@@ -530,6 +604,7 @@ async function main(): Promise<void> {
   const qpsRatio = many.ours.qps / many.raw.qps;
   console.log(`  ${`${CONCURRENCY} clients:`.padEnd(12)}p95 ours / Meilisearch alone <= 1.3x           ${p95Ratio.toFixed(2)}x     ${verdict(p95Ratio <= 1.3)}`);
   console.log(`  ${`${CONCURRENCY} clients:`.padEnd(12)}queries/s ours / Meilisearch alone >= 0.6x     ${qpsRatio.toFixed(2)}x     ${verdict(qpsRatio >= 0.6)}`);
+  // Fallback timeouts are a finding, not a broken run; errors and degraded answers are.
   const failures = [...results.values()].reduce((sum, r) => sum + r.ours.errors + r.ours.degraded + r.raw.errors + r.pg.errors, 0);
   if (failures > 0) {
     console.log(`\n${failures} failed or degraded requests: the figures above are not trustworthy (see ${path.join(tmp, "next.log")} with BENCH_KEEP=1).`);

@@ -51,7 +51,7 @@ async function updateSearch(): Promise<void> {
     const engine = await engineConfig("admin");
     if (!engine) return;
     const report = await syncSearch(db.pool, engine);
-    console.log(`search: ${report.indexed} papers indexed`);
+    console.log(report.skipped ? "search: the running worker is indexing the changes" : `search: ${report.indexed} papers indexed`);
   } catch (error) {
     console.error(`search: not updated now (${(error as Error).message}); the worker catches up when Meilisearch answers.`);
   }

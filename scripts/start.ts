@@ -6,13 +6,13 @@ import { connectDatabase } from "@/lib/db/connect";
 import { closeDb, db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { ingestFiles } from "@/lib/ingest/run-ingest";
-import { connectSearch } from "@/lib/search/connect";
+import { connectSearch, type SearchConnection } from "@/lib/search/connect";
 import { resolveKeys } from "@/lib/search/meilisearch";
 import { formatSummary } from "@/lib/ingest/summary";
 import { today } from "@/lib/time";
 
 const SAMPLE_DIR = path.join(process.cwd(), "data", "sample");
-const SOURCE_DIRS = ["app", "components", "lib", "emails", "public", "next.config.ts", "package.json", "prisma/schema.prisma"];
+const SOURCE_DIRS = ["app", "components", "lib", "public", "next.config.ts", "package.json", "prisma/schema.prisma"];
 const NEXT_BIN = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
 const TSX_CLI = path.join(process.cwd(), "node_modules", "tsx", "dist", "cli.mjs");
 
@@ -45,29 +45,53 @@ async function loadSampleIfEmpty(): Promise<void> {
   console.log(formatSummary(summary));
 }
 
+/** A search-only key for the web server, or none (it then answers searches from Postgres). */
+async function searchKey(search: SearchConnection): Promise<string | undefined> {
+  if (!search) return undefined;
+  try {
+    return (await resolveKeys(search.url, search.key, env.MEILI_INDEX)).search;
+  } catch (error) {
+    log(`Meilisearch is not answering (${(error as Error).message}); search will use Postgres until it does.`);
+    return undefined;
+  }
+}
+
 async function main(): Promise<void> {
   const dev = process.argv.includes("--dev");
   const database = await connectDatabase({ log });
-  const search = await connectSearch({ log });
-  await loadSampleIfEmpty();
-  await closeDb();
+  let search: SearchConnection;
+  const stopServices = async () => {
+    await search?.embedded?.stop();
+    await database.embedded?.stop();
+  };
+  let children: ChildProcess[];
+  try {
+    search = await connectSearch({ log });
+    await loadSampleIfEmpty();
+    await closeDb();
 
-  if (!dev && needsBuild()) {
-    log("Building the web app (next build)…");
-    const build = spawnSync(process.execPath, [NEXT_BIN, "build"], { stdio: "inherit" });
-    if (build.status !== 0) throw new Error("next build failed");
+    if (!dev && needsBuild()) {
+      log("Building the web app (next build)…");
+      const build = spawnSync(process.execPath, [NEXT_BIN, "build"], { stdio: "inherit" });
+      if (build.status !== 0) throw new Error("next build failed");
+    }
+
+    const shared = { ...process.env, DATABASE_URL: database.url };
+    // The worker indexes (master or admin key); the web server only searches, with a search key.
+    const workerEnv = search ? { ...shared, MEILI_URL: search.url, MEILI_MASTER_KEY: search.key } : shared;
+    const webEnv: NodeJS.ProcessEnv = { ...shared, PORT: String(env.PORT) };
+    delete webEnv.MEILI_MASTER_KEY;
+    const key = await searchKey(search);
+    if (search && key) Object.assign(webEnv, { MEILI_URL: search.url, MEILI_SEARCH_KEY: key });
+    children = [
+      spawn(process.execPath, [NEXT_BIN, dev ? "dev" : "start", "-p", String(env.PORT)], { stdio: "inherit", env: webEnv }),
+      spawn(process.execPath, [TSX_CLI, "scripts/worker.ts"], { stdio: "inherit", env: workerEnv }),
+    ];
+  } catch (error) {
+    // Do not leave the services this process started running behind a failed start.
+    await stopServices();
+    throw error;
   }
-
-  const shared = { ...process.env, DATABASE_URL: database.url };
-  // The worker indexes (master or admin key); the web server only searches, with a search key.
-  const workerEnv = search ? { ...shared, MEILI_URL: search.url, MEILI_MASTER_KEY: search.key } : shared;
-  const webEnv: NodeJS.ProcessEnv = { ...shared, PORT: String(env.PORT) };
-  delete webEnv.MEILI_MASTER_KEY;
-  if (search) Object.assign(webEnv, { MEILI_URL: search.url, MEILI_SEARCH_KEY: (await resolveKeys(search.url, search.key, env.MEILI_INDEX)).search });
-  const children: ChildProcess[] = [
-    spawn(process.execPath, [NEXT_BIN, dev ? "dev" : "start", "-p", String(env.PORT)], { stdio: "inherit", env: webEnv }),
-    spawn(process.execPath, [TSX_CLI, "scripts/worker.ts"], { stdio: "inherit", env: workerEnv }),
-  ];
   log(`Trending Papers on ${env.APP_URL} (Ctrl-C stops everything).`);
 
   let stopping = false;
@@ -84,8 +108,7 @@ async function main(): Promise<void> {
           }),
       ),
     );
-    await search?.embedded?.stop();
-    await database.embedded?.stop();
+    await stopServices();
     process.exit(code);
   };
   process.on("SIGINT", () => void shutdown(0));

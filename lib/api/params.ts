@@ -8,11 +8,13 @@ export const daySchema = z.string().refine(isValidDay, "expected a calendar date
 export const trendingQuerySchema = z.object({
   period: z.enum(Object.keys(PERIODS) as [keyof typeof PERIODS]).default("day"),
   date: daySchema.optional(),
-  limit: z.coerce.number({ error: "expected a whole number" }).int("expected a whole number").min(1).max(100).default(30),
+  // Optional: the route applies TRENDING_PAGE_SIZE (this module also runs in the browser, without env).
+  limit: z.coerce.number({ error: "expected a whole number" }).int("expected a whole number").min(1).max(100).optional(),
   cursor: z.string().max(200).optional(),
 });
 
-const CATEGORY = /^[A-Za-z][A-Za-z-]*(\.[A-Za-z][A-Za-z-]*)?$/;
+/** An arXiv category such as cs.LG, hep-th or math.AG. */
+export const CATEGORY_PATTERN = /^[A-Za-z][A-Za-z-]*(\.[A-Za-z][A-Za-z-]*)?$/;
 // Control characters (including CR/LF and NUL) are never part of a real query.
 const CONTROL = /[\u0000-\u0008\u000A-\u001F\u007F]/;
 
@@ -24,7 +26,7 @@ export const searchQuerySchema = z
       .refine((value) => !CONTROL.test(value), "contains control characters")
       .transform((value) => value.replace(/\s+/g, " ").trim())
       .default(""),
-    category: z.array(z.string().regex(CATEGORY, "expected arXiv categories such as cs.LG")).max(10, "at most 10 categories").default([]),
+    category: z.array(z.string().regex(CATEGORY_PATTERN, "expected arXiv categories such as cs.LG")).max(10, "at most 10 categories").default([]),
     from: daySchema.optional(),
     to: daySchema.optional(),
     hasCode: z.enum(["true", "false"], { error: "expected true or false" }).transform((value) => value === "true").optional(),

@@ -55,15 +55,23 @@ export async function ingestFiles(pool: pg.Pool, inputs: string[], options: Inge
   // statement cannot merge the same paper twice.
   let batch = new Map<string, PaperRecord>();
   let writing: Promise<void> = Promise.resolve();
+  // A failed write is held here and thrown at the next flush, so it is never an unhandled rejection.
+  let failure: unknown;
   const flush = async () => {
     const records = [...batch.values()];
     batch = new Map();
     await writing;
-    writing = upsertPapers(pool, records).then((counts) => {
-      summary.inserted += counts.inserted;
-      summary.updated += counts.updated;
-      summary.unchanged += counts.unchanged;
-    });
+    if (failure) throw failure;
+    writing = upsertPapers(pool, records).then(
+      (counts) => {
+        summary.inserted += counts.inserted;
+        summary.updated += counts.updated;
+        summary.unchanged += counts.unchanged;
+      },
+      (error: unknown) => {
+        failure = error;
+      },
+    );
   };
 
   try {
@@ -100,6 +108,7 @@ export async function ingestFiles(pool: pg.Pool, inputs: string[], options: Inge
     }
     await flush();
     await writing;
+    if (failure) throw failure;
   } catch (error) {
     await finishRun(pool, summary, "failed");
     throw error;

@@ -1,6 +1,6 @@
 // The one bulk write of papers: a batch of records -> one statement that inserts new papers and merges known ones.
 import type pg from "pg";
-import { titleKey, type PaperRecord } from "./paper";
+import type { PaperRecord } from "./paper";
 
 export type UpsertCounts = { inserted: number; updated: number; unchanged: number };
 
@@ -40,7 +40,7 @@ const COLUMNS: Column[] = [
                  WHEN x.listed_rank = p.listed_rank THEN LEAST(x.listed_at, p.listed_at)
                  ELSE p.listed_at END`,
   },
-  { name: "listed_rank", sqlType: "smallint", merge: "GREATEST(x.listed_rank, p.listed_rank)" },
+  { name: "listed_rank", sqlType: "smallint", merge: "CASE WHEN x.listed_at IS NULL THEN p.listed_rank ELSE GREATEST(x.listed_rank, p.listed_rank) END" },
   { name: "comment", sqlType: "text", merge: "COALESCE(x.comment, p.comment)" },
   { name: "journal_ref", sqlType: "text", merge: "COALESCE(x.journal_ref, p.journal_ref)" },
   { name: "doi", sqlType: "text", merge: "COALESCE(x.doi, p.doi)" },
@@ -53,7 +53,7 @@ const COLUMNS: Column[] = [
 ];
 
 // json (not jsonb): the batch is read once, so skipping jsonb's binary conversion is faster.
-const STAGED = `json_to_recordset($1::json) AS x(id text, source text, external_id text, ${COLUMNS.map((c) => `${c.name} ${c.sqlType}`).join(", ")})`;
+const STAGED = `json_to_recordset($1::json) AS x(id text, source text, external_id text, source_only boolean, ${COLUMNS.map((c) => `${c.name} ${c.sqlType}`).join(", ")})`;
 
 // Inserts and merges in one statement. The UPDATE runs on the statement's snapshot, so it never
 // sees rows the INSERT just added; it skips rows whose merged values equal the stored ones, which
@@ -62,14 +62,14 @@ const UPSERT_SQL = `
 WITH x AS (SELECT * FROM ${STAGED}),
 ins AS (
   INSERT INTO paper (id, ${COLUMNS.map((c) => c.name).join(", ")})
-  SELECT x.id, ${COLUMNS.map((c) => c.insert ?? `x.${c.name}`).join(", ")} FROM x
+  SELECT x.id, ${COLUMNS.map((c) => c.insert ?? `x.${c.name}`).join(", ")} FROM x WHERE NOT x.source_only
   ON CONFLICT (id) DO NOTHING
   RETURNING id
 ),
 upd AS (
   UPDATE paper p SET ${COLUMNS.map((c) => `${c.name} = ${c.merge}`).join(", ")}, updated_at = now()
   FROM x
-  WHERE p.id = x.id
+  WHERE p.id = x.id AND NOT x.source_only
     AND (${COLUMNS.map((c) => `p.${c.name}`).join(", ")}) IS DISTINCT FROM (${COLUMNS.map((c) => c.merge).join(", ")})
   RETURNING p.id
 ),
@@ -84,9 +84,10 @@ SELECT (SELECT count(*) FROM ins)::int AS inserted, (SELECT count(*) FROM upd)::
 // Serialises batches of concurrent ingests, so a paper two runs insert at once is merged, not lost.
 const INGEST_LOCK = 727_274_002;
 
-function toRow(record: PaperRecord) {
+function toRow(record: PaperRecord, sourceOnly: boolean) {
   return {
     id: record.id,
+    source_only: sourceOnly,
     source: record.source,
     external_id: record.externalId,
     title: record.title,
@@ -109,20 +110,56 @@ function toRow(record: PaperRecord) {
   };
 }
 
+// Titles are compared as lower(title), in SQL only (JavaScript and Postgres lower-case non-ASCII
+// letters differently); paper_search_title_trgm_idx serves the equality.
+const LOCAL_MATCHES_SQL = `
+SELECT t.i::int AS i, COALESCE(
+  (SELECT b.id FROM unnest($2::text[], $3::text[]) AS b(id, title) WHERE lower(b.title) = lower(t.title) LIMIT 1),
+  (SELECT p.id FROM paper p WHERE lower(p.title) = lower(t.title) AND p.id NOT LIKE 'local-%' ORDER BY p.id LIMIT 1)
+) AS id
+FROM unnest($1::text[]) WITH ORDINALITY AS t(title, i)`;
+
+// An arXiv paper arriving after a saved-page copy of it absorbs that copy: its sources move over
+// and the copy is deleted (its search document goes with it, through the outbox).
+const ABSORB_LOCAL_SQL = `
+WITH arrived AS (SELECT id, lower(title) AS k FROM unnest($1::text[], $2::text[]) AS b(id, title)),
+pairs AS (
+  SELECT DISTINCT ON (p.id) p.id AS local_id, arrived.id AS paper_id
+  FROM paper p JOIN arrived ON lower(p.title) = arrived.k
+  WHERE p.id LIKE 'local-%' ORDER BY p.id, arrived.id
+),
+moved AS (
+  INSERT INTO paper_source (paper_id, source, external_id, first_seen_at, last_seen_at)
+  SELECT pairs.paper_id, s.source, s.external_id, s.first_seen_at, s.last_seen_at
+  FROM pairs JOIN paper_source s ON s.paper_id = pairs.local_id
+  ON CONFLICT (paper_id, source) DO NOTHING
+)
+DELETE FROM paper WHERE id IN (SELECT local_id FROM pairs)`;
+
 /**
- * Papers from sources without ids ("local-…") join an existing paper with the same title, so a
- * paper saved from a search page and later ingested from arXiv stays one paper.
+ * Papers from sources without ids ("local-…") join the paper with the same title, whether it is
+ * already stored or arrives in the same batch, so a paper saved from a search page and ingested
+ * from arXiv stays one paper. Returns the records that only add a source to a paper in the batch.
  */
-async function resolveLocalIds(client: pg.PoolClient, records: PaperRecord[]): Promise<void> {
+async function resolveLocalIds(client: pg.PoolClient, records: PaperRecord[]): Promise<Set<PaperRecord>> {
   const local = records.filter((record) => record.id.startsWith("local-"));
-  if (local.length === 0) return;
-  const { rows } = await client.query<{ id: string; key: string }>(
-    `SELECT id, lower(regexp_replace(title, '\\s+', ' ', 'g')) AS key FROM paper
-     WHERE id NOT LIKE 'local-%' AND lower(regexp_replace(title, '\\s+', ' ', 'g')) = ANY($1::text[])`,
-    [local.map((record) => titleKey(record.title))],
-  );
-  const byKey = new Map(rows.map((row) => [row.key, row.id]));
-  for (const record of local) record.id = byKey.get(titleKey(record.title)) ?? record.id;
+  const sourceOnly = new Set<PaperRecord>();
+  if (local.length === 0) return sourceOnly;
+  const known = records.filter((record) => !record.id.startsWith("local-"));
+  const { rows } = await client.query<{ i: number; id: string | null }>(LOCAL_MATCHES_SQL, [
+    local.map((record) => record.title),
+    known.map((record) => record.id),
+    known.map((record) => record.title),
+  ]);
+  const inBatch = new Set(known.map((record) => record.id));
+  for (const row of rows) {
+    const record = local[row.i - 1];
+    if (!record || !row.id) continue;
+    record.id = row.id;
+    // The arXiv record in this batch is the better source for the paper's fields.
+    if (inBatch.has(row.id)) sourceOnly.add(record);
+  }
+  return sourceOnly;
 }
 
 /** Writes one batch (ids must be unique within it) in one transaction. */
@@ -134,9 +171,11 @@ export async function upsertPapers(pool: pg.Pool, records: PaperRecord[]): Promi
     // re-run, not data; not waiting for each batch's WAL flush roughly doubles the throughput.
     await client.query("BEGIN; SET LOCAL synchronous_commit = off");
     await client.query("SELECT pg_advisory_xact_lock($1)", [INGEST_LOCK]);
-    await resolveLocalIds(client, records);
-    const rows = JSON.stringify(records.map(toRow));
+    const sourceOnly = await resolveLocalIds(client, records);
+    const rows = JSON.stringify(records.map((record) => toRow(record, sourceOnly.has(record))));
     const result = await client.query<{ inserted: number; updated: number }>(UPSERT_SQL, [rows]);
+    const arrived = records.filter((record) => !record.id.startsWith("local-"));
+    if (arrived.length > 0) await client.query(ABSORB_LOCAL_SQL, [arrived.map((record) => record.id), arrived.map((record) => record.title)]);
     await client.query("COMMIT");
     const { inserted, updated } = result.rows[0] ?? { inserted: 0, updated: 0 };
     return { inserted, updated, unchanged: records.length - inserted - updated };

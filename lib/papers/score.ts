@@ -45,7 +45,7 @@ export function scoreTrending(input: ScoreInput): number {
 /** One sentence a reader can check: "42 votes + 13.8 for 120 stars, listed 2 days before the window's end (×0.63) = 35.2". */
 export function describeScore(explanation: ScoreExplanation, githubStars: number | null): string {
   const parts = [`${explanation.votes} vote${explanation.votes === 1 ? "" : "s"}`];
-  if (githubStars) parts.push(`${explanation.starPoints.toFixed(1)} for ${githubStars.toLocaleString("en-US")} GitHub stars`);
+  if (githubStars) parts.push(`${explanation.starPoints.toFixed(1)} for ${githubStars.toLocaleString("en-US")} GitHub star${githubStars === 1 ? "" : "s"}`);
   let text = parts.join(" + ");
   if (explanation.ageDays > 0) {
     text += `, listed ${explanation.ageDays} day${explanation.ageDays === 1 ? "" : "s"} before the window's end (×${explanation.decay.toFixed(2)}, half-life ${explanation.halfLifeDays} days)`;

@@ -19,7 +19,7 @@ const SELECT_PAPER = `p.id, p.title, p.abstract, p.authors, p.categories, p.publ
   p.github_repo AS "githubRepo", p.github_stars AS "githubStars", p.project_page AS "projectPage"`;
 
 // Served by paper_listed_at_idx: a range scan of the window's rows, then a sort of just those.
-const TRENDING_SQL = `
+export const TRENDING_SQL = `
 SELECT ${SELECT_PAPER}, ${SCORE_SQL} AS score, count(*) OVER ()::int AS total
 FROM paper p
 WHERE p.listed_at BETWEEN $2::date AND $1::date

@@ -1,67 +1,69 @@
 // The search interface the app uses: Meilisearch when it answers, Postgres when it does not.
 import { db } from "@/lib/db/client";
-import { normalizeArxivId, titleKey } from "@/lib/ingest/paper";
+import { normalizeArxivId } from "@/lib/ingest/paper";
 import { toSearchDocument } from "./document";
 import { engineConfig } from "./engine";
-import { isEngineHealthy, searchEngine, toPaperHit } from "./meilisearch";
-import { searchPostgres } from "./postgres-search";
+import { toPaperHit } from "./hits";
+import { isEngineHealthy, searchEngine } from "./meilisearch";
+import { filterSql, searchPostgres } from "./postgres-search";
 import { DOCUMENT_COLUMNS } from "./rows";
 import type { DocumentRow } from "./document";
 import type { EngineResult, PaperHit, SearchQuery, SearchResult } from "./types";
 
 export type { PaperHit, SearchQuery, SearchResult, SearchSort } from "./types";
 
-type EngineStatus = { degraded: boolean; lastError: string | null; lastErrorAt: string | null };
-const status: EngineStatus = { degraded: false, lastError: null, lastErrorAt: null };
-
-/** Whether the last search had to fall back to Postgres, and why. */
-export function searchStatus(): EngineStatus {
-  return { ...status };
-}
+// When a search last fell back to Postgres, for /api/health.
+const status = { lastFallbackAt: null as string | null };
 
 /** For /api/health: is Meilisearch answering now, and when did a search last fall back to Postgres? */
 export async function searchHealth(): Promise<{ engine: "meilisearch" | "none"; ok: boolean; degraded: boolean; lastFallbackAt: string | null }> {
   const engine = await engineConfig("search").catch(() => undefined);
   const ok = engine ? await isEngineHealthy(engine) : false;
-  return { engine: engine ? "meilisearch" : "none", ok, degraded: !ok, lastFallbackAt: status.lastErrorAt };
+  return { engine: engine ? "meilisearch" : "none", ok, degraded: !ok, lastFallbackAt: status.lastFallbackAt };
 }
 
-/** The paper a query names outright: an arXiv id or URL (any version), or an exact title. */
-async function exactMatch(q: string): Promise<PaperHit | undefined> {
-  const id = normalizeArxivId(q);
+/**
+ * The paper a query names outright: an arXiv id or URL (any version), or an exact title, if it
+ * also passes the query's filters.
+ */
+async function exactMatch(query: SearchQuery): Promise<PaperHit | undefined> {
+  const id = normalizeArxivId(query.q);
+  if (!id && query.q.length < 8) return undefined; // too short to be anyone's exact title
+  const params: unknown[] = [id ?? query.q];
+  const where = [id ? `p.id = $1` : `lower(p.title) = lower($1)`, ...filterSql(query, params)];
   const { rows } = await db.pool.query<DocumentRow>(
-    id
-      ? `SELECT ${DOCUMENT_COLUMNS} FROM paper p WHERE p.id = $1`
-      : `SELECT ${DOCUMENT_COLUMNS} FROM paper p WHERE lower(p.title) = $1 ORDER BY p.listed_rank DESC LIMIT 1`,
-    [id ?? titleKey(q)],
+    `SELECT ${DOCUMENT_COLUMNS} FROM paper p WHERE ${where.join(" AND ")} ORDER BY p.listed_rank DESC, p.id LIMIT 1`,
+    params,
   );
   const row = rows[0];
   return row ? toPaperHit(toSearchDocument(row)) : undefined;
 }
 
+/**
+ * Puts the named paper above the results of the first page (keeping the engine's highlights when
+ * it found the paper too) and leaves it out of every page, so paging neither repeats nor skips.
+ */
 function pinFirst(result: EngineResult, pinned: PaperHit | undefined, query: SearchQuery): EngineResult {
   if (!pinned) return result;
   const rest = result.hits.filter((hit) => hit.id !== pinned.id);
   if (query.offset > 0) return { hits: rest, total: result.total };
-  const found = rest.length < result.hits.length;
-  // Keep a matching highlight when the engine returned the paper too.
   const hit = result.hits.find((item) => item.id === pinned.id) ?? pinned;
-  return { hits: [hit, ...rest].slice(0, query.limit), total: found ? result.total : result.total + 1 };
+  return { hits: [hit, ...rest], total: rest.length < result.hits.length ? result.total : result.total + 1 };
 }
 
 export async function searchPapers(query: SearchQuery): Promise<SearchResult> {
   const started = performance.now();
-  const pinned = query.offset === 0 ? exactMatch(query.q) : Promise.resolve(undefined);
+  // Looked up alongside the engine; a failure only loses the pin, never the search.
+  const pinned = exactMatch(query).catch(() => undefined);
   let result: EngineResult;
   let degraded = false;
   try {
     const engine = await engineConfig("search");
     if (!engine) throw new Error("no Meilisearch configured");
     result = await searchEngine(engine, query);
-    status.degraded = false;
-  } catch (error) {
+  } catch {
     degraded = true;
-    Object.assign(status, { degraded: true, lastError: (error as Error).message, lastErrorAt: new Date().toISOString() });
+    status.lastFallbackAt = new Date().toISOString();
     result = await searchPostgres(db.pool, query);
   }
   const final = pinFirst(result, await pinned, query);

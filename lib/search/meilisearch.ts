@@ -1,8 +1,8 @@
 // The only module that imports "meilisearch": keys, index settings, documents, search. Vendor types stay here.
 import { createHash } from "node:crypto";
 import { Meilisearch, MeilisearchApiError, type Index, type Task } from "meilisearch";
-import { presentPaper } from "@/lib/papers/present";
-import { HIGHLIGHT_END, HIGHLIGHT_START, toSegments, type SearchDocument } from "./document";
+import { HIGHLIGHT_END, HIGHLIGHT_START, type SearchDocument } from "./document";
+import { toPaperHit } from "./hits";
 import type { EngineResult, SearchQuery } from "./types";
 
 export type EngineConfig = { url: string; key: string; index: string; timeoutMs: number };
@@ -99,8 +99,14 @@ async function ensureIndex(meili: Meilisearch, name: string): Promise<Index<Sear
   return index;
 }
 
+// Settings are applied once per process and index, not before every sync batch.
+const prepared = new Set<string>();
+
 export async function prepareIndex(config: EngineConfig): Promise<void> {
+  const key = `${config.url} ${config.index}`;
+  if (prepared.has(key)) return;
   await ensureIndex(client(config), config.index);
+  prepared.add(key);
 }
 
 export async function putDocuments(config: EngineConfig, documents: SearchDocument[], indexName = config.index): Promise<void> {
@@ -138,11 +144,17 @@ export async function rebuildIndex(config: EngineConfig, pages: AsyncIterable<Se
   const index = await ensureIndex(meili, next);
   const pending: Promise<Task>[] = [];
   let count = 0;
-  for await (const documents of pages) {
-    count += documents.length;
-    pending.push(index.addDocuments(documents, { primaryKey: "id" }).waitTask({ timeout: TASK_TIMEOUT_MS * 10 }));
+  try {
+    for await (const documents of pages) {
+      count += documents.length;
+      pending.push(index.addDocuments(documents, { primaryKey: "id" }).waitTask({ timeout: TASK_TIMEOUT_MS * 10 }));
+    }
+  } finally {
+    // Every enqueued task is awaited (and so observed) even when reading Postgres failed midway.
+    const results = await Promise.allSettled(pending.map((task) => finished(task, `fill ${next}`)));
+    const failed = results.find((result) => result.status === "rejected");
+    if (failed) throw failed.reason;
   }
-  for (const task of pending) await finished(task, `fill ${next}`);
   await ensureIndex(meili, config.index);
   await finished(meili.swapIndexes([{ indexes: [config.index, next], rename: false }]).waitTask({ timeout: TASK_TIMEOUT_MS }), "swap indexes");
   await finished(meili.deleteIndex(next).waitTask({ timeout: TASK_TIMEOUT_MS }), `drop old ${next}`);
@@ -167,26 +179,6 @@ export function buildFilter(query: SearchQuery): string[] {
 }
 
 const SORTS = { relevance: undefined, newest: ["listedAt:desc"], votes: ["votes:desc"] } as const;
-
-export function toPaperHit(document: SearchDocument, formatted?: Partial<Record<"title" | "abstract", string>>) {
-  return {
-    ...presentPaper({
-      id: document.paperId,
-      title: document.title,
-      abstract: document.abstract,
-      authors: document.authors,
-      categories: document.categories,
-      publishedAt: document.publishedAt ? new Date(document.publishedAt) : null,
-      listedAt: document.listedDay,
-      sourceUpvotes: document.votes,
-      localUpvotes: 0,
-      githubRepo: document.githubRepo,
-      githubStars: document.githubStars,
-      projectPage: document.projectPage,
-    }),
-    highlights: { title: toSegments(formatted?.title ?? document.title), abstract: toSegments(formatted?.abstract ?? document.abstract) },
-  };
-}
 
 export async function searchEngine(config: EngineConfig, query: SearchQuery): Promise<EngineResult> {
   const index = client(config).index<SearchDocument>(config.index);

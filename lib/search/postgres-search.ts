@@ -2,7 +2,7 @@
 import type pg from "pg";
 import { HIGHLIGHT_END, HIGHLIGHT_START, type DocumentRow } from "./document";
 import { DOCUMENT_COLUMNS } from "./rows";
-import { toPaperHit } from "./meilisearch";
+import { toPaperHit } from "./hits";
 import { toSearchDocument } from "./document";
 import type { EngineResult, SearchQuery } from "./types";
 
@@ -17,13 +17,20 @@ const ORDER = {
 const TITLE_HEADLINE = `StartSel="${HIGHLIGHT_START}", StopSel="${HIGHLIGHT_END}", HighlightAll=true`;
 const ABSTRACT_HEADLINE = `StartSel="${HIGHLIGHT_START}", StopSel="${HIGHLIGHT_END}", MaxWords=50, MinWords=25, MaxFragments=1, FragmentDelimiter=" … "`;
 
-export async function searchPostgres(pool: pg.Pool, query: SearchQuery): Promise<EngineResult> {
-  const params: unknown[] = [query.q, query.q.toLowerCase(), query.limit, query.offset, TITLE_HEADLINE, ABSTRACT_HEADLINE];
-  const where: string[] = [`(${VECTOR} @@ q.tsq OR lower(p.title) % q.raw OR q.raw <% lower(p.title))`];
+/** SQL conditions on paper `p` for the query's filters; their values are appended to `params`. */
+export function filterSql(query: SearchQuery, params: unknown[]): string[] {
+  const where: string[] = [];
   if (query.categories?.length) where.push(`p.categories && $${params.push(query.categories)}::text[]`);
   if (query.from) where.push(`p.listed_at >= $${params.push(query.from)}::date`);
   if (query.to) where.push(`p.listed_at <= $${params.push(query.to)}::date`);
   if (query.hasCode !== undefined) where.push(query.hasCode ? `p.github_repo IS NOT NULL` : `p.github_repo IS NULL`);
+  return where;
+}
+
+export async function searchPostgres(pool: pg.Pool, query: SearchQuery): Promise<EngineResult> {
+  const params: unknown[] = [query.q, query.q.toLowerCase(), query.limit, query.offset, TITLE_HEADLINE, ABSTRACT_HEADLINE];
+  // An empty query (filters only) matches every paper, as it does in Meilisearch.
+  const where = [`(q.raw = '' OR ${VECTOR} @@ q.tsq OR lower(p.title) % q.raw OR q.raw <% lower(p.title))`, ...filterSql(query, params)];
   const { rows } = await pool.query<DocumentRow & { markedTitle: string; markedAbstract: string; total: number }>(
     `WITH q AS (SELECT websearch_to_tsquery('english', $1) AS tsq, $2::text AS raw),
      matches AS (

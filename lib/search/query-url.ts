@@ -6,6 +6,15 @@ export type SearchPageParams = Record<string, string | string[] | undefined>;
 
 export const SEARCH_PAGE_SIZE = 20;
 
+/** The engine's maxTotalHits: results past it cannot be paged to. */
+export const MAX_SEARCH_HITS = 1_000;
+
+/** Offset of the next page, or null on the last one. */
+export function nextSearchOffset(result: { offset: number; limit: number; total: number }): number | null {
+  const next = result.offset + result.limit;
+  return next < Math.min(result.total, MAX_SEARCH_HITS) ? next : null;
+}
+
 export function toUrlSearchParams(params: SearchPageParams): URLSearchParams {
   const url = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {

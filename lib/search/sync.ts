@@ -8,7 +8,7 @@ const BATCH = 1_000;
 // One syncer at a time per database; others skip instead of pushing the same papers twice.
 const SYNC_LOCK = 727_274_003;
 
-export type SyncReport = { indexed: number; removed: number };
+export type SyncReport = { indexed: number; removed: number; /** Another process held the sync and does the work. */ skipped: boolean };
 
 /**
  * Pushes queued papers to the index in batches, waiting for each Meilisearch task to succeed.
@@ -17,15 +17,15 @@ export type SyncReport = { indexed: number; removed: number };
  */
 export async function syncSearch(pool: pg.Pool, engine: EngineConfig): Promise<SyncReport> {
   const client = await pool.connect();
-  const report: SyncReport = { indexed: 0, removed: 0 };
+  const report: SyncReport = { indexed: 0, removed: 0, skipped: false };
   try {
     const { rows: locked } = await client.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1) AS ok", [SYNC_LOCK]);
-    if (!locked[0]?.ok) return report;
+    if (!locked[0]?.ok) return { ...report, skipped: true };
     try {
       await prepareIndex(engine);
       for (;;) {
-        const { rows: queued } = await client.query<{ paper_id: string; changed_at: Date }>(
-          `SELECT paper_id, changed_at FROM search_outbox ORDER BY changed_at LIMIT $1`,
+        const { rows: queued } = await client.query<{ paper_id: string; version: string }>(
+          `SELECT paper_id, version::text FROM search_outbox ORDER BY version LIMIT $1`,
           [BATCH],
         );
         if (queued.length === 0) return report;
@@ -36,9 +36,9 @@ export async function syncSearch(pool: pg.Pool, engine: EngineConfig): Promise<S
         await putDocuments(engine, rows.map(toSearchDocument));
         await deleteDocuments(engine, gone.map(encodeDocumentId));
         await client.query(
-          `DELETE FROM search_outbox o USING unnest($1::text[], $2::timestamptz[]) AS done(paper_id, changed_at)
-           WHERE o.paper_id = done.paper_id AND o.changed_at = done.changed_at`,
-          [ids, queued.map((row) => row.changed_at)],
+          `DELETE FROM search_outbox o USING unnest($1::text[], $2::bigint[]) AS done(paper_id, version)
+           WHERE o.paper_id = done.paper_id AND o.version = done.version`,
+          [ids, queued.map((row) => row.version)],
         );
         report.indexed += rows.length;
         report.removed += gone.length;
@@ -55,7 +55,9 @@ export type ReconcileReport = { missing: number; stale: number; extra: number };
 
 /**
  * Compares every paper's checksum of indexed fields with the index's copy and queues what differs
- * (missing or stale documents) for the next sync; removes documents of papers that no longer exist.
+ * for the next sync: missing and stale documents, and documents of papers that no longer exist
+ * (the sync removes those). Queuing rather than deleting here means a paper inserted while this
+ * runs cannot lose its fresh document.
  */
 export async function reconcileSearch(pool: pg.Pool, engine: EngineConfig): Promise<ReconcileReport> {
   await prepareIndex(engine);
@@ -70,25 +72,36 @@ export async function reconcileSearch(pool: pg.Pool, engine: EngineConfig): Prom
     else continue;
     repair.push(paperId);
   }
-  const extra = [...indexed.keys()].filter((documentId) => !expected.has(decodeDocumentId(documentId)));
+  const extra = [...indexed.keys()].map(decodeDocumentId).filter((paperId) => !expected.has(paperId));
+  repair.push(...extra);
   if (repair.length > 0) {
     await pool.query(
-      `INSERT INTO search_outbox (paper_id) SELECT unnest($1::text[]) ON CONFLICT (paper_id) DO UPDATE SET changed_at = now()`,
+      `INSERT INTO search_outbox (paper_id) SELECT unnest($1::text[])
+       ON CONFLICT (paper_id) DO UPDATE SET changed_at = now(), version = EXCLUDED.version`,
       [repair],
     );
   }
-  await deleteDocuments(engine, extra);
   return { missing, stale, extra: extra.length };
 }
 
-/** Rebuilds the whole index from Postgres into a new index and swaps it in; searches never stop. */
+/**
+ * Rebuilds the whole index from Postgres into a new index and swaps it in; searches never stop.
+ * Holds the sync lock throughout, so no sync writes to the old index while the new one fills;
+ * changes made meanwhile stay queued and reach the new index with the next sync.
+ */
 export async function reindexSearch(pool: pg.Pool, engine: EngineConfig): Promise<number> {
-  // Changes made during the rebuild stay queued and are pushed to the new index by the next sync.
-  const started = await pool.query<{ now: Date }>("SELECT now()");
-  async function* pages() {
-    for await (const rows of allDocumentRows(pool)) yield rows.map(toSearchDocument);
+  const client = await pool.connect();
+  try {
+    await client.query("SELECT pg_advisory_lock($1)", [SYNC_LOCK]);
+    try {
+      async function* pages() {
+        for await (const rows of allDocumentRows(pool)) yield rows.map(toSearchDocument);
+      }
+      return await rebuildIndex(engine, pages());
+    } finally {
+      await client.query("SELECT pg_advisory_unlock($1)", [SYNC_LOCK]);
+    }
+  } finally {
+    client.release();
   }
-  const count = await rebuildIndex(engine, pages());
-  await pool.query(`DELETE FROM search_outbox WHERE changed_at < $1`, [started.rows[0]!.now]);
-  return count;
 }

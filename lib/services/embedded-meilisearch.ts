@@ -78,7 +78,6 @@ export async function startEmbeddedMeilisearch(options: StartMeilisearchOptions)
     binaryPath(),
     [
       "--http-addr", `127.0.0.1:${port}`,
-      "--master-key", key,
       "--env", "production",
       "--no-analytics",
       "--db-path", path.join(dataDir, "data.ms"),
@@ -89,7 +88,8 @@ export async function startEmbeddedMeilisearch(options: StartMeilisearchOptions)
       "--max-indexing-threads", "2",
       "--log-level", "WARN",
     ],
-    { stdio: ["ignore", "pipe", "pipe"] },
+    // The key goes in the environment, not the command line, where any local user could read it.
+    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, MEILI_MASTER_KEY: key } },
   );
   let output = "";
   const logFile = path.join(dataDir, "meilisearch.log");

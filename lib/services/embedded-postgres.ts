@@ -178,8 +178,12 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once("exit", () => resolve());
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      const force = setTimeout(() => child.kill("SIGKILL"), 30_000);
+      child.once("exit", () => {
+        clearTimeout(force);
+        resolve();
+      });
       child.kill("SIGINT"); // "fast shutdown": ends sessions and checkpoints cleanly
     }));
   return { url, owned: true, stop };

@@ -121,13 +121,12 @@ test("invalid parameters fall back to the defaults instead of failing", async ({
   }
 });
 
-test("the header searches and links to subscribe; the footer credits arXiv", async ({ page }) => {
+test("the header searches; the footer credits arXiv", async ({ page }) => {
   await page.goto("/");
   const search = page.getByRole("search");
   await expect(search).toHaveAttribute("action", "/search");
   await expect(search).toHaveAttribute("method", "get");
   await expect(page.getByRole("searchbox", { name: "Search papers" })).toHaveAttribute("name", "q");
-  await expect(page.getByRole("link", { name: "Subscribe" })).toHaveAttribute("href", "/subscribe");
   await expect(page.getByRole("link", { name: "Trending Papers" })).toHaveAttribute("href", "/");
   await expect(page.getByRole("contentinfo")).toContainText("Thank you to arXiv for use of its open access interoperability.");
 });

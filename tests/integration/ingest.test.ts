@@ -114,6 +114,31 @@ describe("ingest into Postgres", () => {
     expect(summary.notices.join(" ")).toMatch(/stamped/);
   });
 
+  it("joins a saved-page paper and its arXiv paper whatever the order, batch or letter case", async () => {
+    const page = (title: string) => `Get trending papers in your email inbox once a day!\n${title}\nAbstract from a saved page.\n`;
+    const kaggle = (id: string, title: string) =>
+      JSON.stringify({ id, title, abstract: "From arXiv.", authors_parsed: [["Curie", "Marie", ""]], versions: [{ version: "v1", created: "Mon, 6 Jul 2026 10:00:00 GMT" }] });
+    // Saved page first, arXiv later: the arXiv paper absorbs the local copy.
+    write("order/1-page.txt", page("Über École: Étude of Graphs"));
+    await ingestFiles(database.pool, [path.join(tmp, "order", "1-page.txt")], { today: TODAY });
+    expect(await count(`SELECT count(*)::int AS n FROM paper WHERE title = 'Über École: Étude of Graphs'`)).toBe(1);
+    write("order/2-arxiv.jsonl", kaggle("2607.00301", "Über École: Étude of Graphs"));
+    await ingestFiles(database.pool, [path.join(tmp, "order", "2-arxiv.jsonl")], { today: TODAY });
+    const rows = await database.pool.query(`SELECT id FROM paper WHERE lower(title) = lower('Über École: Étude of Graphs')`);
+    expect(rows.rows.map((row) => row.id)).toEqual(["2607.00301"]);
+    const sources = await database.pool.query(`SELECT source FROM paper_source WHERE paper_id = '2607.00301' ORDER BY source`);
+    expect(sources.rows.map((row) => row.source)).toEqual(["arxiv-kaggle", "hf-search-page"]);
+
+    // Both in the same run and batch: one paper with both sources.
+    write("batch/a.jsonl", kaggle("2607.00302", "Quiet Graphs"));
+    write("batch/b.txt", page("QUIET GRAPHS"));
+    await ingestFiles(database.pool, [path.join(tmp, "batch")], { today: TODAY, batchSize: 100 });
+    expect(await count(`SELECT count(*)::int AS n FROM paper WHERE lower(title) = 'quiet graphs'`)).toBe(1);
+    expect(await count(`SELECT count(*)::int AS n FROM paper_source WHERE paper_id = '2607.00302'`)).toBe(2);
+    const merged = await database.pool.query(`SELECT abstract FROM paper WHERE id = '2607.00302'`);
+    expect(merged.rows[0].abstract).toBe("From arXiv.");
+  });
+
   it("reports malformed records with their location and keeps the rest", async () => {
     const good = JSON.parse(fs.readFileSync(HF_DAY, "utf8")) as unknown[];
     const truncated = JSON.stringify(good.slice(0, 3), null, 2);

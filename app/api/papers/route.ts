@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { ApiError, handle, parseQuery } from "@/lib/api/respond";
 import { trendingQuerySchema } from "@/lib/api/params";
+import { env } from "@/lib/env";
 import { InvalidCursorError, listTrending } from "@/lib/papers/trending";
 
 export const dynamic = "force-dynamic";
@@ -8,7 +9,7 @@ export const dynamic = "force-dynamic";
 export async function GET(request: NextRequest) {
   return handle(async () => {
     const query = parseQuery(trendingQuerySchema, request.nextUrl.searchParams);
-    const page = await listTrending(query).catch((error: unknown) => {
+    const page = await listTrending({ ...query, limit: query.limit ?? env.TRENDING_PAGE_SIZE }).catch((error: unknown) => {
       if (error instanceof InvalidCursorError) throw new ApiError(400, "invalid_request", `cursor: ${error.message}`);
       throw error;
     });

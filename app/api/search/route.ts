@@ -2,6 +2,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { handle, parseQuery } from "@/lib/api/respond";
 import { searchParamsObject, searchQuerySchema } from "@/lib/api/params";
 import { searchPapers } from "@/lib/search";
+import { nextSearchOffset } from "@/lib/search/query-url";
 
 export const dynamic = "force-dynamic";
 
@@ -18,9 +19,8 @@ export async function GET(request: NextRequest) {
       limit: query.limit,
       offset: query.offset,
     });
-    const nextOffset = result.offset + result.items.length;
     return NextResponse.json(
-      { ...result, nextOffset: nextOffset < Math.min(result.total, 1_000) && result.items.length === result.limit ? nextOffset : null },
+      { ...result, nextOffset: nextSearchOffset(result) },
       { headers: { "Cache-Control": "no-store" } },
     );
   });
