@@ -204,43 +204,47 @@ describe("when Meilisearch is down", () => {
   it("answers from Postgres, flagged degraded, finds titles with typos, and the index catches up on restart", async () => {
     const dir = path.join(tmp, "meili-own");
     let meili = await startEmbeddedMeilisearch({ dataDir: dir, port: 0 });
-    setSearchConnection({ url: meili.url, key: meili.masterKey, index: "papers" });
-    await reindexSearch(database.pool, await admin());
-    const port = new URL(meili.url).port;
-    await meili.stop();
+    try {
+      setSearchConnection({ url: meili.url, key: meili.masterKey, index: "papers" });
+      await reindexSearch(database.pool, await admin());
+      const port = new URL(meili.url).port;
+      await meili.stop();
 
-    const { rows } = await database.pool.query<{ title: string }>(`SELECT title FROM paper WHERE id = '2606.14777'`);
-    const typo = rows[0]!.title.replace(/([a-z])([a-z])([a-z]+)/i, "$1$3"); // drop one letter of the first word
-    const fallback = await searchPapers(query(typo));
-    expect(fallback.degraded).toBe(true);
-    expect(fallback.items.map((hit) => hit.id)).toContain("2606.14777");
+      const { rows } = await database.pool.query<{ title: string }>(`SELECT title FROM paper WHERE id = '2606.14777'`);
+      const typo = rows[0]!.title.replace(/([a-z])([a-z])([a-z]+)/i, "$1$3"); // drop one letter of the first word
+      const fallback = await searchPapers(query(typo));
+      expect(fallback.degraded).toBe(true);
+      expect(fallback.items.map((hit) => hit.id)).toContain("2606.14777");
 
-    // Filters alone (no words) still list papers, as they do in Meilisearch.
-    const byCategory = await searchPapers(query("", { categories: ["hep-ph"] }));
-    expect(byCategory.degraded).toBe(true);
-    expect(byCategory.items.length).toBeGreaterThan(0);
-    expect(byCategory.items.every((hit) => hit.categories.includes("hep-ph"))).toBe(true);
+      // Filters alone (no words) still list papers, as they do in Meilisearch.
+      const byCategory = await searchPapers(query("", { categories: ["hep-ph"] }));
+      expect(byCategory.degraded).toBe(true);
+      expect(byCategory.items.length).toBeGreaterThan(0);
+      expect(byCategory.items.every((hit) => hit.categories.includes("hep-ph"))).toBe(true);
 
-    const degradedApi = await (await searchApi(new NextRequest("http://localhost/api/search?q=attention"))).json();
-    expect(degradedApi.degraded).toBe(true);
-    expect(await (await healthApi()).json()).toMatchObject({ status: "degraded", search: { ok: false, degraded: true } });
+      const degradedApi = await (await searchApi(new NextRequest("http://localhost/api/search?q=attention"))).json();
+      expect(degradedApi.degraded).toBe(true);
+      expect(await (await healthApi()).json()).toMatchObject({ status: "degraded", search: { ok: false, degraded: true } });
 
-    // Ingest keeps working; the change waits in the outbox.
-    fs.writeFileSync(
-      path.join(tmp, "late.jsonl"),
-      JSON.stringify({ id: "2607.00202", title: "Xylophone spectroscopy of late papers", abstract: "Catching up.", versions: [{ version: "v1", created: "Thu, 2 Jul 2026 10:00:00 GMT" }] }),
-    );
-    await ingestFiles(database.pool, [path.join(tmp, "late.jsonl")], { today: "2026-07-02" });
-    await expect(syncSearch(database.pool, await admin())).rejects.toThrow();
-    expect((await database.pool.query(`SELECT count(*)::int AS n FROM search_outbox WHERE paper_id = '2607.00202'`)).rows[0].n).toBe(1);
+      // Ingest keeps working; the change waits in the outbox.
+      fs.writeFileSync(
+        path.join(tmp, "late.jsonl"),
+        JSON.stringify({ id: "2607.00202", title: "Xylophone spectroscopy of late papers", abstract: "Catching up.", versions: [{ version: "v1", created: "Thu, 2 Jul 2026 10:00:00 GMT" }] }),
+      );
+      await ingestFiles(database.pool, [path.join(tmp, "late.jsonl")], { today: "2026-07-02" });
+      await expect(syncSearch(database.pool, await admin())).rejects.toThrow();
+      expect((await database.pool.query(`SELECT count(*)::int AS n FROM search_outbox WHERE paper_id = '2607.00202'`)).rows[0].n).toBe(1);
 
-    meili = await startEmbeddedMeilisearch({ dataDir: dir, port: Number(port) });
-    await syncSearch(database.pool, await admin());
-    const recovered = await searchPapers(query("xylophone spectroscopy"));
-    expect(recovered.degraded).toBe(false);
-    expect(recovered.items[0]?.id).toBe("2607.00202");
-    await meili.stop();
-    connectToSharedEngine();
+      meili = await startEmbeddedMeilisearch({ dataDir: dir, port: Number(port) });
+      await syncSearch(database.pool, await admin());
+      const recovered = await searchPapers(query("xylophone spectroscopy"));
+      expect(recovered.degraded).toBe(false);
+      expect(recovered.items[0]?.id).toBe("2607.00202");
+    } finally {
+      // A failed assertion must not leave a Meilisearch running.
+      await meili.stop();
+      connectToSharedEngine();
+    }
   });
 });
 
