@@ -77,5 +77,32 @@ export function toSegments(marked: string): Segment[] {
       else segments.push({ text: part, highlight });
     }
   }
-  return segments;
+  return wholeWords(segments);
+}
+
+const WORD_START = /^[\p{L}\p{N}]+/u;
+const WORD_END = /[\p{L}\p{N}]+$/u;
+
+/**
+ * Meilisearch marks only the matched part of a word ("Transforme" of "Transformers", for the
+ * query "transfomer"); widen each highlight to whole words, which reads better.
+ */
+function wholeWords(segments: Segment[]): Segment[] {
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i]!;
+    if (!segment.highlight) continue;
+    const before = segments[i - 1];
+    const after = segments[i + 1];
+    const head = before && !before.highlight ? WORD_END.exec(before.text)?.[0] : undefined;
+    const tail = after && !after.highlight ? WORD_START.exec(after.text)?.[0] : undefined;
+    if (head && before) {
+      before.text = before.text.slice(0, -head.length);
+      segment.text = head + segment.text;
+    }
+    if (tail && after) {
+      after.text = after.text.slice(tail.length);
+      segment.text += tail;
+    }
+  }
+  return segments.filter((segment) => segment.text.length > 0);
 }

@@ -31,6 +31,15 @@ describe("highlight segments", () => {
     ]);
   });
 
+  it("widens a highlight to the whole word", () => {
+    expect(toSegments("Vision \uE000Transforme\uE001rs (ViT)")).toEqual([
+      { text: "Vision ", highlight: false },
+      { text: "Transformers", highlight: true },
+      { text: " (ViT)", highlight: false },
+    ]);
+    expect(toSegments("\uE000graph\uE001")).toEqual([{ text: "graph", highlight: true }]);
+  });
+
   it("keeps markup as text: only the private markers make highlights", () => {
     expect(toSegments("<em>x</em> <script>\uE000y\uE001")).toEqual([
       { text: "<em>x</em> <script>", highlight: false },
