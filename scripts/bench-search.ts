@@ -1,4 +1,5 @@
 // npm run bench:search -- --papers 100000 --concurrency 16: /api/search vs Meilisearch alone vs the Postgres fallback, same queries.
+// --file <path> indexes that file (any format `npm run ingest` reads) instead of generated papers; --papers is then ignored.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
@@ -6,8 +7,10 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
+import { closeDb, setDatabaseUrl } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
 import { ingestFiles } from "@/lib/ingest/run-ingest";
+import { searchPapers } from "@/lib/search";
 import { HIGHLIGHT_END, HIGHLIGHT_START } from "@/lib/search/document";
 import { engineConfig, setSearchConnection } from "@/lib/search/engine";
 import { buildFilter, resolveKeys } from "@/lib/search/meilisearch";
@@ -228,12 +231,9 @@ function typo(word: string, random: () => number): string {
 function buildMix(material: Awaited<ReturnType<typeof queryMaterial>>, count: number, seed: number): MixQuery[] {
   const random = makeRandom(seed);
   const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)]!;
-  const longWord = () => {
-    for (;;) {
-      const word = pick(material.words);
-      if (word.length >= 5) return word;
-    }
-  };
+  // Typos need five letters (Meilisearch forgives none in shorter words), prefixes need room to be cut.
+  const long = material.words.filter((word) => word.length >= 5);
+  const longWord = () => pick(long.length > 0 ? long : material.words);
   const mix: MixQuery[] = [];
   for (let i = 0; i < count; i++) {
     const roll = random();
@@ -241,7 +241,10 @@ function buildMix(material: Awaited<ReturnType<typeof queryMaterial>>, count: nu
     let q: string;
     if (roll < 0.35) [kind, q] = ["word", pick(material.words)];
     else if (roll < 0.6) [kind, q] = ["phrase", pick(material.pairs).join(" ")];
-    else if (roll < 0.75) [kind, q] = ["typo", typo(longWord(), random)];
+    else if (roll < 0.75) {
+      const word = longWord();
+      [kind, q] = ["typo", word.length >= 5 ? typo(word, random) : word];
+    }
     else {
       // As-you-type: the first 3-6 letters of a word, alone or after a finished word.
       const word = longWord();
@@ -280,7 +283,8 @@ function buildMix(material: Awaited<ReturnType<typeof queryMaterial>>, count: nu
 }
 
 // ---------------------------------------------------------------------------------------------
-// The three targets and a closed-loop load generator (N workers pulling from one queue).
+// The targets (the API, the layer in-process, Meilisearch alone, the Postgres fallback) and a closed-loop
+// load generator: N workers pulling from one queue, each sending its next query when the last one answered.
 
 type Outcome = { ok: boolean; ids: string[]; serverMs: number | undefined; degraded: boolean };
 type Target = (query: SearchQuery) => Promise<Outcome>;
@@ -290,17 +294,12 @@ type Transport = (url: string, init: { method: "GET" | "POST"; headers?: Record<
 
 /**
  * Keep-alive node:http, one socket per client. Not the global fetch by default: on this machine
- * Node 20's fetch (undici 6) stalls about 40 ms on roughly half of its POSTs to Meilisearch (a
- * delayed-ACK pattern; curl and node:http on the same requests never do), which would make
- * "Meilisearch alone" look slower than it is. `--client fetch` measures with fetch instead.
+ * Node 20's fetch (undici 6) pauses about 40 ms on half or more of its searches to Meilisearch (the
+ * shape of a Nagle/delayed-ACK stall; curl and node:http on the same requests never do), which would
+ * make "Meilisearch alone" look slower than it is. `--client fetch` measures with fetch instead.
  */
 function nodeHttp(sockets: number): { send: Transport; close: () => void } {
   const agent = new http.Agent({ keepAlive: true, maxSockets: sockets });
-  const send: Transport = (url, init) => attempt(url, init).catch((error: Error & { code?: string; reused?: boolean }) => {
-    // The server may close an idle keep-alive socket just as we reuse it (Node's documented race): retry once.
-    if (error.reused && error.code === "ECONNRESET") return attempt(url, init);
-    throw error;
-  });
   const attempt: Transport = (url, init) =>
     new Promise((resolve, reject) => {
       const body = init.body === undefined ? undefined : Buffer.from(init.body);
@@ -321,6 +320,11 @@ function nodeHttp(sockets: number): { send: Transport; close: () => void } {
       request.on("error", (error) => reject(Object.assign(error, { reused: request.reusedSocket })));
       request.end(body);
     });
+  const send: Transport = (url, init) => attempt(url, init).catch((error: Error & { code?: string; reused?: boolean }) => {
+    // The server may close an idle keep-alive socket just as we reuse it (Node's documented race): retry once.
+    if (error.reused && error.code === "ECONNRESET") return attempt(url, init);
+    throw error;
+  });
   return { send, close: () => agent.destroy() };
 }
 
@@ -373,6 +377,12 @@ function meiliTarget(meiliUrl: string, searchKey: string, send: Transport): Targ
   };
 }
 
+/** The whole search layer in this process (Meilisearch client, exact-match pin, reshaping) without Next and HTTP. */
+const layerTarget: Target = async (query) => {
+  const result = await searchPapers(query);
+  return { ok: true, ids: result.items.map((item) => item.id), serverMs: result.tookMs, degraded: result.degraded };
+};
+
 function postgresTarget(pool: pg.Pool): Target {
   return async (query) => {
     const result = await searchPostgres(pool, query);
@@ -408,7 +418,7 @@ async function load(target: Target, mix: MixQuery[], from: number, to: number, c
         run.latencies[index] = performance.now() - t;
         // 57014: Postgres cancelled the statement at statement_timeout.
         if ((error as { code?: string }).code === "57014") run.timeouts++;
-        else if (run.errors++ === 0) console.error(`  first error: ${(error as Error).message}`);
+        else if (run.errors++ === 0 && !interrupted) console.error(`  first error: ${(error as Error).message}`);
       }
     }
   };
@@ -450,7 +460,10 @@ function stats(run: Run): Stats {
   };
 }
 
-const ms = (value: number) => (Number.isNaN(value) ? "-" : `${value.toFixed(value < 10 ? 2 : 1)} ms`).padStart(10);
+function ms(value: number): string {
+  if (Number.isNaN(value)) return "-".padStart(10);
+  return (value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(value < 10 ? 2 : 1)} ms`).padStart(10);
+}
 const x = (value: number) => `${value.toFixed(2)}x`.padStart(10);
 
 function printRow(label: string, s: Stats, server?: string): void {
@@ -461,8 +474,8 @@ function printRow(label: string, s: Stats, server?: string): void {
   console.log(`  ${label.padEnd(26)}${ms(s.p50)}${ms(s.p95)}${ms(s.p99)}${s.qps.toFixed(0).padStart(9)}   ${extra}`);
 }
 
-function printRatio(ours: Stats, raw: Stats): void {
-  console.log(`  ${"ratio ours / raw".padEnd(26)}${x(ours.p50 / raw.p50)}${x(ours.p95 / raw.p95)}${x(ours.p99 / raw.p99)}${`${(ours.qps / raw.qps).toFixed(2)}x`.padStart(9)}`);
+function printRatio(label: string, ours: Stats, raw: Stats): void {
+  console.log(`  ${label.padEnd(26)}${x(ours.p50 / raw.p50)}${x(ours.p95 / raw.p95)}${x(ours.p99 / raw.p99)}${`${(ours.qps / raw.qps).toFixed(2)}x`.padStart(9)}`);
 }
 
 function printHeader(title: string): void {
@@ -558,40 +571,47 @@ async function main(): Promise<void> {
   // One connection pool per target, as N browsers would each hold one to us and we hold ours to Meilisearch.
   const transport = () => (CLIENT === "http" ? nodeHttp(CONCURRENCY) : { send: globalFetch, close: () => undefined });
   const [apiClient, rawClient] = [transport(), transport()];
+  setDatabaseUrl(postgres.url);
+  cleanups.push(() => closeDb());
   cleanups.push(apiClient.close, rawClient.close);
   const api = apiTarget(baseUrl, apiClient.send);
   const raw = meiliTarget(meili.url, searchKey, rawClient.send);
   const fallback = postgresTarget(fallbackPool);
 
   console.log(`\nwarm-up: ${WARMUP} other queries each, at ${CONCURRENCY} clients`);
-  await compare([api, raw], warm, CONCURRENCY);
+  await compare([api, layerTarget, raw], warm, CONCURRENCY);
   await load(fallback, warm, 0, 4, 1, emptyRun(), performance.now() + PG_SECONDS * 1000);
 
   const kinds = ["word", "phrase", "typo", "prefix"].map((kind) => `${mix.filter((item) => item.kind === kind).length} ${kind}`).join(", ");
   console.log(`client: ${CLIENT === "http" ? "node:http keep-alive" : "global fetch (undici) keep-alive"}, one connection per simulated client`);
   console.log(`query mix: ${QUERIES} queries (seed ${SEED}): ${kinds}; ${mix.filter((item) => item.filters.length > 0).length} with a filter, sort or page 2`);
+  console.log("searchPapers() in-process: lib/search as the route calls it, in this process (no Next, no HTTP in front)");
   console.log(`Postgres fallback: searchPostgres(pool, query) called directly (no HTTP, no exact-match pin), on the first ${PG_QUERIES} queries`);
   console.log(`  or as many as start within ${PG_SECONDS} s per level; statement_timeout ${PG_TIMEOUT_SECONDS} s`);
 
   const levels = [...new Set([1, CONCURRENCY])];
-  const results = new Map<number, { ours: Stats; raw: Stats; pg: Stats }>();
+  const results = new Map<number, { ours: Stats; layer: Stats; raw: Stats; pg: Stats }>();
   let breakdown: (() => void) | undefined;
   for (const clients of levels) {
-    const [oursRun, rawRun] = await compare([api, raw], mix, clients);
+    const [oursRun, layerRun, rawRun] = await compare([api, layerTarget, raw], mix, clients);
     const pgRun = emptyRun();
     await load(fallback, mix, 0, PG_QUERIES, clients, pgRun, performance.now() + PG_SECONDS * 1000);
     const ours = stats(oursRun!);
+    const layer = stats(layerRun!);
     const rawStats = stats(rawRun!);
     const pgStats = stats(pgRun);
-    results.set(clients, { ours, raw: rawStats, pg: pgStats });
+    results.set(clients, { ours, layer, raw: rawStats, pg: pgStats });
     printHeader(`${clients} client${clients === 1 ? "" : "s"} (${QUERIES} queries; latency = request sent to JSON parsed)`);
     printRow("/api/search", ours, `server tookMs p50 ${ours.server50} / p95 ${ours.server95}`);
+    printRow("searchPapers() in-process", layer);
     printRow("Meilisearch alone", rawStats, `processingTimeMs p50 ${rawStats.server50} / p95 ${rawStats.server95}`);
-    printRatio(ours, rawStats);
+    printRatio("ratio /api/search / raw", ours, rawStats);
+    printRatio("ratio searchPapers / raw", layer, rawStats);
     printRow(`Postgres fallback (${pgStats.count})`, pgStats);
     console.log(`  same hits, /api/search vs Meilisearch alone: ${agreement(oursRun!, rawRun!, QUERIES)} of queries`);
     if (clients === 1) breakdown = () => printBreakdown(mix, [
-      { label: "/api/search", run: oursRun!, upTo: QUERIES }, { label: "Meilisearch", run: rawRun!, upTo: QUERIES }, { label: "Postgres", run: pgRun, upTo: PG_QUERIES },
+      { label: "/api/search", run: oursRun!, upTo: QUERIES }, { label: "searchPapers()", run: layerRun!, upTo: QUERIES },
+      { label: "Meilisearch", run: rawRun!, upTo: QUERIES }, { label: "Postgres", run: pgRun, upTo: PG_QUERIES },
     ]);
   }
   breakdown?.();
@@ -605,7 +625,7 @@ async function main(): Promise<void> {
   console.log(`  ${`${CONCURRENCY} clients:`.padEnd(12)}p95 ours / Meilisearch alone <= 1.3x           ${p95Ratio.toFixed(2)}x     ${verdict(p95Ratio <= 1.3)}`);
   console.log(`  ${`${CONCURRENCY} clients:`.padEnd(12)}queries/s ours / Meilisearch alone >= 0.6x     ${qpsRatio.toFixed(2)}x     ${verdict(qpsRatio >= 0.6)}`);
   // Fallback timeouts are a finding, not a broken run; errors and degraded answers are.
-  const failures = [...results.values()].reduce((sum, r) => sum + r.ours.errors + r.ours.degraded + r.raw.errors + r.pg.errors, 0);
+  const failures = [...results.values()].reduce((sum, r) => sum + r.ours.errors + r.ours.degraded + r.layer.errors + r.layer.degraded + r.raw.errors + r.pg.errors, 0);
   if (failures > 0) {
     console.log(`\n${failures} failed or degraded requests: the figures above are not trustworthy (see ${path.join(tmp, "next.log")} with BENCH_KEEP=1).`);
     process.exitCode = 1;

@@ -64,7 +64,13 @@ export async function searchPapers(query: SearchQuery): Promise<SearchResult> {
   } catch {
     degraded = true;
     status.lastFallbackAt = new Date().toISOString();
-    result = await searchPostgres(db.pool, query);
+    try {
+      result = await searchPostgres(db.pool, query);
+    } catch (error) {
+      // Both engines failed (the fallback has a time limit): an empty, degraded answer, not a 500.
+      console.error("search fallback failed:", (error as Error).message);
+      result = { hits: [], total: 0 };
+    }
   }
   const final = pinFirst(result, await pinned, query);
   return { items: final.hits, total: final.total, offset: query.offset, limit: query.limit, degraded, tookMs: Math.round(performance.now() - started) };

@@ -14,6 +14,8 @@ const ORDER = {
   votes: `p.source_upvotes + p.local_upvotes DESC, rank DESC, p.id`,
 } as const;
 
+const FALLBACK_TIMEOUT_MS = 5_000;
+
 const TITLE_HEADLINE = `StartSel="${HIGHLIGHT_START}", StopSel="${HIGHLIGHT_END}", HighlightAll=true`;
 const ABSTRACT_HEADLINE = `StartSel="${HIGHLIGHT_START}", StopSel="${HIGHLIGHT_END}", MaxWords=50, MinWords=25, MaxFragments=1, FragmentDelimiter=" … "`;
 
@@ -29,9 +31,16 @@ export function filterSql(query: SearchQuery, params: unknown[]): string[] {
 
 export async function searchPostgres(pool: pg.Pool, query: SearchQuery): Promise<EngineResult> {
   const params: unknown[] = [query.q, query.q.toLowerCase(), query.limit, query.offset, TITLE_HEADLINE, ABSTRACT_HEADLINE];
-  // An empty query (filters only) matches every paper, as it does in Meilisearch.
-  const where = [`(q.raw = '' OR ${VECTOR} @@ q.tsq OR lower(p.title) % q.raw OR q.raw <% lower(p.title))`, ...filterSql(query, params)];
-  const { rows } = await pool.query<DocumentRow & { markedTitle: string; markedAbstract: string; total: number }>(
+  // An empty query (filters only) matches every paper, as it does in Meilisearch. The match is
+  // left out of the SQL rather than OR-ed with "q is empty", which would stop index use.
+  const match = query.q ? [`(${VECTOR} @@ q.tsq OR lower(p.title) % q.raw OR q.raw <% lower(p.title))`] : [];
+  const where = [...match, ...filterSql(query, params)];
+  if (where.length === 0) where.push("true");
+  const client = await pool.connect();
+  try {
+    // A fallback query must not hold a connection for long while Meilisearch is down.
+    await client.query(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${FALLBACK_TIMEOUT_MS}`);
+    const { rows } = await client.query<DocumentRow & { markedTitle: string; markedAbstract: string; total: number }>(
     `WITH q AS (SELECT websearch_to_tsquery('english', $1) AS tsq, $2::text AS raw),
      matches AS (
        SELECT p.*, greatest(ts_rank_cd(${VECTOR}, q.tsq), word_similarity(q.raw, lower(p.title)), similarity(lower(p.title), q.raw)) AS rank
@@ -45,7 +54,14 @@ export async function searchPostgres(pool: pg.Pool, query: SearchQuery): Promise
      ORDER BY ${ORDER[query.sort]}
      LIMIT $3 OFFSET $4`,
     params,
-  );
-  const hits = rows.map((row) => toPaperHit(toSearchDocument(row), { title: row.markedTitle, abstract: row.markedAbstract }));
-  return { hits, total: rows[0]?.total ?? 0 };
+    );
+    await client.query("COMMIT");
+    const hits = rows.map((row) => toPaperHit(toSearchDocument(row), { title: row.markedTitle, abstract: row.markedAbstract }));
+    return { hits, total: rows[0]?.total ?? 0 };
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
 }
