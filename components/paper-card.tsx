@@ -4,6 +4,7 @@ import { formatShortDay, shortAuthors } from "@/lib/papers/format";
 import { paperPath } from "@/lib/papers/present";
 import type { TrendingItem } from "@/lib/papers/types";
 import { GithubStars } from "@/components/github-stars";
+import { CategoryChips } from "@/components/category-chips";
 
 export function PaperCard({ paper }: { paper: TrendingItem }) {
   const titleId = `paper-${paper.rank}-title`;
@@ -40,15 +41,7 @@ export function PaperCard({ paper }: { paper: TrendingItem }) {
           </p>
         )}
         {paper.abstract && <p className="card-abstract">{paper.abstract}</p>}
-        {paper.categories.length > 0 && (
-          <ul className="chips" aria-label="Categories">
-            {paper.categories.map((category) => (
-              <li key={category} className="chip">
-                {category}
-              </li>
-            ))}
-          </ul>
-        )}
+        <CategoryChips categories={paper.categories} />
         <div className="card-meta">
           {paper.listedAt && (
             <span>

@@ -11,9 +11,8 @@ import { closeDb, setDatabaseUrl } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
 import { ingestFiles } from "@/lib/ingest/run-ingest";
 import { searchPapers } from "@/lib/search";
-import { HIGHLIGHT_END, HIGHLIGHT_START } from "@/lib/search/document";
 import { engineConfig, setSearchConnection } from "@/lib/search/engine";
-import { buildFilter, resolveKeys } from "@/lib/search/meilisearch";
+import { resolveKeys, searchRequest } from "@/lib/search/meilisearch";
 import { searchPostgres } from "@/lib/search/postgres-search";
 import { reindexSearch } from "@/lib/search/sync";
 import type { SearchQuery } from "@/lib/search/types";
@@ -346,25 +345,9 @@ function apiTarget(baseUrl: string, send: Transport): Target {
   };
 }
 
-const SORTS = { relevance: undefined, newest: ["listedAt:desc"], votes: ["votes:desc"] } as const;
-
-/** What lib/search/meilisearch.ts `searchEngine` sends; keep the two in step when that changes. */
+/** Exactly what lib/search sends, as a raw request body. */
 function meiliRequest(query: SearchQuery): Record<string, unknown> {
-  const sort = SORTS[query.sort];
-  return {
-    q: query.q,
-    filter: buildFilter(query),
-    sort,
-    limit: query.limit,
-    offset: query.offset,
-    attributesToHighlight: ["title", "abstract"],
-    highlightPreTag: HIGHLIGHT_START,
-    highlightPostTag: HIGHLIGHT_END,
-    attributesToCrop: ["abstract"],
-    cropLength: 50,
-    cropMarker: "…",
-    matchingStrategy: sort ? "all" : "last",
-  };
+  return { q: query.q, ...searchRequest(query) };
 }
 
 function meiliTarget(meiliUrl: string, searchKey: string, send: Transport): Target {

@@ -228,10 +228,10 @@ export function buildFilter(query: SearchQuery): string[] {
 
 const SORTS = { relevance: undefined, newest: ["listedAt:desc"], votes: ["votes:desc"] } as const;
 
-export async function searchEngine(config: EngineConfig, query: SearchQuery): Promise<EngineResult> {
-  const index = client(config).index<SearchDocument>(config.index);
+/** The search parameters we send for a query (the benchmark sends the same to Meilisearch directly). */
+export function searchRequest(query: SearchQuery) {
   const sort = SORTS[query.sort];
-  const response = await index.search(query.q, {
+  return {
     filter: buildFilter(query),
     sort: sort ? [...sort] : undefined,
     limit: query.limit,
@@ -243,8 +243,13 @@ export async function searchEngine(config: EngineConfig, query: SearchQuery): Pr
     cropLength: 50,
     cropMarker: "…",
     // A sorted list should hold only papers matching every word; relevance may drop the last ones.
-    matchingStrategy: sort ? "all" : "last",
-  });
+    matchingStrategy: sort ? ("all" as const) : ("last" as const),
+  };
+}
+
+export async function searchEngine(config: EngineConfig, query: SearchQuery): Promise<EngineResult> {
+  const index = client(config).index<SearchDocument>(config.index);
+  const response = await index.search(query.q, searchRequest(query));
   const hits = response.hits.map((hit) => toPaperHit(hit, hit._formatted as Partial<Record<"title" | "abstract", string>> | undefined));
   return { hits, total: response.estimatedTotalHits ?? hits.length };
 }

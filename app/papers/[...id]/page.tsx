@@ -9,6 +9,7 @@ import { paperIdFromSegments } from "@/lib/papers/paper-id";
 import { paperPath } from "@/lib/papers/present";
 import type { PaperDetail } from "@/lib/papers/types";
 import { GithubStars } from "@/components/github-stars";
+import { CategoryChips } from "@/components/category-chips";
 
 export const dynamic = "force-dynamic";
 
@@ -74,15 +75,7 @@ export default async function PaperPage({ params }: Props) {
           <MathText text={paper.title} />
         </h1>
         {paper.authors.length > 0 && <p className="paper-authors">{paper.authors.join(", ")}</p>}
-        {paper.categories.length > 0 && (
-          <ul className="chips" aria-label="Categories">
-            {paper.categories.map((category) => (
-              <li key={category} className="chip">
-                {category}
-              </li>
-            ))}
-          </ul>
-        )}
+        <CategoryChips categories={paper.categories} />
         <dl className="facts">
           {facts.map((fact) => (
             <div key={fact.term}>
