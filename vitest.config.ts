@@ -19,6 +19,8 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+          // Fixed so child processes (the digest CLI) sign and check the same links; fast retries.
+          env: { TOKEN_SECRET: "integration-tests-token-secret-0123456789", DIGEST_RETRY_MS: "50", MAIL_FROM: "Trending Papers <digest@papers.test>" },
         },
       },
     ],

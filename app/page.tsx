@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { PaperCard } from "@/components/paper-card";
+import { SubscribeForm } from "@/components/subscribe-form";
 import { env } from "@/lib/env";
 import { formatWindow, pluralize } from "@/lib/papers/format";
 import { PERIODS, type Period } from "@/lib/papers/period";
@@ -48,6 +49,13 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
           ))}
         </nav>
       </div>
+
+      <section className="subscribe-banner" aria-labelledby="subscribe-banner-title">
+        <h2 id="subscribe-banner-title" className="subscribe-banner-title">
+          Get the top trending papers in your inbox once a day
+        </h2>
+        <SubscribeForm compact />
+      </section>
 
       {page.date && page.from ? (
         <>

@@ -1,5 +1,4 @@
-// The header on every page: the site's name and the search box. (The Subscribe link arrives with
-// the daily digest: a link to a page that does not exist yet would be a dead end.)
+// The header on every page: the site's name, the search box and the way to the daily digest.
 import Link from "next/link";
 import { Suspense } from "react";
 import { HeaderSearch } from "@/components/header-search";
@@ -30,6 +29,9 @@ export function SiteHeader() {
         <Suspense fallback={<PlainSearch />}>
           <HeaderSearch />
         </Suspense>
+        <Link className="subscribe-link" href="/subscribe">
+          Subscribe
+        </Link>
       </div>
     </header>
   );

@@ -34,14 +34,56 @@ const schema = z.object({
   SEARCH_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(1_500),
   /** Port the embedded Meilisearch prefers. */
   EMBEDDED_MEILI_PORT: z.coerce.number().int().min(1).max(65_535).default(7700),
+  /** SMTP relay for all mail (smtp:// or smtps:// URL with credentials); unset means the local mail catcher. */
+  SMTP_URL: optionalUrl,
+  /** Sender of every mail. */
+  MAIL_FROM: z.string().trim().min(3).default("Trending Papers <digest@localhost>"),
+  /** Port of the local mail catcher's SMTP server and of its web inbox (when SMTP_URL is unset). */
+  EMBEDDED_SMTP_PORT: z.coerce.number().int().min(1).max(65_535).default(1025),
+  EMBEDDED_MAIL_WEB_PORT: z.coerce.number().int().min(1).max(65_535).default(1080),
+  /** Signs confirmation and unsubscribe links; unset means one generated once under DATA_DIR. */
+  TOKEN_SECRET: z.string().trim().min(32, "must be at least 32 characters").optional().or(z.literal("").transform(() => undefined)),
+  /** When the daily digest is built and sent (cron, minute resolution) and in which time zone. */
+  DIGEST_CRON: z.string().trim().min(9).default("0 7 * * *"),
+  DIGEST_TZ: z
+    .string()
+    .trim()
+    .default("UTC")
+    .refine((zone) => {
+      try {
+        new Intl.DateTimeFormat("en-US", { timeZone: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    }, "must be an IANA time zone such as UTC or Europe/Berlin"),
+  /** Papers in a digest. */
+  DIGEST_SIZE: z.coerce.number().int().min(1).max(50).default(10),
+  /** SMTP connections a digest send keeps open (and mails in flight). */
+  DIGEST_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(5),
+  /** Attempts per delivery before a temporary failure counts as permanent, and the first retry's delay (doubling). */
+  DIGEST_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  DIGEST_RETRY_MS: z.coerce.number().int().min(10).max(3_600_000).default(60_000),
+  /** Optional DKIM signing of every mail: the signing domain, selector and private key (PEM, or a path to it). */
+  DKIM_DOMAIN: z.string().trim().optional(),
+  DKIM_SELECTOR: z.string().trim().optional(),
+  DKIM_PRIVATE_KEY: z.string().trim().optional(),
+  /** Reverse proxies in front of the web server whose X-Forwarded-For entries are trusted (for per-IP limits). */
+  TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
   /** Papers shown per page of trending. */
   TRENDING_PAGE_SIZE: z.coerce.number().int().min(1).max(100).default(30),
 });
 
 export type Env = z.infer<typeof schema>;
 
+const dkimComplete = (value: Env) => [value.DKIM_DOMAIN, value.DKIM_SELECTOR, value.DKIM_PRIVATE_KEY].filter(Boolean).length;
+const checked = schema.refine((value) => dkimComplete(value) === 0 || dkimComplete(value) === 3, {
+  path: ["DKIM_DOMAIN"],
+  message: "set DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY together, or none of them",
+});
+
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  const result = schema.safeParse(source);
+  const result = checked.safeParse(source);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
     throw new Error(`Invalid configuration:\n${problems.join("\n")}`);

@@ -9,6 +9,8 @@ import { ingestFiles } from "@/lib/ingest/run-ingest";
 import { connectSearch, type SearchConnection } from "@/lib/search/connect";
 import { resolveKeys } from "@/lib/search/meilisearch";
 import { formatSummary } from "@/lib/ingest/summary";
+import { connectMail, type MailConnection } from "@/lib/mail/connect";
+import { ensureTokenSecretFile, tokenSecretFile } from "@/lib/mail/secret";
 import { today } from "@/lib/time";
 
 const SAMPLE_DIR = path.join(process.cwd(), "data", "sample");
@@ -60,13 +62,17 @@ async function main(): Promise<void> {
   const dev = process.argv.includes("--dev");
   const database = await connectDatabase({ log });
   let search: SearchConnection;
+  let mail: MailConnection | undefined;
   const stopServices = async () => {
+    await mail?.catcher?.stop();
     await search?.embedded?.stop();
     await database.embedded?.stop();
   };
   let children: ChildProcess[];
   try {
     search = await connectSearch({ log });
+    mail = await connectMail({ log });
+    if (!env.TOKEN_SECRET) ensureTokenSecretFile(tokenSecretFile());
     await loadSampleIfEmpty();
     await closeDb();
 
@@ -76,7 +82,7 @@ async function main(): Promise<void> {
       if (build.status !== 0) throw new Error("next build failed");
     }
 
-    const shared = { ...process.env, DATABASE_URL: database.url };
+    const shared = { ...process.env, DATABASE_URL: database.url, SMTP_URL: mail.smtpUrl };
     // The worker indexes (master or admin key); the web server only searches, with a search key.
     const workerEnv = search ? { ...shared, MEILI_URL: search.url, MEILI_MASTER_KEY: search.key } : shared;
     const webEnv: NodeJS.ProcessEnv = { ...shared, PORT: String(env.PORT) };
@@ -93,6 +99,7 @@ async function main(): Promise<void> {
     throw error;
   }
   log(`Trending Papers on ${env.APP_URL} (Ctrl-C stops everything).`);
+  if (mail?.catcher) log(`Mail goes to the local inbox at ${mail.catcher.webUrl} (set SMTP_URL to send for real).`);
 
   let stopping = false;
   const shutdown = async (code: number) => {

@@ -1,7 +1,10 @@
-// npm run worker: background jobs (search sync now; scheduled ingest and digests later).
+// npm run worker: background jobs: the search sync and the scheduler (the daily digest).
 import { connectDatabase } from "@/lib/db/connect";
 import { closeDb, db } from "@/lib/db/client";
+import { startScheduler } from "@/lib/jobs/scheduler";
 import { startSearchSync } from "@/lib/jobs/search-sync";
+import { connectMail } from "@/lib/mail/connect";
+import { closeMailTransport } from "@/lib/mail/transport";
 import { connectSearch } from "@/lib/search/connect";
 
 const log = (message: string) => console.log(`[worker] ${message}`);
@@ -9,14 +12,19 @@ const log = (message: string) => console.log(`[worker] ${message}`);
 async function main(): Promise<void> {
   const database = await connectDatabase({ log });
   const search = await connectSearch({ log });
+  const mail = await connectMail({ log });
   const searchSync = startSearchSync({ databaseUrl: database.url, pool: db.pool, log });
+  const scheduler = await startScheduler({ databaseUrl: database.url, log });
   log("running (Ctrl-C stops)");
 
   let stopping = false;
   const shutdown = async () => {
     if (stopping) return;
     stopping = true;
+    await scheduler.stop();
     await searchSync.stop();
+    closeMailTransport();
+    await mail.catcher?.stop();
     await closeDb();
     await search?.embedded?.stop();
     await database.embedded?.stop();

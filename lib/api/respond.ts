@@ -2,7 +2,7 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
 
-export type ApiErrorCode = "invalid_request" | "not_found" | "unavailable" | "internal";
+export type ApiErrorCode = "invalid_request" | "not_found" | "rate_limited" | "unavailable" | "internal";
 
 export class ApiError extends Error {
   constructor(

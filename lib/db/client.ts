@@ -16,8 +16,7 @@ export function setDatabaseUrl(url: string): void {
 }
 
 function connect(): Db {
-  const url = globalForDb.trendingPapersDbUrl ?? env.DATABASE_URL;
-  if (!url) throw new Error("DATABASE_URL is not set (npm start and the scripts set it for the embedded Postgres)");
+  const url = databaseUrl();
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   // An idle client losing its connection must not crash the server; the pool replaces it.
   pool.on("error", (error) => console.error("Postgres pool error:", error.message));
@@ -37,6 +36,13 @@ export const db = {
     return getDb().pool;
   },
 };
+
+/** The URL the pool connects to (for dedicated connections such as lock holders and LISTEN). */
+export function databaseUrl(): string {
+  const url = globalForDb.trendingPapersDbUrl ?? env.DATABASE_URL;
+  if (!url) throw new Error("DATABASE_URL is not set (npm start and the scripts set it for the embedded Postgres)");
+  return url;
+}
 
 export async function closeDb(): Promise<void> {
   const current = globalForDb.trendingPapersDb;

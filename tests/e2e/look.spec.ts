@@ -14,6 +14,10 @@ const PAGES = [
   { name: "search", path: "/search?q=attention", status: 200 },
   { name: "search-empty", path: "/search", status: 200 },
   { name: "search-no-results", path: "/search?q=zzqqxxyy", status: 200 },
+  { name: "subscribe", path: "/subscribe", status: 200 },
+  { name: "subscribe-confirm-damaged", path: "/subscribe/confirm?token=c.1.damaged", status: 200 },
+  { name: "unsubscribe-damaged", path: "/unsubscribe?token=u.1.damaged", status: 200 },
+  { name: "digests", path: "/digests", status: 200 },
 ];
 
 for (const { name, path, status } of PAGES) {
@@ -22,7 +26,7 @@ for (const { name, path, status } of PAGES) {
     expect(response?.status()).toBe(status);
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
     await expectNoAxeViolations(page);
-    if (["home", "paper-math", "paper-old-style", "not-found", "search"].includes(name)) {
+    if (["home", "paper-math", "paper-old-style", "not-found", "search", "subscribe", "digests"].includes(name)) {
       await saveScreenshot(page, testInfo, name, name !== "home" && name !== "search");
     }
   });

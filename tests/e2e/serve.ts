@@ -9,6 +9,8 @@ import { migrate } from "@/lib/db/migrate";
 import { ingestFiles } from "@/lib/ingest/run-ingest";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "@/lib/services/embedded-postgres";
 import { startEmbeddedMeilisearch, type EmbeddedMeilisearch } from "@/lib/services/embedded-meilisearch";
+import { startMailCatcher, type MailCatcher } from "@/lib/services/mail-catcher";
+import { E2E_SERVICES_FILE, type E2eServices } from "./services";
 import { resolveKeys } from "@/lib/search/meilisearch";
 import { syncSearch } from "@/lib/search/sync";
 
@@ -29,6 +31,7 @@ function log(message: string): void {
 let tempDir: string | undefined;
 let database: EmbeddedPostgres | undefined;
 let meilisearch: EmbeddedMeilisearch | undefined;
+let mail: MailCatcher | undefined;
 const INDEX = "papers";
 let next: ChildProcess | undefined;
 let stopping: Promise<never> | undefined;
@@ -41,8 +44,10 @@ function shutdown(code: number): Promise<never> {
       next.kill("SIGTERM");
       await exited;
     }
+    await mail?.stop();
     await meilisearch?.stop();
     await database?.stop();
+    fs.rmSync(E2E_SERVICES_FILE, { force: true });
     if (tempDir) fs.rmSync(tempDir, { recursive: true, force: true });
     process.exit(code);
   })();
@@ -60,6 +65,11 @@ async function main(): Promise<void> {
   await migrate(database.url);
   meilisearch = await startEmbeddedMeilisearch({ dataDir: path.join(tempDir, "meili"), port: 0, log });
   const keys = await resolveKeys(meilisearch.url, meilisearch.masterKey, INDEX);
+  // The real local mail catcher (MailDev), as npm start runs it; tests read mails from its API.
+  mail = await startMailCatcher({ dataDir: path.join(tempDir, "mail"), smtpPort: 0, webPort: 0, log });
+  const tokenSecret = "e2e-token-secret-0123456789abcdefghijkl";
+  const services: E2eServices = { databaseUrl: database.url, smtpUrl: mail.smtpUrl, mailWebUrl: mail.webUrl, tokenSecret, appUrl: `http://localhost:${PORT}` };
+  fs.writeFileSync(E2E_SERVICES_FILE, JSON.stringify(services), { mode: 0o600 });
 
   const pool = new pg.Pool({ connectionString: database.url });
   try {
@@ -82,6 +92,8 @@ async function main(): Promise<void> {
       MEILI_INDEX: INDEX,
       PORT: String(PORT),
       APP_URL: `http://localhost:${PORT}`,
+      SMTP_URL: mail.smtpUrl,
+      TOKEN_SECRET: tokenSecret,
     },
   });
   next.once("exit", (code) => {

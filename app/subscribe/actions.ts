@@ -1,0 +1,46 @@
+"use server";
+// Server actions behind the subscribe and unsubscribe forms (they work without JavaScript too).
+import { headers } from "next/headers";
+import { z } from "zod";
+import { clientIp } from "@/lib/api/client-ip";
+import { checkInboxMessage, limitedMessage, MAIL_FAILED_MESSAGE, subscribe, unsubscribe } from "@/lib/subscriptions/subscribe";
+
+export type SubscribeFormState = { status: "idle" | "ok" | "error"; message: string; email: string };
+
+const formSchema = z.object({ email: z.string().max(1_000, "That email address is too long.") });
+
+export async function subscribeAction(_previous: SubscribeFormState, form: FormData): Promise<SubscribeFormState> {
+  const parsed = formSchema.safeParse({ email: form.get("email") ?? "" });
+  if (!parsed.success) return { status: "error", message: parsed.error.issues[0]?.message ?? "Enter an email address.", email: "" };
+  const { email } = parsed.data;
+  try {
+    const result = await subscribe({ email, ip: clientIp(await headers()) });
+    switch (result.status) {
+      case "check-inbox":
+        return { status: "ok", message: checkInboxMessage(result.email), email: "" };
+      case "invalid":
+        return { status: "error", message: result.error, email };
+      case "limited":
+        return { status: "error", message: limitedMessage(result.retryAfterSeconds), email };
+      case "mail-failed":
+        return { status: "error", message: MAIL_FAILED_MESSAGE, email };
+    }
+  } catch (error) {
+    console.error("subscribe:", error);
+    return { status: "error", message: "Something went wrong on our side; please try again in a moment.", email };
+  }
+}
+
+export type UnsubscribeFormState = { status: "idle" | "done" | "invalid" | "error"; email: string | null };
+
+export async function unsubscribeAction(_previous: UnsubscribeFormState, form: FormData): Promise<UnsubscribeFormState> {
+  const token = form.get("token");
+  if (typeof token !== "string" || token.length > 200) return { status: "invalid", email: null };
+  try {
+    const result = await unsubscribe(token);
+    return result.status === "invalid" ? { status: "invalid", email: null } : { status: "done", email: result.email };
+  } catch (error) {
+    console.error("unsubscribe:", error);
+    return { status: "error", email: null };
+  }
+}

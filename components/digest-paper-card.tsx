@@ -1,0 +1,58 @@
+// One paper of a sent digest, as it was when the digest was frozen (the card styles of trending).
+import Link from "next/link";
+import { CategoryChips } from "@/components/category-chips";
+import { GithubStars } from "@/components/github-stars";
+import type { DigestPaper } from "@/lib/digest/types";
+import { shortAuthors } from "@/lib/papers/format";
+import { paperPath } from "@/lib/papers/present";
+
+export function DigestPaperCard({ paper }: { paper: DigestPaper }) {
+  const titleId = `digest-paper-${paper.rank}-title`;
+  const authors = shortAuthors(paper.authors);
+  return (
+    <article className="card" aria-labelledby={titleId}>
+      <div className="card-side">
+        <span className="rank">
+          <span className="sr-only">Rank </span>
+          <span aria-hidden="true">#</span>
+          {paper.rank}
+        </span>
+        <span className="votes">
+          <span className="votes-count">{paper.votes.toLocaleString("en-US")}</span>
+          <span className="votes-label">{paper.votes === 1 ? "vote" : "votes"}</span>
+        </span>
+      </div>
+      <div className="card-body">
+        <h2 className="card-title" id={titleId}>
+          <Link href={paperPath(paper.id)}>{paper.title}</Link>
+        </h2>
+        {authors.names.length > 0 && (
+          <p className="card-authors">
+            {authors.names.join(", ")}
+            {authors.more > 0 && <span className="more-authors"> +{authors.more} more</span>}
+          </p>
+        )}
+        {paper.abstract && <p className="card-abstract">{paper.abstract}</p>}
+        <CategoryChips categories={paper.categories} />
+        <div className="card-meta">
+          {paper.arxivUrl && (
+            <a href={paper.arxivUrl} rel="noopener">
+              arXiv<span className="sr-only"> page of {paper.title}</span>
+            </a>
+          )}
+          {paper.githubRepo && (
+            <a href={paper.githubRepo} rel="nofollow noopener">
+              Code<span className="sr-only"> for {paper.title}</span>
+              <GithubStars stars={paper.githubStars} />
+            </a>
+          )}
+          {paper.projectPage && (
+            <a href={paper.projectPage} rel="nofollow noopener">
+              Project page<span className="sr-only"> for {paper.title}</span>
+            </a>
+          )}
+        </div>
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,156 @@
+// The daily digest mail: the day's top papers, each with a short excerpt and its links.
+import { Body, Container, Head, Heading, Hr, Html, Link, Preview, Section, Text } from "@react-email/components";
+import type { CSSProperties } from "react";
+import type { DigestPaper } from "@/lib/digest/types";
+import { formatCompact, formatDay, pluralize, shortAuthors } from "@/lib/papers/format";
+import { paperPath } from "@/lib/papers/present";
+
+export type DigestEmailProps = {
+  /** YYYY-MM-DD */
+  date: string;
+  papers: DigestPaper[];
+  appUrl: string;
+  /** Absolute URL of /digests/<date>. */
+  webUrl: string;
+  unsubscribeUrl: string;
+};
+
+/** Collapses whitespace and cuts before the word that would cross `max` characters, marking the cut with "…". */
+export function clipText(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  if (flat.length <= max) return flat;
+  const cut = flat.slice(0, max - 1);
+  const boundary = flat[max - 1] === " " ? cut.length : cut.lastIndexOf(" ");
+  // One word longer than the limit is cut inside the word rather than dropped.
+  const head = boundary > 0 ? cut.slice(0, boundary) : cut;
+  return `${head.replace(/[\s,;:.]+$/, "")}…`;
+}
+
+/** A few lines of an abstract for the mail; the paper page has the rest. */
+export function abstractExcerpt(text: string, max = 280): string {
+  return clipText(text, max);
+}
+
+export function DigestEmail({ date, papers, appUrl, webUrl, unsubscribeUrl }: DigestEmailProps) {
+  const day = formatDay(date);
+  const lead = papers.length === 1 ? "The paper" : `The ${papers.length} papers`;
+  return (
+    <Html lang="en">
+      <Head />
+      <Preview>{`${lead} researchers upvoted most on ${day}`}</Preview>
+      <Body style={styles.body}>
+        <Container style={styles.container}>
+          <Section style={styles.header}>
+            <Heading as="h1" style={styles.h1}>
+              Trending papers · {day}
+            </Heading>
+            <Text style={styles.muted}>
+              {lead} researchers upvoted most. <Link href={webUrl} style={styles.link}>View in browser</Link>
+            </Text>
+          </Section>
+          {papers.map((paper) => (
+            <PaperItem key={paper.id} paper={paper} appUrl={appUrl} />
+          ))}
+          <Hr style={styles.hr} />
+          <Section style={styles.footer}>
+            <Text style={styles.small}>
+              You get this because you subscribed to the daily Trending Papers digest at {new URL(appUrl).host}.
+            </Text>
+            <Text style={styles.small}>
+              <Link href={unsubscribeUrl} style={styles.footerLink}>Unsubscribe</Link>
+              {" · "}
+              <Link href={appUrl} style={styles.footerLink}>Trending Papers</Link>
+            </Text>
+          </Section>
+        </Container>
+      </Body>
+    </Html>
+  );
+}
+
+function PaperItem({ paper, appUrl }: { paper: DigestPaper; appUrl: string }) {
+  const authors = shortAuthors(paper.authors);
+  const links = [
+    paper.githubRepo && {
+      href: paper.githubRepo,
+      label: paper.githubStars === null ? "Code" : `Code ★ ${formatCompact(paper.githubStars)}`,
+    },
+    paper.arxivUrl && { href: paper.arxivUrl, label: "arXiv" },
+    paper.projectPage && { href: paper.projectPage, label: "Project page" },
+  ].filter((link) => !!link);
+  return (
+    <Section style={styles.paper}>
+      <Heading as="h2" style={styles.h2}>
+        <span style={styles.rank}>{paper.rank}.</span>{" "}
+        <Link href={new URL(paperPath(paper.id), appUrl).toString()} style={styles.titleLink}>
+          {paper.title}
+        </Link>
+      </Heading>
+      {authors.names.length > 0 && (
+        <Text style={styles.authors}>
+          {authors.names.join(", ")}
+          {authors.more > 0 && ` +${authors.more} more`}
+        </Text>
+      )}
+      {paper.abstract && <Text style={styles.abstract}>{abstractExcerpt(paper.abstract)}</Text>}
+      <Text style={styles.meta}>
+        ▲ {pluralize(paper.votes, "vote")}
+        {links.map((link) => (
+          <span key={link.label}>
+            {" · "}
+            <Link href={link.href} style={styles.link}>{link.label}</Link>
+          </span>
+        ))}
+      </Text>
+    </Section>
+  );
+}
+
+const accent = "#4f46e5";
+const fontFamily = '-apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, Helvetica, Arial, sans-serif';
+
+const styles = {
+  body: { backgroundColor: "#f3f4f6", color: "#111827", fontFamily, margin: 0, padding: "16px 0" },
+  container: { backgroundColor: "#ffffff", maxWidth: "600px", width: "100%", padding: "24px 20px", borderRadius: "8px" },
+  header: { marginBottom: "8px" },
+  h1: { fontSize: "22px", lineHeight: "28px", margin: "0 0 4px", color: "#111827" },
+  h2: { fontSize: "17px", lineHeight: "23px", margin: "0 0 4px" },
+  muted: { fontSize: "14px", lineHeight: "20px", color: "#4b5563", margin: 0 },
+  paper: { padding: "16px 0", borderTop: "1px solid #e5e7eb" },
+  rank: { color: accent, fontWeight: 700 },
+  titleLink: { color: "#111827", textDecoration: "none" },
+  authors: { fontSize: "14px", lineHeight: "20px", color: "#4b5563", margin: "0 0 6px" },
+  abstract: { fontSize: "15px", lineHeight: "22px", color: "#1f2937", margin: "0 0 8px" },
+  meta: { fontSize: "14px", lineHeight: "20px", color: "#374151", margin: 0 },
+  link: { color: accent, textDecoration: "underline" },
+  hr: { borderColor: "#e5e7eb", margin: "8px 0 16px" },
+  footer: { color: "#4b5563" },
+  small: { fontSize: "13px", lineHeight: "19px", color: "#4b5563", margin: "0 0 6px" },
+  footerLink: { color: "#4b5563", textDecoration: "underline" },
+} satisfies Record<string, CSSProperties>;
+
+DigestEmail.PreviewProps = {
+  date: "2026-06-16",
+  appUrl: "http://localhost:3000",
+  webUrl: "http://localhost:3000/digests/2026-06-16",
+  unsubscribeUrl: "http://localhost:3000/unsubscribe?token=preview",
+  papers: [
+    {
+      rank: 1,
+      id: "2406.01234",
+      title: "Scaling Laws for Sparse Mixture-of-Experts Language Models",
+      authors: ["Ada Lovelace", "Alan Turing", "Grace Hopper", "Edsger Dijkstra", "Barbara Liskov", "Donald Knuth"],
+      abstract:
+        "We study how the loss of sparse mixture-of-experts language models scales with the number of experts, the number of active parameters and the training budget. Across 120 training runs we find a simple power law that predicts held-out loss within 2% and suggests that, at fixed compute, more experts help up to a point.",
+      categories: ["cs.CL", "cs.LG"],
+      votes: 128,
+      githubRepo: "https://github.com/example/moe-scaling",
+      githubStars: 1240,
+      projectPage: null,
+      arxivUrl: "https://arxiv.org/abs/2406.01234",
+      listedAt: "2026-06-16",
+    },
+  ],
+} satisfies DigestEmailProps;
+
+export default DigestEmail;

@@ -1,0 +1,49 @@
+// Turns the email templates into subject, HTML and text: once per digest, then cheaply per subscriber.
+// Server code only, but no "server-only" import: scripts and vitest load it from plain Node.
+import { render } from "@react-email/render";
+import { createElement, type ReactElement } from "react";
+import { ConfirmEmail, type ConfirmEmailProps } from "@/emails/confirm";
+import { DigestEmail, clipText } from "@/emails/digest";
+import type { DigestPaper } from "@/lib/digest/types";
+import { formatDay } from "@/lib/papers/format";
+
+export type RenderedMail = { subject: string; html: string; text: string };
+
+/** Stands in for each subscriber's unsubscribe URL; URL-shaped so rendering passes it through verbatim. */
+export const UNSUBSCRIBE_PLACEHOLDER = "https://unsubscribe.invalid/__UNSUBSCRIBE_URL__";
+
+// Characters that need no escaping in an HTML attribute, in text, or in a List-Unsubscribe header.
+const SAFE_URL = /^https?:\/\/[A-Za-z0-9:/._?=-]+$/;
+
+// html-to-text shouts headings by default; paper titles should read as written.
+const textOptions = {
+  plainText: true,
+  htmlToTextOptions: { selectors: ["h1", "h2"].map((selector) => ({ selector, options: { uppercase: false } })) },
+} as const;
+
+async function renderMail(subject: string, element: ReactElement): Promise<RenderedMail> {
+  const [html, text] = await Promise.all([render(element), render(element, textOptions)]);
+  return { subject, html, text };
+}
+
+export async function renderDigestMail(input: { date: string; papers: DigestPaper[]; appUrl: string }): Promise<RenderedMail> {
+  const { date, papers, appUrl } = input;
+  const first = papers[0];
+  const subject = `Trending papers for ${formatDay(date)}${first ? `: ${clipText(first.title, 60)}` : ""}`;
+  const webUrl = new URL(`/digests/${date}`, appUrl).toString();
+  return renderMail(subject, createElement(DigestEmail, { date, papers, appUrl, webUrl, unsubscribeUrl: UNSUBSCRIBE_PLACEHOLDER }));
+}
+
+/** The rendered digest for one subscriber: every placeholder replaced by their unsubscribe URL. */
+export function personalize(mail: RenderedMail, unsubscribeUrl: string): RenderedMail {
+  if (!SAFE_URL.test(unsubscribeUrl)) throw new Error(`Unsubscribe URL has characters that would need escaping: ${unsubscribeUrl}`);
+  const fill = (part: string) => part.split(UNSUBSCRIBE_PLACEHOLDER).join(unsubscribeUrl);
+  return { subject: mail.subject, html: fill(mail.html), text: fill(mail.text) };
+}
+
+export async function renderConfirmMail(input: ConfirmEmailProps): Promise<RenderedMail> {
+  const subject = input.alreadySubscribed
+    ? "You are already subscribed to Trending Papers"
+    : "Confirm your Trending Papers subscription";
+  return renderMail(subject, createElement(ConfirmEmail, input));
+}

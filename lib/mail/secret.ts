@@ -1,0 +1,29 @@
+// The secret that signs confirmation and unsubscribe links: TOKEN_SECRET, or one generated once
+// under DATA_DIR (mode 0600) and shared by every process of this instance. Server side only.
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { env } from "@/lib/env";
+
+let cached: string | undefined;
+
+export function tokenSecretFile(dataDir = env.DATA_DIR): string {
+  return path.join(dataDir, "secrets", "token-secret");
+}
+
+/** Reads (or creates) the generated secret; two processes racing to create it end up with the same one. */
+export function ensureTokenSecretFile(file = tokenSecretFile()): string {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  try {
+    fs.writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600, flag: "wx" });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  }
+  const secret = fs.readFileSync(file, "utf8").trim();
+  if (secret.length < 32) throw new Error(`${file} holds no usable secret (delete it to generate a new one)`);
+  return secret;
+}
+
+export function tokenSecret(): string {
+  return (cached ??= env.TOKEN_SECRET ?? ensureTokenSecretFile());
+}

@@ -1,0 +1,50 @@
+// Signed links in mails: a confirmation link (expiring, single use through a nonce kept in Postgres)
+// and an unsubscribe link (no expiry, so it works in any old digest). HMAC-SHA256, pure given the secret.
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+
+export const CONFIRM_TTL_MS = 48 * 3_600_000;
+
+export type TokenCheck<T> = { ok: true; value: T } | { ok: false; reason: "malformed" | "bad-signature" | "expired" };
+
+function sign(secret: string, payload: string): string {
+  return createHmac("sha256", secret).update(payload).digest("base64url").slice(0, 32);
+}
+
+function verify(secret: string, payload: string, signature: string): boolean {
+  const expected = Buffer.from(sign(secret, payload));
+  const given = Buffer.from(signature);
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
+export function newNonce(): string {
+  return randomBytes(12).toString("base64url");
+}
+
+/** `c.<subscriber id>.<nonce>.<expiry, seconds base 36>.<signature>` */
+export function confirmToken(secret: string, subscriberId: bigint, nonce: string, now = Date.now()): string {
+  const payload = `c.${subscriberId}.${nonce}.${Math.floor((now + CONFIRM_TTL_MS) / 1000).toString(36)}`;
+  return `${payload}.${sign(secret, payload)}`;
+}
+
+export function readConfirmToken(secret: string, token: string, now = Date.now()): TokenCheck<{ subscriberId: bigint; nonce: string }> {
+  const match = /^(c\.(\d{1,19})\.([A-Za-z0-9_-]{16})\.([0-9a-z]{1,10}))\.([A-Za-z0-9_-]{32})$/.exec(token);
+  if (!match) return { ok: false, reason: "malformed" };
+  const [, payload, id, nonce, expiry, signature] = match;
+  if (!verify(secret, payload!, signature!)) return { ok: false, reason: "bad-signature" };
+  if (parseInt(expiry!, 36) * 1000 < now) return { ok: false, reason: "expired" };
+  return { ok: true, value: { subscriberId: BigInt(id!), nonce: nonce! } };
+}
+
+/** `u.<subscriber id>.<signature>`: valid as long as the secret is. */
+export function unsubscribeToken(secret: string, subscriberId: bigint): string {
+  const payload = `u.${subscriberId}`;
+  return `${payload}.${sign(secret, payload)}`;
+}
+
+export function readUnsubscribeToken(secret: string, token: string): TokenCheck<{ subscriberId: bigint }> {
+  const match = /^(u\.(\d{1,19}))\.([A-Za-z0-9_-]{32})$/.exec(token);
+  if (!match) return { ok: false, reason: "malformed" };
+  const [, payload, id, signature] = match;
+  if (!verify(secret, payload!, signature!)) return { ok: false, reason: "bad-signature" };
+  return { ok: true, value: { subscriberId: BigInt(id!) } };
+}

@@ -1,0 +1,62 @@
+// The one pooled SMTP transport of the process (SMTP_URL), with optional DKIM signing.
+import fs from "node:fs";
+import nodemailer from "nodemailer";
+import { env } from "@/lib/env";
+
+export type MailTransport = ReturnType<typeof createMailTransport>;
+
+const globalForMail = globalThis as unknown as { trendingPapersMail?: MailTransport; trendingPapersSmtpUrl?: string };
+
+/** Scripts that start the local mail catcher call this before the first mail. */
+export function setSmtpUrl(url: string): void {
+  globalForMail.trendingPapersSmtpUrl = url;
+}
+
+export function smtpUrl(): string | undefined {
+  return globalForMail.trendingPapersSmtpUrl ?? env.SMTP_URL;
+}
+
+function dkim() {
+  if (!env.DKIM_DOMAIN || !env.DKIM_SELECTOR || !env.DKIM_PRIVATE_KEY) return undefined;
+  const key = env.DKIM_PRIVATE_KEY.includes("-----BEGIN") ? env.DKIM_PRIVATE_KEY.replace(/\\n/g, "\n") : fs.readFileSync(env.DKIM_PRIVATE_KEY, "utf8");
+  // nodemailer's default signed header list includes List-Unsubscribe and List-Unsubscribe-Post.
+  return { domainName: env.DKIM_DOMAIN, keySelector: env.DKIM_SELECTOR, privateKey: key };
+}
+
+/** A pooled transport: `connections` SMTP connections at most, reused across mails. */
+export function createMailTransport(url: string, connections = env.DIGEST_CONCURRENCY) {
+  const parsed = new URL(url);
+  const local = parsed.hostname === "127.0.0.1" || parsed.hostname === "localhost" || parsed.hostname === "::1";
+  return nodemailer.createTransport({
+    pool: true,
+    url,
+    maxConnections: connections,
+    maxMessages: Infinity,
+    // A local catcher speaks plain SMTP; a relay gets STARTTLS when it offers it (smtps:// for implicit TLS).
+    ignoreTLS: local && parsed.protocol === "smtp:",
+    connectionTimeout: 15_000,
+    greetingTimeout: 15_000,
+    socketTimeout: 60_000,
+    dkim: dkim(),
+  });
+}
+
+export function mailTransport(): MailTransport {
+  const url = smtpUrl();
+  if (!url) throw new Error("SMTP_URL is not set (npm start sets it to the local mail catcher)");
+  return (globalForMail.trendingPapersMail ??= createMailTransport(url));
+}
+
+export function closeMailTransport(): void {
+  globalForMail.trendingPapersMail?.close();
+  globalForMail.trendingPapersMail = undefined;
+}
+
+/** Whether an SMTP error is worth retrying: 4xx replies, dropped or refused connections, timeouts. */
+export function isTemporaryMailError(error: unknown): boolean {
+  const { responseCode, code } = error as { responseCode?: number; code?: string };
+  if (typeof responseCode === "number") return responseCode >= 400 && responseCode < 500;
+  // No SMTP reply: a network problem (ECONNECTION, ETIMEDOUT, ESOCKET, ECONNREFUSED…), worth a retry;
+  // a message nodemailer refuses to build (EENVELOPE, EMESSAGE) is not.
+  return code !== "EENVELOPE" && code !== "EMESSAGE";
+}

@@ -1,0 +1,121 @@
+// Double opt-in subscriptions: subscribe (same answer whatever the address's state), confirm with
+// a signed single-use link, unsubscribe with a signed long-lived link.
+import { db } from "@/lib/db/client";
+import { env } from "@/lib/env";
+import { normalizeEmail } from "@/lib/mail/address";
+import { renderConfirmMail } from "@/lib/mail/render";
+import { tokenSecret } from "@/lib/mail/secret";
+import { newNonce, readConfirmToken, readUnsubscribeToken } from "@/lib/mail/tokens";
+import { mailTransport } from "@/lib/mail/transport";
+import { confirmUrl, unsubscribePageUrl } from "./links";
+import { consumeSubscribeLimits } from "./rate-limit";
+
+export type SubscribeResult =
+  | { status: "check-inbox"; email: string }
+  | { status: "invalid"; error: string }
+  | { status: "limited"; retryAfterSeconds: number }
+  | { status: "mail-failed" };
+
+/** What the page and the API say after a subscribe request, the same for every address state. */
+export function checkInboxMessage(email: string): string {
+  return `Thanks! We sent a message to ${email}. Open the link in it to confirm your subscription (it works for 48 hours).`;
+}
+
+export function limitedMessage(retryAfterSeconds: number): string {
+  const minutes = Math.ceil(retryAfterSeconds / 60);
+  const wait = minutes >= 90 ? `about ${Math.round(minutes / 60)} hours` : `${minutes} minute${minutes === 1 ? "" : "s"}`;
+  return `That is a lot of subscribe requests in a short time, so we sent nothing this time. Please try again in ${wait}.`;
+}
+
+export const MAIL_FAILED_MESSAGE = "We could not send the confirmation email just now. Please try again in a few minutes.";
+
+export async function subscribe(input: { email: unknown; ip?: string }): Promise<SubscribeResult> {
+  const address = normalizeEmail(input.email);
+  if (!address.ok) return { status: "invalid", error: address.error };
+  const email = address.email;
+  const limit = await consumeSubscribeLimits(email, input.ip);
+  if (!limit.ok) return { status: "limited", retryAfterSeconds: limit.retryAfterSeconds };
+
+  // New, pending and unsubscribed addresses (re)start confirmation with a fresh single-use nonce;
+  // a confirmed one stays confirmed and is told so by mail. The caller's answer is the same.
+  const { rows } = await db.pool.query<{ id: string; status: string; confirmNonce: string | null }>(
+    `INSERT INTO subscriber (email, status, confirm_nonce, subscribed_ip) VALUES ($1, 'pending', $2, $3)
+     ON CONFLICT (email) DO UPDATE SET
+       status = CASE WHEN subscriber.status = 'confirmed' THEN 'confirmed' ELSE 'pending' END,
+       confirm_nonce = CASE WHEN subscriber.status = 'confirmed' THEN NULL ELSE EXCLUDED.confirm_nonce END,
+       subscribed_at = CASE WHEN subscriber.status = 'confirmed' THEN subscriber.subscribed_at ELSE now() END,
+       subscribed_ip = CASE WHEN subscriber.status = 'confirmed' THEN subscriber.subscribed_ip ELSE EXCLUDED.subscribed_ip END
+     RETURNING id::text, status, confirm_nonce AS "confirmNonce"`,
+    [email, newNonce(), input.ip ?? null],
+  );
+  const row = rows[0]!;
+  const id = BigInt(row.id);
+  const alreadySubscribed = row.status === "confirmed";
+  const mail = await renderConfirmMail({
+    appUrl: env.APP_URL,
+    confirmUrl: alreadySubscribed ? "" : confirmUrl(id, row.confirmNonce!),
+    alreadySubscribed,
+    unsubscribeUrl: alreadySubscribed ? unsubscribePageUrl(id) : undefined,
+  });
+  try {
+    await mailTransport().sendMail({ from: env.MAIL_FROM, to: email, subject: mail.subject, html: mail.html, text: mail.text });
+  } catch (error) {
+    console.error(`subscribe: could not send to ${email}: ${(error as Error).message}`);
+    return { status: "mail-failed" };
+  }
+  return { status: "check-inbox", email };
+}
+
+export type ConfirmResult =
+  | { status: "confirmed"; email: string }
+  | { status: "already-confirmed" }
+  | { status: "expired" }
+  | { status: "used" }
+  | { status: "invalid" };
+
+export async function confirmSubscription(token: string, ip?: string): Promise<ConfirmResult> {
+  const check = readConfirmToken(tokenSecret(), token);
+  if (!check.ok) return { status: check.reason === "expired" ? "expired" : "invalid" };
+  const { subscriberId, nonce } = check.value;
+  const { rows } = await db.pool.query<{ email: string }>(
+    `UPDATE subscriber SET status = 'confirmed', confirmed_at = now(), confirmed_ip = $3, confirm_nonce = NULL, unsubscribed_at = NULL
+     WHERE id = $1 AND status = 'pending' AND confirm_nonce = $2 RETURNING email`,
+    [subscriberId.toString(), nonce, ip ?? null],
+  );
+  if (rows[0]) return { status: "confirmed", email: rows[0].email };
+  const current = await db.pool.query<{ status: string }>(`SELECT status FROM subscriber WHERE id = $1`, [subscriberId.toString()]);
+  return { status: current.rows[0]?.status === "confirmed" ? "already-confirmed" : "used" };
+}
+
+export type UnsubscribeResult = { status: "unsubscribed"; email: string | null } | { status: "invalid" };
+
+/** Idempotent; also stops any of the subscriber's digest mails that have not gone out yet. */
+export async function unsubscribe(token: string): Promise<UnsubscribeResult> {
+  const check = readUnsubscribeToken(tokenSecret(), token);
+  if (!check.ok) return { status: "invalid" };
+  const id = check.value.subscriberId.toString();
+  const client = await db.pool.connect();
+  try {
+    await client.query("BEGIN");
+    const { rows } = await client.query<{ email: string }>(
+      `UPDATE subscriber SET status = 'unsubscribed', confirm_nonce = NULL,
+         unsubscribed_at = CASE WHEN status = 'unsubscribed' THEN unsubscribed_at ELSE now() END
+       WHERE id = $1 RETURNING email`,
+      [id],
+    );
+    await client.query(`UPDATE delivery SET status = 'skipped', error = 'unsubscribed before it was sent' WHERE subscriber_id = $1 AND status = 'pending'`, [id]);
+    await client.query("COMMIT");
+    return { status: "unsubscribed", email: rows[0]?.email ?? null };
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** The digest audience's size, for the CLI and the bench. */
+export async function confirmedCount(): Promise<number> {
+  const { rows } = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM subscriber WHERE status = 'confirmed'`);
+  return rows[0]?.n ?? 0;
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { normalizeEmail } from "@/lib/mail/address";
+
+describe("normalizeEmail", () => {
+  it.each([
+    ["  Ada.Lovelace@Example.ORG ", "Ada.Lovelace@example.org"],
+    ["jose@Bücher.Example", "jose@xn--bcher-kva.example"],
+    ["first.last+papers@sub.example.co.uk", "first.last+papers@sub.example.co.uk"],
+    ["o'brien@example.ie", "o'brien@example.ie"],
+    ["name@example.org.", "name@example.org"],
+  ])("%j -> %s", (input, expected) => {
+    expect(normalizeEmail(input)).toEqual({ ok: true, email: expected });
+  });
+
+  it.each([
+    ["", /Enter an email address/],
+    [undefined, /Enter an email address/],
+    ["ada@example.org\r\nBcc: victim@example.org", /line breaks/],
+    ["ada@example.org\nX-Injected: 1", /line breaks/],
+    ["ada@example.org%0d%0aBcc:x@y.z", /like name@example.org/],
+    ["ada@example.org, eve@example.org", /single email address/],
+    ["Ada <ada@example.org>", /single email address/],
+    ['"quoted"@example.org', /single email address/],
+    ["no-at-sign", /like name@example.org/],
+    ["a@@example.org", /like name@example.org/],
+    ["@example.org", /like name@example.org/],
+    ["ada@", /like name@example.org/],
+    ["ada@localhost", /not a valid domain/],
+    ["ada@127.0.0.1", /not a valid domain/],
+    ["ada@-example.org", /not a valid domain/],
+    ["ada..lovelace@example.org", /cannot have/],
+    [`${"a".repeat(65)}@example.org`, /at most 64/],
+    [`ada@${"d".repeat(64)}.org`, /not a valid domain/],
+    [`ada@${Array.from({ length: 50 }, () => "abcde").join(".")}.org`, /too long/],
+  ])("rejects %j", (input, message) => {
+    const result = normalizeEmail(input);
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.error).toMatch(message);
+  });
+});

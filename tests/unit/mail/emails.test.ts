@@ -1,0 +1,179 @@
+import { describe, expect, it } from "vitest";
+import { abstractExcerpt } from "@/emails/digest";
+import type { DigestPaper } from "@/lib/digest/types";
+import { UNSUBSCRIBE_PLACEHOLDER, personalize, renderConfirmMail, renderDigestMail } from "@/lib/mail/render";
+
+const appUrl = "https://papers.example.org";
+
+function paper(overrides: Partial<DigestPaper> & Pick<DigestPaper, "rank" | "id" | "title">): DigestPaper {
+  return {
+    authors: ["Lena Fischer", "Rahul Mehta", "Sofia Alvarez"],
+    abstract: "We propose a simple method and evaluate it on standard benchmarks.",
+    categories: ["cs.LG"],
+    votes: 42,
+    githubRepo: null,
+    githubStars: null,
+    projectPage: null,
+    arxivUrl: `https://arxiv.org/abs/${overrides.id}`,
+    listedAt: "2026-06-16",
+    ...overrides,
+  };
+}
+
+const papers: DigestPaper[] = [
+  paper({
+    rank: 1,
+    id: "2606.01234",
+    title: "Attention Sinks Emerge from Softmax Normalization in Long-Context Transformers",
+    authors: ["Mei Chen", "Jonas Weber", "Aisha Bello", "Tomás Ruiz", "Hana Sato", "Oliver Grant", "Priya Nair"],
+    abstract:
+      "Large language models allocate a surprising share of attention to the first tokens of a sequence, a phenomenon known as attention sinks. We show that sinks arise from the softmax normalization itself rather than from positional encodings, derive the conditions under which they appear, and propose a gated variant that removes them while matching perplexity on contexts up to 128k tokens.",
+    votes: 312,
+    githubRepo: "https://github.com/example-lab/attention-sinks",
+    githubStars: 2480,
+  }),
+  paper({
+    rank: 2,
+    id: "2606.04567",
+    title: "Diffusion Policies for Dexterous Manipulation from Human Video",
+    abstract: "We learn <script>alert(1)</script> robot policies <img src=x onerror=alert(1)> from videos of human hands.",
+    categories: ["cs.RO", "cs.CV"],
+    votes: 187,
+    projectPage: "https://example.github.io/dexdiff/",
+  }),
+  paper({
+    rank: 3,
+    id: "hep-th/9901001",
+    title: "Holographic Renormalization Group Flows in Five-Dimensional Gauged Supergravity",
+    categories: ["hep-th"],
+    votes: 1,
+  }),
+];
+
+const count = (haystack: string, needle: string) => haystack.split(needle).length - 1;
+
+describe("renderDigestMail", () => {
+  it("renders an HTML and a text part that both list every paper", async () => {
+    const mail = await renderDigestMail({ date: "2026-06-16", papers, appUrl });
+    expect(mail.subject).toMatch(/^Trending papers for June 16, 2026: Attention Sinks .*…$/);
+    expect(mail.subject.length).toBeLessThan(100);
+    for (const part of [mail.html, mail.text]) {
+      expect(part.length).toBeGreaterThan(0);
+      for (const { title } of papers) expect(part).toContain(title);
+      expect(part).toContain("312 votes");
+      expect(part).toContain("1 vote");
+    }
+    expect(mail.text).toContain("Trending papers · June 16, 2026");
+    expect(mail.text).toContain("Code ★ 2.5K");
+    expect(mail.text).toContain("Mei Chen, Jonas Weber, Aisha Bello, Tomás Ruiz +3 more");
+  });
+
+  it("escapes markup in abstracts", async () => {
+    const { html } = await renderDigestMail({ date: "2026-06-16", papers, appUrl });
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(/<img/i);
+    expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+    expect(html).toContain("&lt;img src=x onerror=alert(1)&gt;");
+  });
+
+  it("links only to absolute URLs, papers to their page on this site", async () => {
+    const { html, text } = await renderDigestMail({ date: "2026-06-16", papers, appUrl });
+    const hrefs = [...html.matchAll(/href="([^"]*)"/g)].map((match) => match[1]);
+    expect(hrefs.length).toBeGreaterThan(papers.length);
+    for (const href of hrefs) expect(href).toMatch(/^https?:\/\//);
+    expect(hrefs).toContain("https://papers.example.org/papers/2606.01234");
+    expect(hrefs).toContain("https://papers.example.org/papers/2606.04567");
+    expect(hrefs).toContain("https://papers.example.org/papers/hep-th/9901001");
+    expect(hrefs).toContain("https://papers.example.org/digests/2026-06-16");
+    expect(hrefs).toContain("https://github.com/example-lab/attention-sinks");
+    expect(hrefs).toContain("https://arxiv.org/abs/hep-th/9901001");
+    expect(text).toContain("https://papers.example.org/papers/hep-th/9901001");
+  });
+
+  it("keeps the unsubscribe placeholder verbatim until personalize fills in every one", async () => {
+    const mail = await renderDigestMail({ date: "2026-06-16", papers, appUrl });
+    expect(count(mail.html, UNSUBSCRIBE_PLACEHOLDER)).toBeGreaterThan(0);
+    expect(count(mail.text, UNSUBSCRIBE_PLACEHOLDER)).toBeGreaterThan(0);
+
+    const url = "https://papers.example.org/unsubscribe?token=abc.DEF_12-3";
+    const personal = personalize(mail, url);
+    expect(personal.subject).toBe(mail.subject);
+    expect(personal.html).not.toContain(UNSUBSCRIBE_PLACEHOLDER);
+    expect(personal.text).not.toContain(UNSUBSCRIBE_PLACEHOLDER);
+    expect(count(personal.html, url)).toBe(count(mail.html, UNSUBSCRIBE_PLACEHOLDER));
+    expect(count(personal.text, url)).toBe(count(mail.text, UNSUBSCRIBE_PLACEHOLDER));
+    expect(personal.html).toContain(`href="${url}"`);
+  });
+
+  it("replaces repeated placeholders, not just the first", () => {
+    const twice = `<a href="${UNSUBSCRIBE_PLACEHOLDER}">Unsubscribe</a> <a href="${UNSUBSCRIBE_PLACEHOLDER}">here</a>`;
+    const url = "https://papers.example.org/unsubscribe?token=xyz";
+    const personal = personalize({ subject: "s", html: twice, text: `${UNSUBSCRIBE_PLACEHOLDER}\n${UNSUBSCRIBE_PLACEHOLDER}` }, url);
+    expect(count(personal.html, url)).toBe(2);
+    expect(personal.text).toBe(`${url}\n${url}`);
+  });
+
+  it("refuses unsubscribe URLs that would need escaping", async () => {
+    const mail = await renderDigestMail({ date: "2026-06-16", papers, appUrl });
+    for (const url of [
+      "https://papers.example.org/unsubscribe?token=a&b=c",
+      'https://papers.example.org/unsubscribe?token="><script>',
+      "https://papers.example.org/unsubscribe?token=a b",
+      "javascript:alert(1)",
+    ]) {
+      expect(() => personalize(mail, url)).toThrow(/escaping/);
+    }
+  });
+});
+
+describe("abstractExcerpt", () => {
+  const long =
+    "We introduce a benchmark of 2,000 research-level mathematics problems, each checked by two experts, and evaluate frontier models under a strict protocol that forbids tool use. The best model solves 14% of the problems; errors concentrate in multi-step proofs where an early lemma is assumed without justification, which suggests that verification rather than recall limits current systems.";
+
+  it("leaves short text alone, apart from collapsing whitespace", () => {
+    expect(abstractExcerpt("A short abstract.")).toBe("A short abstract.");
+    expect(abstractExcerpt("  Line one\n  line two.  ")).toBe("Line one line two.");
+  });
+
+  it("cuts on a word boundary within the limit and marks the cut", () => {
+    const excerpt = abstractExcerpt(long);
+    expect(long.length).toBeGreaterThan(280);
+    expect(excerpt.length).toBeLessThanOrEqual(280);
+    expect(excerpt.endsWith("…")).toBe(true);
+    const kept = excerpt.slice(0, -1);
+    expect(long.startsWith(kept)).toBe(true);
+    expect(long[kept.length]).toBe(" ");
+    expect(kept.length).toBeGreaterThan(250);
+  });
+
+  it("drops punctuation left dangling at the cut", () => {
+    expect(abstractExcerpt("alpha beta, gamma delta", 13)).toBe("alpha beta…");
+    expect(abstractExcerpt("alpha beta gamma", 11)).toBe("alpha beta…");
+  });
+});
+
+describe("renderConfirmMail", () => {
+  const confirmUrl = "https://papers.example.org/subscribe/confirm?token=Zm9v_YmFy-42";
+
+  it("asks to confirm with a one-time link that expires", async () => {
+    const mail = await renderConfirmMail({ appUrl, confirmUrl, alreadySubscribed: false });
+    expect(mail.subject).toBe("Confirm your Trending Papers subscription");
+    for (const part of [mail.html, mail.text]) {
+      expect(part).toContain(confirmUrl);
+      expect(part).toContain("48 hours");
+      expect(part).toContain("you will not hear from us again");
+    }
+    for (const [, href] of mail.html.matchAll(/href="([^"]*)"/g)) expect(href).toMatch(/^https?:\/\//);
+  });
+
+  it("tells an already subscribed reader so, without a confirm link", async () => {
+    const unsubscribeUrl = "https://papers.example.org/unsubscribe?token=abc";
+    const mail = await renderConfirmMail({ appUrl, confirmUrl, alreadySubscribed: true, unsubscribeUrl });
+    expect(mail.subject).toBe("You are already subscribed to Trending Papers");
+    for (const part of [mail.html, mail.text]) {
+      expect(part).toContain("You are already subscribed");
+      expect(part).not.toContain(confirmUrl);
+      expect(part).toContain(unsubscribeUrl);
+    }
+  });
+});
