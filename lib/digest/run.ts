@@ -4,6 +4,7 @@ import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { normalizeEmail } from "@/lib/mail/address";
 import { mailTransport, type MailTransport } from "@/lib/mail/transport";
+import { pluralize } from "@/lib/papers/format";
 import { isValidDay } from "@/lib/time";
 import { computeDigest, defaultDigestDate, freezeDigest, getDigest } from "./build";
 import { sendDigest, type SendReport } from "./send";
@@ -100,11 +101,14 @@ export function describeRun(result: RunDigestResult): string {
       ].join("\n");
     case "sent": {
       const { report } = result;
-      const parts = [`${report.sent} sent`, `${report.failed} failed`, `${report.skipped} skipped (unsubscribed)`];
-      if (report.retried) parts.push(`${report.retried} temporary failures retried`);
-      if (report.pending) parts.push(`${report.pending} still pending (a later run retries them)`);
-      if (report.sending) parts.push(`${report.sending} in flight in another sender`);
-      return `Digest for ${result.date} (${result.papers} papers, ${result.recipients} recipients${result.created ? ", frozen now" : ""}): ${parts.join(", ")}.`;
+      const { totals } = report;
+      const now = [`${report.sent} sent`, `${report.failed} failed`];
+      if (report.retried) now.push(`${report.retried} temporary failures to retry`);
+      const all = [`${totals.sent} sent`, `${totals.failed} failed`, `${totals.skipped} skipped (unsubscribed)`];
+      if (totals.pending) all.push(`${totals.pending} still pending (a later run retries them)`);
+      if (totals.sending) all.push(`${totals.sending} in flight in another sender`);
+      const header = `Digest for ${result.date} (${result.papers} papers, ${pluralize(result.recipients, "recipient")}${result.created ? ", frozen now" : ""})`;
+      return `${header}: this run ${now.join(", ")}; in all ${all.join(", ")}.`;
     }
   }
 }

@@ -39,7 +39,17 @@ export type SendOptions = {
 };
 
 /** What this run did (sent, failed, retried) and where the digest's deliveries stand afterwards. */
-export type SendReport = { sent: number; failed: number; retried: number; skipped: number; pending: number; sending: number };
+export type SendReport = {
+  sent: number;
+  failed: number;
+  retried: number;
+  /** The digest's deliveries afterwards, whichever run handled them. */
+  totals: { sent: number; failed: number; skipped: number; pending: number; sending: number };
+  /** Kept for callers that read them flat: the totals' skipped, pending and sending. */
+  skipped: number;
+  pending: number;
+  sending: number;
+};
 
 type Claimed = { id: string; subscriberId: string; email: string; attempts: number };
 
@@ -110,18 +120,22 @@ async function claim(date: string, owner: number, only: bigint | undefined): Pro
   return rows[0];
 }
 
-async function counts(date: string, only: bigint | undefined): Promise<{ due: Date | null; pending: number; sending: number; skipped: number }> {
+type Counts = { due: Date | null; pending: number; sending: number; skipped: number; sent: number; failed: number };
+
+async function counts(date: string, only: bigint | undefined): Promise<Counts> {
   const params: unknown[] = [date];
   const onlyClause = only === undefined ? "" : `AND subscriber_id = $${params.push(only.toString())}`;
-  const { rows } = await db.pool.query<{ due: Date | null; pending: number; sending: number; skipped: number }>(
+  const { rows } = await db.pool.query<Counts>(
     `SELECT min(next_attempt_at) FILTER (WHERE status = 'pending') AS due,
             count(*) FILTER (WHERE status = 'pending')::int AS pending,
             count(*) FILTER (WHERE status = 'sending')::int AS sending,
-            count(*) FILTER (WHERE status = 'skipped')::int AS skipped
+            count(*) FILTER (WHERE status = 'skipped')::int AS skipped,
+            count(*) FILTER (WHERE status = 'sent')::int AS sent,
+            count(*) FILTER (WHERE status = 'failed')::int AS failed
      FROM delivery WHERE digest_date = $1::date ${onlyClause}`,
     params,
   );
-  return rows[0] ?? { due: null, pending: 0, sending: 0, skipped: 0 };
+  return rows[0] ?? { due: null, pending: 0, sending: 0, skipped: 0, sent: 0, failed: 0 };
 }
 
 /** Sends every due delivery of a frozen digest; returns when none is left for this sender. */
@@ -131,7 +145,7 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
   const maxAttempts = options.maxAttempts ?? env.DIGEST_MAX_ATTEMPTS;
   const retryMs = options.retryMs ?? env.DIGEST_RETRY_MS;
   const deadline = Date.now() + (options.maxWaitMs ?? 2 * 3_600_000);
-  const report: SendReport = { sent: 0, failed: 0, retried: 0, skipped: 0, pending: 0, sending: 0 };
+  const report: SendReport = { sent: 0, failed: 0, retried: 0, totals: { sent: 0, failed: 0, skipped: 0, pending: 0, sending: 0 }, skipped: 0, pending: 0, sending: 0 };
   const rendered: RenderedMail = await renderDigestMail({ date: digest.date, papers: digest.papers, appUrl: env.APP_URL });
   const domain = messageDomain();
   const lock = await takeOwnerLock(databaseUrl());
@@ -200,6 +214,7 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
     await Promise.all(Array.from({ length: concurrency }, () => lane()));
     await skipUnsubscribed(digest.date);
     const left = await counts(digest.date, undefined);
+    report.totals = { sent: left.sent, failed: left.failed, skipped: left.skipped, pending: left.pending, sending: left.sending };
     report.pending = left.pending;
     report.sending = left.sending;
     report.skipped = left.skipped;

@@ -8,18 +8,19 @@ import { env } from "@/lib/env";
 let cached: string | undefined;
 
 export function tokenSecretFile(dataDir = env.DATA_DIR): string {
-  return path.join(dataDir, "secrets", "token-secret");
+  // A runtime data path, not a build input: Turbopack must not trace the project through it.
+  return path.join(/* turbopackIgnore: true */ dataDir, "secrets", "token-secret");
 }
 
 /** Reads (or creates) the generated secret; two processes racing to create it end up with the same one. */
 export function ensureTokenSecretFile(file = tokenSecretFile()): string {
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  fs.mkdirSync(/* turbopackIgnore: true */ path.dirname(file), { recursive: true, mode: 0o700 });
   try {
-    fs.writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600, flag: "wx" });
+    fs.writeFileSync(/* turbopackIgnore: true */ file, randomBytes(32).toString("base64url"), { mode: 0o600, flag: "wx" });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
   }
-  const secret = fs.readFileSync(file, "utf8").trim();
+  const secret = fs.readFileSync(/* turbopackIgnore: true */ file, "utf8").trim();
   if (secret.length < 32) throw new Error(`${file} holds no usable secret (delete it to generate a new one)`);
   return secret;
 }

@@ -1,5 +1,6 @@
 // The only module that imports "meilisearch": keys, index settings, documents, search. Vendor types stay here.
 import { createHash } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import http from "node:http";
 import https from "node:https";
 import { Meilisearch, MeilisearchApiError, type Index, type Task } from "meilisearch";
@@ -33,6 +34,9 @@ function nodeHttpClient(input: Parameters<typeof fetch>[0], init?: Parameters<ty
   const secure = url.protocol === "https:";
   const headers = Object.fromEntries(new Headers(init?.headers).entries());
   const body = typeof init?.body === "string" ? init.body : undefined;
+  // The client shares one timeout signal among concurrent requests (task polling, batches): each
+  // adds a listener while in flight, which is expected, not a leak.
+  if (init?.signal) setMaxListeners(1_000, init.signal);
   return new Promise((resolve, reject) => {
     const request = (secure ? https : http).request(
       url,
