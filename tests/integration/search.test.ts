@@ -87,6 +87,19 @@ describe("search through Meilisearch", () => {
     expect(first.title + first.abstract).toMatch(/transformer/i);
   });
 
+  it("carries an excerpt of each abstract around the matches, not the whole abstract", async () => {
+    const result = await searchPapers(query("diffusion", { limit: 20 }));
+    expect(result.items.length).toBeGreaterThan(5);
+    const { rows } = await database.pool.query<{ id: string; abstract: string }>(`SELECT id, abstract FROM paper WHERE id = ANY($1)`, [result.items.map((hit) => hit.id)]);
+    const full = new Map(rows.map((row) => [row.id, row.abstract]));
+    for (const hit of result.items) {
+      expect(hit.abstract).toBe(hit.highlights.abstract.map((segment) => segment.text).join(""));
+      expect(hit.abstract.split(/\s+/).length).toBeLessThanOrEqual(52);
+      expect(hit.abstract.length).toBeLessThanOrEqual(full.get(hit.id)!.length + 2);
+    }
+    expect(result.items.some((hit) => hit.abstract.length < full.get(hit.id)!.length - 100)).toBe(true);
+  });
+
   it("filters by category, code and listing dates", async () => {
     const physics = await searchPapers(query("", { categories: ["hep-ph"], limit: 50 }));
     expect(physics.items.length).toBeGreaterThan(0);
