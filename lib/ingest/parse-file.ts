@@ -1,14 +1,17 @@
-// Turns one input file into parse events: reads its head, picks the parser, streams the rest.
+// Turns one input file into parse events: reads its head, picks the parser, reads the rest
+// (streamed for JSON and text; XML responses are small and read whole).
 import { createReadStream } from "node:fs";
 import { Readable, Transform } from "node:stream";
-import { open, readdir, realpath, stat } from "node:fs/promises";
+import { open, readdir, readFile, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { chain } from "stream-chain";
 import { parser } from "stream-json";
 import { streamArray } from "stream-json/streamers/stream-array.js";
 import { detectFormat, HEAD_BYTES } from "./detect";
 import type { ParseEvent } from "./paper";
+import { parseAtomXml } from "./parsers/arxiv-atom";
 import { mapKaggleRecord } from "./parsers/arxiv-kaggle";
+import { parseOaiXml } from "./parsers/arxiv-oai";
 import { mapDailyItem } from "./parsers/hf-daily";
 import { parseSearchPage } from "./parsers/search-page";
 import { DEFAULT_MAX_LINE_BYTES, readLines } from "./read-lines";
@@ -66,9 +69,20 @@ export async function* parseFile(file: string, options: ParseFileOptions): Async
       return;
     }
     case "arxiv-atom":
-    case "arxiv-oai":
-      yield { kind: "reject", location: file, reason: "arXiv Atom/OAI-PMH XML is not supported yet" };
+    case "arxiv-oai": {
+      // Read whole, not streamed: an OAI-PMH page holds at most ~1,000 records and an API response
+      // at most 2,000 entries, a few MB. The cap keeps a mislabelled bulk dump from exhausting memory.
+      const maxXmlBytes = 64 * 1024 * 1024;
+      const { size } = await stat(file);
+      if (size > maxXmlBytes) {
+        yield { kind: "reject", location: file, reason: `${size} bytes of XML, over the ${formatBytes(maxXmlBytes)} limit for one arXiv response` };
+        return;
+      }
+      const xml = await readFile(file, "utf8");
+      options.onBytes?.(size);
+      yield* format === "arxiv-atom" ? parseAtomXml(xml, file) : parseOaiXml(xml, file);
       return;
+    }
   }
 }
 

@@ -68,11 +68,9 @@ describe("parseFile on broken JSON arrays", () => {
     expect(await collect(file)).toEqual([{ kind: "reject", location: file, reason: "empty file" }]);
   });
 
-  it("reports Atom and OAI-PMH XML as not supported yet", async () => {
+  it("reads an Atom feed by its content whatever the file is called; an empty feed holds no papers", async () => {
     const file = await write("feed.json", "<?xml version='1.0'?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"></feed>");
-    expect(await collect(file)).toEqual([
-      { kind: "reject", location: file, reason: "arXiv Atom/OAI-PMH XML is not supported yet" },
-    ]);
+    expect(await collect(file)).toEqual([]);
   });
 
   it("reads a file with a byte-order mark", async () => {
