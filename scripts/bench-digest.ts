@@ -1,0 +1,506 @@
+// npm run bench:digest -- --subscribers 10000 --concurrency 5: sendDigest (claim, send, record, per mail) vs a bare
+// pooled nodemailer transport sending the same mail, both into one SMTP sink; build time and memory of a digest run.
+// --seed derives the TOKEN_SECRET of the links when none is set, so mail sizes repeat from run to run.
+import { spawn, type ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import readline from "node:readline";
+import { parseArgs } from "node:util";
+import v8 from "node:v8";
+import { runInNewContext } from "node:vm";
+import type { SendReport } from "@/lib/digest/send";
+import type { RenderedMail } from "@/lib/mail/render";
+import type { MailTransport } from "@/lib/mail/transport";
+
+const { values: args } = parseArgs({
+  args: process.argv.slice(2).filter((arg) => arg !== "--"),
+  options: {
+    subscribers: { type: "string", default: "10000" },
+    // Defaults to DIGEST_CONCURRENCY, as a real digest run.
+    concurrency: { type: "string" },
+    seed: { type: "string", default: "7" },
+    warmup: { type: "string", default: "200" },
+  },
+});
+
+function positiveInt(name: string, value: string | undefined): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) {
+    console.error(`--${name} must be a whole number >= 1 (got ${JSON.stringify(value)})`);
+    process.exit(2);
+  }
+  return number;
+}
+
+const SUBSCRIBERS = positiveInt("subscribers", args.subscribers);
+const SMALL = Math.max(1, Math.floor(SUBSCRIBERS / 10));
+const SEED = positiveInt("seed", args.seed);
+const WARMUP = positiveInt("warmup", args.warmup);
+const DATE = "2026-06-16";
+const FIXTURES = path.join(process.cwd(), "tests", "fixtures", "hf-daily-papers");
+const SINK = path.join(process.cwd(), "scripts", "bench", "smtp-sink.ts");
+
+// ---------------------------------------------------------------------------------------------
+// Cleanup: every started thing registers its stop; Ctrl-C and errors run them all, newest first.
+
+const cleanups: (() => Promise<void> | void)[] = [];
+let cleaning: Promise<void> | undefined;
+let interrupted = false;
+
+function cleanUp(): Promise<void> {
+  return (cleaning ??= (async () => {
+    for (const step of cleanups.reverse()) {
+      try {
+        await step();
+      } catch (error) {
+        console.error(`cleanup: ${(error as Error).message}`);
+      }
+    }
+  })());
+}
+
+for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+  process.on(signal, () => {
+    interrupted = true;
+    console.error(`\n${signal}: stopping the SMTP sink and Postgres…`);
+    void cleanUp().finally(() => process.exit(code));
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// lib/ is imported only once TOKEN_SECRET and DATA_DIR are set: lib/env.ts reads process.env when first imported.
+
+async function loadLib() {
+  const [client, migration, ingest, build, send, transport, render, links, config, postgres] = await Promise.all([
+    import("@/lib/db/client"),
+    import("@/lib/db/migrate"),
+    import("@/lib/ingest/run-ingest"),
+    import("@/lib/digest/build"),
+    import("@/lib/digest/send"),
+    import("@/lib/mail/transport"),
+    import("@/lib/mail/render"),
+    import("@/lib/subscriptions/links"),
+    import("@/lib/env"),
+    import("@/lib/services/embedded-postgres"),
+  ]);
+  return {
+    db: client.db, setDatabaseUrl: client.setDatabaseUrl, closeDb: client.closeDb, migrate: migration.migrate, ingestFiles: ingest.ingestFiles,
+    computeDigest: build.computeDigest, freezeDigest: build.freezeDigest, sendDigest: send.sendDigest,
+    createMailTransport: transport.createMailTransport, renderDigestMail: render.renderDigestMail, personalize: render.personalize,
+    unsubscribePageUrl: links.unsubscribePageUrl, oneClickUnsubscribeUrl: links.oneClickUnsubscribeUrl, env: config.env,
+    startEmbeddedPostgres: postgres.startEmbeddedPostgres,
+  };
+}
+
+type Lib = Awaited<ReturnType<typeof loadLib>>;
+
+// ---------------------------------------------------------------------------------------------
+// The SMTP sink, in a child process so that accepting mail does not compete with the senders for this event loop.
+
+type SinkCount = { received: number; bytes: number };
+type Sink = { url: string; count(): Promise<SinkCount> };
+
+/** Stops a child we spawned, by its id; SIGKILL after 5 s. */
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill("SIGTERM");
+  const force = setTimeout(() => child.kill("SIGKILL"), 5_000);
+  await exited;
+  clearTimeout(force);
+}
+
+async function startSink(): Promise<Sink> {
+  // stdin stays open: the sink answers "count" lines on it and exits when it closes.
+  const child = spawn(process.execPath, ["--import", "tsx", SINK], { stdio: ["pipe", "pipe", "inherit"] });
+  cleanups.push(() => stopChild(child));
+  const waiting: ((message: Record<string, number>) => void)[] = [];
+  readline.createInterface({ input: child.stdout! }).on("line", (line) => {
+    try {
+      waiting.shift()?.(JSON.parse(line) as Record<string, number>);
+    } catch {
+      console.error(`smtp-sink: ${line}`);
+    }
+  });
+  const gone = new Promise<never>((_, reject) =>
+    child.once("exit", (code, signal) => reject(new Error(`the SMTP sink exited (${signal ?? `code ${code}`})`))),
+  );
+  gone.catch(() => undefined);
+  const nextLine = (what: string): Promise<Record<string, number>> => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`the SMTP sink did not answer (${what}) within 30 s`)), 30_000)));
+    return Promise.race([new Promise<Record<string, number>>((resolve) => waiting.push(resolve)), gone, timeout]).finally(() => clearTimeout(timer));
+  };
+  const { port } = await nextLine("port");
+  if (!port) throw new Error("the SMTP sink reported no port");
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    async count() {
+      const answer = nextLine("count");
+      child.stdin!.write("count\n");
+      const { received = NaN, bytes = NaN } = await answer;
+      return { received, bytes };
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measuring: memory, and where time goes (sendMail and each kind of query, summed over the lanes).
+
+// A collection before each phase makes the heap figures comparable; without --expose-gc we do without.
+const collect = (() => {
+  try {
+    v8.setFlagsFromString("--expose-gc");
+    return runInNewContext("gc") as () => void;
+  } catch {
+    return undefined;
+  }
+})();
+
+type Memory = { peakRss: number; heapGrowth: number };
+
+function trackMemory(): { stop(): Memory } {
+  collect?.();
+  const start = process.memoryUsage();
+  let peakRss = start.rss;
+  let peakHeap = start.heapUsed;
+  const sample = () => {
+    const now = process.memoryUsage();
+    peakRss = Math.max(peakRss, now.rss);
+    peakHeap = Math.max(peakHeap, now.heapUsed);
+  };
+  const timer = setInterval(sample, 50);
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      return { peakRss, heapGrowth: peakHeap - start.heapUsed };
+    },
+  };
+}
+
+/** Durations per label, summed over concurrent callers; the first text and parameters of each query kept for EXPLAIN. */
+class Timings {
+  readonly durations = new Map<string, number[]>();
+  readonly samples = new Map<string, unknown[]>();
+  add(label: string, ms: number): void {
+    const list = this.durations.get(label) ?? [];
+    list.push(ms);
+    this.durations.set(label, list);
+  }
+  total(label: string): number {
+    return (this.durations.get(label) ?? []).reduce((sum, value) => sum + value, 0);
+  }
+  calls(label: string): number {
+    return this.durations.get(label)?.length ?? 0;
+  }
+}
+
+function timeSendMail(transport: MailTransport, timings: Timings): void {
+  const sendMail = transport.sendMail.bind(transport) as (mail: object) => Promise<unknown>;
+  const timed = async (mail: object) => {
+    const started = performance.now();
+    try {
+      return await sendMail(mail);
+    } finally {
+      timings.add("sendMail", performance.now() - started);
+    }
+  };
+  transport.sendMail = timed as unknown as MailTransport["sendMail"];
+}
+
+// The statements of lib/digest/send.ts, told apart by their text.
+const CLAIM = "claim (UPDATE … FOR UPDATE SKIP LOCKED)";
+const QUERY_LABELS: [RegExp, string][] = [
+  [/^\s*WITH next AS/, CLAIM],
+  [/SET status = 'sent'/, "record sent (UPDATE delivery)"],
+  [/SET status = 'pending', claimed_by = NULL, claimed_at = NULL/, "recover abandoned"],
+  [/status = 'skipped'/, "skip unsubscribed"],
+  [/count\(\*\) FILTER/, "count what is left"],
+];
+
+/** Times the pool's text queries until the returned function is called. */
+function timePoolQueries(lib: Lib, timings: Timings): () => void {
+  const pool = lib.db.pool as unknown as { query: (...query: unknown[]) => unknown };
+  const query = pool.query;
+  pool.query = function (this: unknown, ...input: unknown[]) {
+    const [text] = input;
+    if (typeof text !== "string" || typeof input.at(-1) === "function") return query.apply(this, input);
+    const label = QUERY_LABELS.find(([pattern]) => pattern.test(text))?.[1] ?? `other: ${text.trim().replace(/\s+/g, " ").slice(0, 40)}`;
+    if (!timings.samples.has(label)) timings.samples.set(label, input);
+    const started = performance.now();
+    return (query.apply(this, input) as Promise<unknown>).finally(() => timings.add(label, performance.now() - started));
+  };
+  return () => {
+    pool.query = query;
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The two paths.
+
+type DigestRun = { buildMs: number; sendMs: number; mails: number; bytes: number; memory: Memory; report: SendReport };
+type BareRun = { sendMs: number; mails: number; bytes: number };
+
+function check(condition: boolean, message: string): void {
+  if (!condition) throw new Error(`check failed: ${message}`);
+}
+
+async function addSubscribers(lib: Lib, from: number, to: number): Promise<void> {
+  await lib.db.pool.query(
+    `INSERT INTO subscriber (email, status, confirmed_at) SELECT 'reader' || g || '@example.org', 'confirmed', now() FROM generate_series($1::int, $2::int) g`,
+    [from, to],
+  );
+  await lib.db.pool.query("ANALYZE subscriber");
+}
+
+/** Phase A: what the worker does, build (compute + freeze) and sendDigest, from a clean slate of deliveries. */
+async function runDigest(lib: Lib, sink: Sink, concurrency: number, expected: number, timings: Timings): Promise<DigestRun> {
+  await lib.db.pool.query("TRUNCATE digest CASCADE");
+  const before = await sink.count();
+  const memory = trackMemory();
+  let started = performance.now();
+  const content = await lib.computeDigest(DATE, lib.env.DIGEST_SIZE);
+  const { digest, recipients } = await lib.freezeDigest(content);
+  const buildMs = performance.now() - started;
+  check(recipients === expected, `freezeDigest made ${recipients} deliveries, expected ${expected}`);
+
+  const transport = lib.createMailTransport(sink.url, concurrency);
+  timeSendMail(transport, timings);
+  const untime = timePoolQueries(lib, timings);
+  let report: SendReport;
+  started = performance.now();
+  try {
+    report = await lib.sendDigest(digest, { transport, concurrency });
+  } finally {
+    untime();
+    transport.close();
+  }
+  const sendMs = performance.now() - started;
+  const used = memory.stop();
+
+  const after = await sink.count();
+  const mails = after.received - before.received;
+  check(report.sent === expected && report.failed === 0 && report.pending === 0 && report.sending === 0, `sendDigest reported ${JSON.stringify(report)} for ${expected} subscribers`);
+  check(mails === expected, `the sink received ${mails} mails from sendDigest, expected ${expected}`);
+  const { rows } = await lib.db.pool.query<{ sent: number }>(`SELECT count(*) FILTER (WHERE status = 'sent')::int AS sent FROM delivery WHERE digest_date = $1::date`, [DATE]);
+  check(rows[0]?.sent === expected, `${rows[0]?.sent} deliveries recorded as sent, expected ${expected}`);
+  return { buildMs, sendMs, mails, bytes: after.bytes - before.bytes, memory: used, report };
+}
+
+/** Phase B: the same mail through a bare pooled transport, `concurrency` sends in flight, nothing recorded. */
+async function runBare(lib: Lib, sink: Sink, concurrency: number, mail: RenderedMail, count: number, timings: Timings): Promise<BareRun> {
+  const transport = lib.createMailTransport(sink.url, concurrency);
+  timeSendMail(transport, timings);
+  const headers = { "List-Unsubscribe": `<${lib.oneClickUnsubscribeUrl(1n)}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" };
+  const domain = new URL(lib.env.APP_URL).hostname || "localhost";
+  const before = await sink.count();
+  let next = 0;
+  const lane = async () => {
+    while (next < count) {
+      const i = ++next;
+      await transport.sendMail({
+        from: lib.env.MAIL_FROM, to: `reader${i}@example.org`, subject: mail.subject, html: mail.html, text: mail.text,
+        messageId: `<digest.${DATE}.${i}@${domain}>`, headers,
+      });
+    }
+  };
+  const started = performance.now();
+  try {
+    await Promise.all(Array.from({ length: concurrency }, lane));
+  } finally {
+    transport.close();
+  }
+  const sendMs = performance.now() - started;
+  const after = await sink.count();
+  const mails = after.received - before.received;
+  check(mails === count, `the sink received ${mails} mails from the bare transport, expected ${count}`);
+  return { sendMs, mails, bytes: after.bytes - before.bytes };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Printing.
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+const ms = (value: number) => (value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(value < 10 ? 2 : 1)} ms`);
+const rate = (mails: number, milliseconds: number) => (mails / (milliseconds / 1000));
+const perSecond = (value: number) => `${value.toFixed(0)} mails/s`;
+const kb = (bytes: number, mails: number) => `${(bytes / mails / 1024).toFixed(1)} KB`;
+
+function verdict(met: boolean): string {
+  return met ? "met" : "NOT met";
+}
+
+function row(label: string, ...cells: string[]): void {
+  console.log(`  ${label.padEnd(34)}${cells.map((cell) => cell.padStart(18)).join("")}`);
+}
+
+function describeDigestRun(label: string, run: DigestRun): void {
+  console.log(`  ${label.padEnd(22)} build ${ms(run.buildMs)}, sent ${run.mails.toLocaleString()} in ${ms(run.sendMs)} (${perSecond(rate(run.mails, run.sendMs))}, ${kb(run.bytes, run.mails)} a mail), peak RSS ${mb(run.memory.peakRss)}`);
+}
+
+function describeBareRun(label: string, run: BareRun): void {
+  console.log(`  ${label.padEnd(22)} sent ${run.mails.toLocaleString()} in ${ms(run.sendMs)} (${perSecond(rate(run.mails, run.sendMs))}, ${kb(run.bytes, run.mails)} a mail)`);
+}
+
+const average = (values: number[]) => (values.length === 0 ? NaN : values.reduce((sum, value) => sum + value, 0) / values.length);
+
+function printTimeBreakdown(digest: Timings, bare: Timings, laneMs: number, mails: number, bareMails: number): void {
+  console.log(`\nwhere sendDigest's lane time goes (both runs at N: ${ms(laneMs)} = lanes x wall time; a mail = total / ${mails.toLocaleString()}):`);
+  let accounted = 0;
+  const line = (label: string, calls: number, total: number, note = "") => {
+    const share = `${((100 * total) / laneMs).toFixed(0)}%`;
+    console.log(`  ${label.padEnd(42)}${calls.toLocaleString().padStart(8)} calls${ms(total).padStart(11)}${share.padStart(6)}${ms(total / mails).padStart(11)} a mail${note}`);
+  };
+  const labels = [...digest.durations.keys()].sort((a, b) => (a === "sendMail" ? -1 : b === "sendMail" ? 1 : digest.total(b) - digest.total(a)));
+  for (const label of labels) {
+    const note = label === "sendMail" ? `   (bare transport: ${ms(bare.total("sendMail") / bareMails)} a mail)` : "";
+    line(label === "sendMail" ? "sendMail (SMTP round trips)" : label.slice(0, 42), digest.calls(label), digest.total(label), note);
+    accounted += digest.total(label);
+  }
+  line("the rest (personalize, tokens, event loop)", 0, laneMs - accounted);
+  const claims = digest.durations.get(CLAIM) ?? [];
+  if (claims.length >= 20) {
+    // Both runs at N are in the list, one after the other: compare the start and the end of each.
+    const tenth = Math.floor(claims.length / 20);
+    const half = Math.floor(claims.length / 2);
+    const early = [...claims.slice(0, tenth), ...claims.slice(half, half + tenth)];
+    const late = [...claims.slice(half - tenth, half), ...claims.slice(-tenth)];
+    console.log(`  claim: ${ms(average(early))} a call over the first tenth of a run, ${ms(average(late))} over the last tenth`);
+  }
+}
+
+/** How Postgres runs the claim statement of sendDigest with N deliveries pending, and with half of them sent. */
+async function explainClaim(lib: Lib, claim: unknown[] | undefined, expected: number): Promise<void> {
+  const [text, params] = claim ?? [];
+  if (typeof text !== "string" || !Array.isArray(params)) return;
+  const plan = async (label: string) => {
+    const client = await lib.db.pool.connect();
+    try {
+      await client.query("BEGIN");
+      const { rows } = await client.query<{ "QUERY PLAN": string }>(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${text}`, params);
+      await client.query("ROLLBACK");
+      const all = rows.map((row) => row["QUERY PLAN"].trim());
+      // How the pending row is found (index or sort), what it skips, and the cost of the whole statement.
+      const lines = all.filter((line) => /Scan (using \w+ )?on delivery d_1|^(-> +)?Sort|Sort Key|Rows Removed by Filter|Execution Time/.test(line));
+      const buffers = all.find((line) => line.startsWith("Buffers:"));
+      console.log(`  ${label}:\n${[...lines, `${buffers ?? ""} (whole statement)`].map((line) => `    ${line}`).join("\n")}`);
+    } finally {
+      client.release();
+    }
+  };
+  console.log("\nthe claim statement (the first of the run, EXPLAIN ANALYZE in a rolled-back transaction):");
+  await lib.db.pool.query("TRUNCATE digest CASCADE");
+  await lib.freezeDigest(await lib.computeDigest(DATE, lib.env.DIGEST_SIZE));
+  await plan(`${expected.toLocaleString()} pending, right after the freeze`);
+  await lib.db.pool.query(
+    `UPDATE delivery SET status = 'sent', sent_at = now() WHERE id IN (SELECT id FROM delivery WHERE digest_date = $1::date ORDER BY id LIMIT $2)`,
+    [DATE, Math.floor(expected / 2)],
+  );
+  await lib.db.pool.query("ANALYZE delivery");
+  await plan("half of them sent, after ANALYZE (as autovacuum soon does)");
+}
+
+/** closeDb, then a wait for the pool's connections to be closed: pg-pool's end() resolves before they are. */
+async function closeDbQuietly(lib: Lib): Promise<void> {
+  const pool = lib.db.pool;
+  let open = pool.totalCount;
+  const closed = new Promise<void>((resolve) => {
+    if (open === 0) resolve();
+    pool.on("remove", () => --open <= 0 && resolve());
+  });
+  await lib.closeDb();
+  await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 2_000))]);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bench-digest-"));
+  // Postgres runs as the `postgres` user when we are root; it must be able to enter the folder.
+  fs.chmodSync(tmp, 0o755);
+  cleanups.push(() => {
+    if (process.env.BENCH_KEEP) console.error(`kept ${tmp}`);
+    else fs.rmSync(tmp, { recursive: true, force: true });
+  });
+  // Links are signed; a fixed secret per seed keeps mail sizes comparable across runs. Nothing lands in ./.data.
+  process.env.TOKEN_SECRET ??= createHash("sha256").update(`bench-digest:${SEED}`).digest("base64url");
+  process.env.DATA_DIR = path.join(tmp, "data");
+  const lib = await loadLib();
+  const concurrency = args.concurrency === undefined ? lib.env.DIGEST_CONCURRENCY : positiveInt("concurrency", args.concurrency);
+
+  const postgres = await lib.startEmbeddedPostgres({ dataDir: path.join(tmp, "pg"), port: 0, database: "bench" });
+  cleanups.push(() => postgres.stop());
+  await lib.migrate(postgres.url);
+  lib.setDatabaseUrl(postgres.url);
+  cleanups.push(() => closeDbQuietly(lib));
+  const ingested = await lib.ingestFiles(lib.db.pool, [FIXTURES], { today: "2026-07-01" });
+  check(ingested.inserted > 0, `nothing ingested from ${FIXTURES}`);
+  const sink = await startSink();
+
+  const content = await lib.computeDigest(DATE, lib.env.DIGEST_SIZE);
+  check(content.papers.length > 0, `no papers listed on ${DATE} in the fixtures`);
+  const rendered = await lib.renderDigestMail({ date: DATE, papers: content.papers, appUrl: lib.env.APP_URL });
+  const bareMail = lib.personalize(rendered, lib.unsubscribePageUrl(1n));
+
+  console.log(`digest of ${DATE}: ${content.papers.length} papers (${ingested.inserted} fixture papers ingested); SMTP sink (child process) on ${sink.url}`);
+  console.log(`${SUBSCRIBERS.toLocaleString()} subscribers (first ${SMALL.toLocaleString()} for the N/10 run), ${concurrency} SMTP connections and mails in flight on both paths`);
+  console.log(`order: warm-up ${WARMUP} bare mails; the N/10 digest run (which also warms up the digest path); then at N: digest, bare, bare, digest`);
+  console.log(`  (ABBA, so drift over the run weighs on both paths alike; mails/s of a path = all its mails / all its send time)`);
+  if (!collect) console.log("  (no gc() available: heap figures include garbage)");
+
+  const digestTimings = new Timings();
+  const bareTimings = new Timings();
+  console.log("\nruns:");
+  describeBareRun("warm-up, bare", await runBare(lib, sink, concurrency, bareMail, WARMUP, new Timings()));
+  await addSubscribers(lib, 1, SMALL);
+  const small = await runDigest(lib, sink, concurrency, SMALL, new Timings());
+  describeDigestRun("digest, N/10", small);
+  if (SUBSCRIBERS > SMALL) await addSubscribers(lib, SMALL + 1, SUBSCRIBERS);
+  const a1 = await runDigest(lib, sink, concurrency, SUBSCRIBERS, digestTimings);
+  describeDigestRun("digest, N (1)", a1);
+  const b1 = await runBare(lib, sink, concurrency, bareMail, SUBSCRIBERS, bareTimings);
+  describeBareRun("bare, N (1)", b1);
+  const b2 = await runBare(lib, sink, concurrency, bareMail, SUBSCRIBERS, bareTimings);
+  describeBareRun("bare, N (2)", b2);
+  const a2 = await runDigest(lib, sink, concurrency, SUBSCRIBERS, digestTimings);
+  describeDigestRun("digest, N (2)", a2);
+
+  const digestRate = rate(a1.mails + a2.mails, a1.sendMs + a2.sendMs);
+  const bareRate = rate(b1.mails + b2.mails, b1.sendMs + b2.sendMs);
+  const ratio = digestRate / bareRate;
+  const buildMs = Math.max(a1.buildMs, a2.buildMs);
+  const peakLarge = Math.max(a1.memory.peakRss, a2.memory.peakRss);
+  const rssRatio = peakLarge / small.memory.peakRss;
+
+  console.log(`\nresults (${concurrency} connections):`);
+  row("", `N/10 = ${SMALL.toLocaleString()}`, `N = ${SUBSCRIBERS.toLocaleString()}`);
+  row("build: compute + freeze (worst)", ms(small.buildMs), ms(buildMs));
+  row("sendDigest", perSecond(rate(small.mails, small.sendMs)), perSecond(digestRate));
+  row("bare pooled transport", "-", perSecond(bareRate));
+  row("ratio sendDigest / bare", "-", `${ratio.toFixed(2)}x`);
+  row("peak RSS during the digest run", mb(small.memory.peakRss), mb(peakLarge));
+  row("peak heap growth in the digest run", mb(small.memory.heapGrowth), mb(Math.max(a1.memory.heapGrowth, a2.memory.heapGrowth)));
+
+  console.log(`\ntargets (at N = ${SUBSCRIBERS.toLocaleString()}):`);
+  console.log(`  sendDigest mails/s / bare transport >= 0.8x      ${`${ratio.toFixed(2)}x`.padStart(9)}   ${verdict(ratio >= 0.8)}`);
+  console.log(`  build (compute + freeze) < 1 s                  ${ms(buildMs).padStart(9)}   ${verdict(buildMs < 1000)}`);
+  console.log(`  memory flat: peak RSS at N <= 1.5x at N/10      ${`${rssRatio.toFixed(2)}x`.padStart(9)}   ${verdict(rssRatio <= 1.5)}`);
+
+  printTimeBreakdown(digestTimings, bareTimings, concurrency * (a1.sendMs + a2.sendMs), a1.mails + a2.mails, b1.mails + b2.mails);
+  if (ratio < 0.8) await explainClaim(lib, digestTimings.samples.get(CLAIM), SUBSCRIBERS);
+}
+
+main()
+  .catch((error: unknown) => {
+    if (!interrupted) {
+      console.error(error instanceof Error ? error.message : error);
+      process.exitCode = 1;
+    }
+  })
+  .finally(async () => {
+    await cleanUp();
+    process.exit(interrupted ? 130 : (process.exitCode ?? 0));
+  });
