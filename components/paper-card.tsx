@@ -5,23 +5,14 @@ import { paperPath } from "@/lib/papers/present";
 import type { TrendingItem } from "@/lib/papers/types";
 import { GithubStars } from "@/components/github-stars";
 import { CategoryChips } from "@/components/category-chips";
+import { CardSide } from "@/components/card-side";
 
 export function PaperCard({ paper }: { paper: TrendingItem }) {
   const titleId = `paper-${paper.rank}-title`;
   const authors = shortAuthors(paper.authors);
   return (
     <article className="card" aria-labelledby={titleId}>
-      <div className="card-side">
-        <span className="rank">
-          <span className="sr-only">Rank </span>
-          <span aria-hidden="true">#</span>
-          {paper.rank}
-        </span>
-        <span className="votes">
-          <span className="votes-count">{paper.votes.toLocaleString("en-US")}</span>
-          <span className="votes-label">{paper.votes === 1 ? "vote" : "votes"}</span>
-        </span>
-      </div>
+      <CardSide rank={paper.rank} votes={paper.votes} />
       <div className="card-body">
         <h3 className="card-title" id={titleId}>
           <Link href={paperPath(paper.id)}>{paper.title}</Link>

@@ -13,6 +13,7 @@ import { runInNewContext } from "node:vm";
 import type { SendReport } from "@/lib/digest/send";
 import type { RenderedMail } from "@/lib/mail/render";
 import type { MailTransport } from "@/lib/mail/transport";
+import { cleanUp, onCleanup, positiveInt, stopOnSignals, wasInterrupted } from "./bench/lifecycle";
 
 const { values: args } = parseArgs({
   args: process.argv.slice(2).filter((arg) => arg !== "--"),
@@ -25,14 +26,6 @@ const { values: args } = parseArgs({
   },
 });
 
-function positiveInt(name: string, value: string | undefined): number {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) {
-    console.error(`--${name} must be a whole number >= 1 (got ${JSON.stringify(value)})`);
-    process.exit(2);
-  }
-  return number;
-}
 
 const SUBSCRIBERS = positiveInt("subscribers", args.subscribers);
 const SMALL = Math.max(1, Math.floor(SUBSCRIBERS / 10));
@@ -45,29 +38,7 @@ const SINK = path.join(process.cwd(), "scripts", "bench", "smtp-sink.ts");
 // ---------------------------------------------------------------------------------------------
 // Cleanup: every started thing registers its stop; Ctrl-C and errors run them all, newest first.
 
-const cleanups: (() => Promise<void> | void)[] = [];
-let cleaning: Promise<void> | undefined;
-let interrupted = false;
-
-function cleanUp(): Promise<void> {
-  return (cleaning ??= (async () => {
-    for (const step of cleanups.reverse()) {
-      try {
-        await step();
-      } catch (error) {
-        console.error(`cleanup: ${(error as Error).message}`);
-      }
-    }
-  })());
-}
-
-for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
-  process.on(signal, () => {
-    interrupted = true;
-    console.error(`\n${signal}: stopping the SMTP sink and Postgres…`);
-    void cleanUp().finally(() => process.exit(code));
-  });
-}
+stopOnSignals("stopping the SMTP sink and Postgres");
 
 // ---------------------------------------------------------------------------------------------
 // lib/ is imported only once TOKEN_SECRET and DATA_DIR are set: lib/env.ts reads process.env when first imported.
@@ -115,7 +86,7 @@ async function stopChild(child: ChildProcess): Promise<void> {
 async function startSink(): Promise<Sink> {
   // stdin stays open: the sink answers "count" lines on it and exits when it closes.
   const child = spawn(process.execPath, ["--import", "tsx", SINK], { stdio: ["pipe", "pipe", "inherit"] });
-  cleanups.push(() => stopChild(child));
+  onCleanup(() => stopChild(child));
   const waiting: ((message: Record<string, number>) => void)[] = [];
   readline.createInterface({ input: child.stdout! }).on("line", (line) => {
     try {
@@ -421,7 +392,7 @@ async function main(): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bench-digest-"));
   // Postgres runs as the `postgres` user when we are root; it must be able to enter the folder.
   fs.chmodSync(tmp, 0o755);
-  cleanups.push(() => {
+  onCleanup(() => {
     if (process.env.BENCH_KEEP) console.error(`kept ${tmp}`);
     else fs.rmSync(tmp, { recursive: true, force: true });
   });
@@ -432,10 +403,10 @@ async function main(): Promise<void> {
   const concurrency = args.concurrency === undefined ? lib.env.DIGEST_CONCURRENCY : positiveInt("concurrency", args.concurrency);
 
   const postgres = await lib.startEmbeddedPostgres({ dataDir: path.join(tmp, "pg"), port: 0, database: "bench" });
-  cleanups.push(() => postgres.stop());
+  onCleanup(() => postgres.stop());
   await lib.migrate(postgres.url);
   lib.setDatabaseUrl(postgres.url);
-  cleanups.push(() => closeDbQuietly(lib));
+  onCleanup(() => closeDbQuietly(lib));
   const ingested = await lib.ingestFiles(lib.db.pool, [FIXTURES], { today: "2026-07-01" });
   check(ingested.inserted > 0, `nothing ingested from ${FIXTURES}`);
   const sink = await startSink();
@@ -495,12 +466,12 @@ async function main(): Promise<void> {
 
 main()
   .catch((error: unknown) => {
-    if (!interrupted) {
+    if (!wasInterrupted()) {
       console.error(error instanceof Error ? error.message : error);
       process.exitCode = 1;
     }
   })
   .finally(async () => {
     await cleanUp();
-    process.exit(interrupted ? 130 : (process.exitCode ?? 0));
+    process.exit(wasInterrupted() ? 130 : (process.exitCode ?? 0));
   });

@@ -21,6 +21,7 @@ import { startEmbeddedPostgres } from "@/lib/services/embedded-postgres";
 import { freePort } from "@/lib/services/ports";
 import { addDays, daysBetween } from "@/lib/time";
 import { generatePapers, makeRandom, writeKaggleFile } from "./bench/papers";
+import { cleanUp, onCleanup, positiveInt, stopOnSignals, wasInterrupted } from "./bench/lifecycle";
 
 const { values: args } = parseArgs({
   options: {
@@ -41,14 +42,6 @@ const { values: args } = parseArgs({
   },
 });
 
-function positiveInt(name: string, value: string | undefined): number {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) {
-    console.error(`--${name} must be a whole number >= 1 (got ${JSON.stringify(value)})`);
-    process.exit(2);
-  }
-  return number;
-}
 
 const PAPERS = positiveInt("papers", args.papers);
 const CONCURRENCY = positiveInt("concurrency", args.concurrency);
@@ -70,29 +63,7 @@ const NEXT_BIN = path.join(process.cwd(), "node_modules", "next", "dist", "bin",
 // ---------------------------------------------------------------------------------------------
 // Cleanup: every started thing registers its stop; Ctrl-C and errors run them all, newest first.
 
-const cleanups: (() => Promise<void> | void)[] = [];
-let cleaning: Promise<void> | undefined;
-let interrupted = false;
-
-function cleanUp(): Promise<void> {
-  return (cleaning ??= (async () => {
-    for (const step of cleanups.reverse()) {
-      try {
-        await step();
-      } catch (error) {
-        console.error(`cleanup: ${(error as Error).message}`);
-      }
-    }
-  })());
-}
-
-for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
-  process.on(signal, () => {
-    interrupted = true;
-    console.error(`\n${signal}: stopping Next, Meilisearch and Postgres…`);
-    void cleanUp().finally(() => process.exit(code));
-  });
-}
+stopOnSignals("stopping Next, Meilisearch and Postgres");
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -143,7 +114,7 @@ async function startNext(env: NodeJS.ProcessEnv, port: number, logFile: string):
   // Its own process group, so stopping it also stops anything it forks.
   const child = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], { env, detached: true, stdio: ["ignore", out, out] });
   fs.closeSync(out);
-  cleanups.push(() => stopGroup(child));
+  onCleanup(() => stopGroup(child));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
@@ -401,7 +372,7 @@ async function load(target: Target, mix: MixQuery[], from: number, to: number, c
         run.latencies[index] = performance.now() - t;
         // 57014: Postgres cancelled the statement at statement_timeout.
         if ((error as { code?: string }).code === "57014") run.timeouts++;
-        else if (run.errors++ === 0 && !interrupted) console.error(`  first error: ${(error as Error).message}`);
+        else if (run.errors++ === 0 && !wasInterrupted()) console.error(`  first error: ${(error as Error).message}`);
       }
     }
   };
@@ -503,7 +474,7 @@ async function main(): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bench-search-"));
   // Postgres runs as the `postgres` user when we are root; it must be able to enter the folder.
   fs.chmodSync(tmp, 0o755);
-  cleanups.push(() => {
+  onCleanup(() => {
     if (process.env.BENCH_KEEP) console.error(`kept ${tmp}`);
     else fs.rmSync(tmp, { recursive: true, force: true });
   });
@@ -516,15 +487,15 @@ async function main(): Promise<void> {
   }
 
   const postgres = await startEmbeddedPostgres({ dataDir: path.join(tmp, "pg"), port: 0, database: "bench" });
-  cleanups.push(() => postgres.stop());
+  onCleanup(() => postgres.stop());
   const meili = await startEmbeddedMeilisearch({ dataDir: path.join(tmp, "meili"), port: 0 });
-  cleanups.push(() => meili.stop());
+  onCleanup(() => meili.stop());
   await migrate(postgres.url);
   const pool = new pg.Pool({ connectionString: postgres.url, max: Math.max(4, CONCURRENCY) });
   // Only the fallback runs use this; ingest and indexing use the pool above, without a timeout.
   const fallbackPool = new pg.Pool({ connectionString: postgres.url, max: CONCURRENCY, options: `-c statement_timeout=${PG_TIMEOUT_SECONDS * 1000}` });
-  cleanups.push(() => pool.end());
-  cleanups.push(() => fallbackPool.end());
+  onCleanup(() => pool.end());
+  onCleanup(() => fallbackPool.end());
 
   const corpus = await loadCorpus(pool, tmp);
   console.log(`ingest: ${corpus.papers.toLocaleString()} papers in ${corpus.ingestSeconds.toFixed(1)} s (${(corpus.papers / corpus.ingestSeconds).toFixed(0)} papers/s)`);
@@ -555,8 +526,8 @@ async function main(): Promise<void> {
   const transport = () => (CLIENT === "http" ? nodeHttp(CONCURRENCY) : { send: globalFetch, close: () => undefined });
   const [apiClient, rawClient] = [transport(), transport()];
   setDatabaseUrl(postgres.url);
-  cleanups.push(() => closeDb());
-  cleanups.push(apiClient.close, rawClient.close);
+  onCleanup(() => closeDb());
+  onCleanup(apiClient.close, rawClient.close);
   const api = apiTarget(baseUrl, apiClient.send);
   const raw = meiliTarget(meili.url, searchKey, rawClient.send);
   const fallback = postgresTarget(fallbackPool);
@@ -617,12 +588,12 @@ async function main(): Promise<void> {
 
 main()
   .catch((error: unknown) => {
-    if (!interrupted) {
+    if (!wasInterrupted()) {
       console.error(error instanceof Error ? error.message : error);
       process.exitCode = 1;
     }
   })
   .finally(async () => {
     await cleanUp();
-    process.exit(interrupted ? 130 : (process.exitCode ?? 0));
+    process.exit(wasInterrupted() ? 130 : (process.exitCode ?? 0));
   });
