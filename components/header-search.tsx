@@ -1,9 +1,18 @@
 "use client";
 // The header's search box: a plain GET form without JavaScript; with it, results follow the typing.
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 
 const TYPING_PAUSE_MS = 250;
+const INPUT_ID = "site-search-q";
+
+// Text typed into the box before this component took over (the server-rendered box or the plain
+// fallback form), which React would otherwise replace with the URL's query.
+function typedBeforeLoad(): string | null {
+  if (typeof document === "undefined") return null;
+  const input = document.getElementById(INPUT_ID);
+  return input instanceof HTMLInputElement && input.value !== input.defaultValue ? input.value : null;
+}
 
 export function HeaderSearch() {
   const pathname = usePathname();
@@ -11,7 +20,7 @@ export function HeaderSearch() {
   const router = useRouter();
   const onSearchPage = pathname === "/search";
   const urlQuery = onSearchPage ? (params.get("q") ?? "") : "";
-  const [value, setValue] = useState(urlQuery);
+  const [value, setValue] = useState(() => typedBeforeLoad() ?? urlQuery);
   const [seenUrlQuery, setSeenUrlQuery] = useState(urlQuery);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
@@ -33,6 +42,16 @@ export function HeaderSearch() {
     else router.push(href);
   };
 
+  // Search for what was typed before load, as if it had been typed now.
+  const typedEarly = useRef(value !== urlQuery);
+  useEffect(() => {
+    if (!typedEarly.current) return;
+    typedEarly.current = false;
+    timer.current = setTimeout(() => go(value), TYPING_PAUSE_MS);
+    // Runs once after mount with the first value; later typing has its own handler.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
   return (
     <form
       className="site-search"
@@ -45,11 +64,11 @@ export function HeaderSearch() {
         go(value);
       }}
     >
-      <label className="sr-only" htmlFor="site-search-q">
+      <label className="sr-only" htmlFor={INPUT_ID}>
         Search papers
       </label>
       <input
-        id="site-search-q"
+        id={INPUT_ID}
         name="q"
         type="search"
         placeholder="Search papers…"

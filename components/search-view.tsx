@@ -50,6 +50,8 @@ export function SearchView({ initialKey, initial, categories }: { initialKey: st
   };
   const pageHref = (offset: number) => `/search?${writeSearchQuery({ ...query, offset })}`;
   const result = view.result;
+  // Results shown for an older URL are stale from the moment the URL changes, not only once the fetch starts.
+  const busy = view.loading || key !== view.key;
 
   return (
     <div className="search">
@@ -105,7 +107,7 @@ export function SearchView({ initialKey, initial, categories }: { initialKey: st
         </noscript>
       </form>
 
-      <div className="search-results" aria-live="polite" aria-busy={view.loading}>
+      <div className="search-results" aria-live="polite" aria-busy={busy}>
         {view.error && <p className="notice notice-error">{view.error}</p>}
         {result?.degraded && (
           <p className="notice" role="status">
@@ -124,7 +126,7 @@ export function SearchView({ initialKey, initial, categories }: { initialKey: st
                   for <strong>“{query.q}”</strong>
                 </>
               )}
-              {view.loading && <span className="search-loading"> · updating…</span>}
+              {busy && <span className="search-loading"> · updating…</span>}
             </p>
             {result.items.length > 0 ? (
               <ol className="paper-list" start={result.offset + 1}>

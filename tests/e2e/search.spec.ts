@@ -24,6 +24,7 @@ test("a filter narrows the results and a result opens its paper", async ({ page 
   await page.getByLabel("With code").click();
   await expect(page).toHaveURL(/hasCode=true/);
   await expect(page.getByLabel("With code")).toBeChecked();
+  await expect(page.locator(".search-results")).toHaveAttribute("aria-busy", "false");
   await expect(page.locator(".search-count")).not.toHaveText(before ?? "");
   const count = await results.count();
   expect(count).toBeGreaterThan(0);
@@ -31,6 +32,7 @@ test("a filter narrows the results and a result opens its paper", async ({ page 
 
   await page.getByLabel("Sort").selectOption("votes");
   await expect(page).toHaveURL(/sort=votes/);
+  await expect(page.locator(".search-results")).toHaveAttribute("aria-busy", "false");
   await expect(page.locator(".search-loading")).toHaveCount(0);
   const title = (await results.first().locator(".card-title a").textContent()) ?? "";
   await results.first().locator(".card-title a").click();
@@ -69,5 +71,22 @@ test("invalid parameters are ignored with a note, not an error page", async ({ p
   const response = await page.goto("/search?q=attention&sort=sideways&from=2026-02-30");
   expect(response?.status()).toBe(200);
   await expect(page.getByRole("status").first()).toContainText("Ignored invalid");
+  await expect(page.locator(".search-results .paper-list > li").first()).toBeVisible();
+});
+
+test("what is typed before the page's scripts load is kept and searched", async ({ page }) => {
+  // Hold the scripts back until the text is in the plain (server-rendered) box.
+  let release: () => void = () => {};
+  const loaded = new Promise<void>((resolve) => (release = resolve));
+  await page.route("**/_next/static/chunks/**", async (route) => {
+    await loaded;
+    await route.continue();
+  });
+  await page.goto("/", { waitUntil: "commit" });
+  const box = page.getByRole("searchbox", { name: "Search papers" });
+  await box.pressSequentially("transfomer");
+  release();
+  await expect(page).toHaveURL(/\/search\?q=transfomer$/);
+  await expect(box).toHaveValue("transfomer");
   await expect(page.locator(".search-results .paper-list > li").first()).toBeVisible();
 });
