@@ -9,6 +9,7 @@
 // go twice; it is at most the mails in flight (DIGEST_CONCURRENCY), and a retried mail keeps its
 // Message-ID so receiving systems can recognise the repeat.
 import { randomInt } from "node:crypto";
+import { Readable } from "node:stream";
 import pg from "pg";
 import { databaseUrl, db } from "@/lib/db/client";
 import { env } from "@/lib/env";
@@ -120,6 +121,14 @@ async function claim(date: string, owner: number, only: bigint | undefined): Pro
   return rows[0];
 }
 
+/** Gives back a row claimed ahead that this sender will not send after all (it stopped). */
+async function unclaim(row: Claimed, owner: number): Promise<void> {
+  await db.pool.query(
+    `UPDATE delivery SET status = 'pending', claimed_by = NULL, claimed_at = NULL, attempts = attempts - 1 WHERE id = $1 AND claimed_by = $2`,
+    [row.id, owner],
+  );
+}
+
 type Counts = { due: Date | null; pending: number; sending: number; skipped: number; sent: number; failed: number };
 
 async function counts(date: string, only: bigint | undefined): Promise<Counts> {
@@ -151,7 +160,13 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
   const lock = await takeOwnerLock(databaseUrl());
   const { owner } = lock;
 
-  async function deliver(row: Claimed): Promise<void> {
+  /**
+   * Sends one claimed delivery. The end of its HTML part waits for `previous`, the "sent" record
+   * of the lane's last mail: the server cannot accept this mail (it needs the final dot of DATA)
+   * before the last one is recorded, so a lane never has more than one accepted, unrecorded mail,
+   * while the record's round trip overlaps this mail's envelope. Returns the sent mail for recording.
+   */
+  async function deliver(row: Claimed, previous: Promise<void>): Promise<{ id: string; messageId: string | null } | undefined> {
     const subscriberId = BigInt(row.subscriberId);
     const mail = personalize(rendered, unsubscribePageUrl(subscriberId));
     try {
@@ -159,17 +174,18 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
         from: env.MAIL_FROM,
         to: row.email,
         subject: mail.subject,
-        html: mail.html,
+        html: Readable.from(
+          (async function* () {
+            yield mail.html;
+            await previous;
+          })(),
+        ),
         text: mail.text,
         // The same id on every attempt of this delivery: a repeat after a crash is recognisable.
         messageId: `<digest.${digest.date}.${row.id}@${domain}>`,
         headers: { "List-Unsubscribe": `<${oneClickUnsubscribeUrl(subscriberId)}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
       });
-      await db.pool.query(
-        `UPDATE delivery SET status = 'sent', sent_at = now(), message_id = $3, error = NULL, claimed_by = NULL WHERE id = $1 AND claimed_by = $2`,
-        [row.id, owner, info.messageId ?? null],
-      );
-      report.sent++;
+      return { id: row.id, messageId: info.messageId ?? null };
     } catch (error) {
       const message = (error as Error).message.slice(0, 500);
       if (isTemporaryMailError(error) && row.attempts < maxAttempts) {
@@ -186,26 +202,57 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
         report.failed++;
         log(`${row.email}: failed (${message})`);
       }
+      return undefined;
     }
   }
 
+  async function record(sent: { id: string; messageId: string | null }): Promise<void> {
+    const { rowCount } = await db.pool.query(
+      `UPDATE delivery SET status = 'sent', sent_at = now(), message_id = $3, error = NULL, claimed_by = NULL WHERE id = $1 AND claimed_by = $2`,
+      [sent.id, owner, sent.messageId],
+    );
+    if (rowCount) report.sent++;
+  }
+
+  /**
+   * One SMTP connection's worth of sending. The next row is claimed while the current mail is in
+   * flight, and a mail's record is written while the next one's envelope goes out, so the database
+   * round trips overlap SMTP. A row claimed ahead and never sent goes back to pending.
+   */
   async function lane(): Promise<void> {
-    while (!options.signal?.aborted) {
-      const row = await claim(digest.date, owner, options.onlySubscriberId);
-      if (row) {
-        await deliver(row);
-        continue;
+    const claimNext = () => claim(digest.date, owner, options.onlySubscriberId);
+    let recorded: Promise<void> = Promise.resolve();
+    let next: Promise<Claimed | undefined> | undefined = claimNext();
+    try {
+      while (!options.signal?.aborted) {
+        const row = await (next ?? claimNext());
+        next = undefined;
+        if (row) {
+          next = claimNext();
+          // Mark the pending promise as handled; it is awaited at the top of the loop or in `finally`.
+          next.catch(() => undefined);
+          const sent = await deliver(row, recorded);
+          await recorded;
+          recorded = sent ? record(sent) : Promise.resolve();
+          recorded.catch(() => undefined);
+          continue;
+        }
+        await recorded;
+        const recovered = await recoverAbandoned(digest.date, owner);
+        if (recovered > 0) {
+          log(`${recovered} deliveries were in flight in a sender that stopped; sending them again`);
+          continue;
+        }
+        const left = await counts(digest.date, options.onlySubscriberId);
+        // Done when nothing is pending; rows other live senders are sending are theirs to finish.
+        if (left.pending === 0 || Date.now() >= deadline) return;
+        const wait = left.due ? Math.max(0, left.due.getTime() - Date.now()) : MAX_IDLE_MS;
+        await sleep(Math.min(wait, MAX_IDLE_MS, Math.max(0, deadline - Date.now())) + 5, options.signal);
       }
-      const recovered = await recoverAbandoned(digest.date, owner);
-      if (recovered > 0) {
-        log(`${recovered} deliveries were in flight in a sender that stopped; sending them again`);
-        continue;
-      }
-      const left = await counts(digest.date, options.onlySubscriberId);
-      // Done when nothing is pending; rows other live senders are sending are theirs to finish.
-      if (left.pending === 0 || Date.now() >= deadline) return;
-      const wait = left.due ? Math.max(0, left.due.getTime() - Date.now()) : MAX_IDLE_MS;
-      await sleep(Math.min(wait, MAX_IDLE_MS, Math.max(0, deadline - Date.now())) + 5, options.signal);
+    } finally {
+      await recorded;
+      const ahead = await next?.catch(() => undefined);
+      if (ahead) await unclaim(ahead, owner);
     }
   }
 

@@ -169,7 +169,12 @@ describe("exactly once", () => {
     const killed = await first.exited;
     expect(killed.signal).toBe("SIGKILL");
     expect(smtp.mails).toHaveLength(5);
-    expect((await deliveries()).sending).toBe(1);
+    // Every mail the server accepted was recorded before the next one could be accepted; the mail
+    // in flight and the row claimed ahead are left in `sending`.
+    const left = await deliveries();
+    expect(left.sent).toBe(5);
+    expect(left.sending).toBeGreaterThanOrEqual(1);
+    expect(left.sending).toBeLessThanOrEqual(2);
 
     smtp.script = {};
     const second = await digestProcess().exited;
@@ -178,6 +183,32 @@ describe("exactly once", () => {
     expect(recipients()).toEqual(emails);
     expect(await deliveries()).toEqual({ sent: 12 });
   }, 90_000);
+
+  it("a mail is accepted only once the lane's previous mail is recorded as sent", async () => {
+    const emails = await addSubscribers(3);
+    // Hold the first delivery's row from the moment its data is in, so its "sent" cannot be written.
+    const holder = await database.pool.connect();
+    await holder.query("BEGIN");
+    smtp.script = {
+      data: async (mail, count) => {
+        if (count === 1) await holder.query(`SELECT 1 FROM delivery d JOIN subscriber s ON s.id = d.subscriber_id WHERE s.email = $1 FOR UPDATE OF d`, [mail.envelopeTo[0]]);
+        return undefined;
+      },
+    };
+    const sending = send({ concurrency: 1 });
+    try {
+      await smtp.waitFor(1);
+      // The second mail's envelope may go out, but the server must not get its whole message.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(smtp.mails).toHaveLength(1);
+    } finally {
+      await holder.query("COMMIT");
+      holder.release();
+    }
+    const result = await sending;
+    expect(result.outcome === "sent" && result.report.sent).toBe(3);
+    expect(recipients()).toEqual(emails);
+  });
 
   it("two senders at once: one mail per confirmed subscriber", async () => {
     const emails = await addSubscribers(30);
