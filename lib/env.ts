@@ -8,6 +8,24 @@ const optionalUrl = z
   .pipe(z.url().optional())
   .optional();
 
+const timeZone = z
+    .string()
+    .trim()
+    .default("UTC")
+    .refine((zone) => {
+      try {
+        new Intl.DateTimeFormat("en-US", { timeZone: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    }, "must be an IANA time zone such as UTC or Europe/Berlin");
+
+/** A comma-separated list, trimmed, empty entries dropped. */
+const commaList = z
+  .string()
+  .transform((value) => value.split(",").map((item) => item.trim()).filter(Boolean));
+
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   /** Postgres to use; unset means the embedded one under DATA_DIR. */
@@ -45,18 +63,7 @@ const schema = z.object({
   TOKEN_SECRET: z.string().trim().min(32, "must be at least 32 characters").optional().or(z.literal("").transform(() => undefined)),
   /** When the daily digest is built and sent (cron, minute resolution) and in which time zone. */
   DIGEST_CRON: z.string().trim().min(9).default("0 7 * * *"),
-  DIGEST_TZ: z
-    .string()
-    .trim()
-    .default("UTC")
-    .refine((zone) => {
-      try {
-        new Intl.DateTimeFormat("en-US", { timeZone: zone });
-        return true;
-      } catch {
-        return false;
-      }
-    }, "must be an IANA time zone such as UTC or Europe/Berlin"),
+  DIGEST_TZ: timeZone,
   /** Papers in a digest. */
   DIGEST_SIZE: z.coerce.number().int().min(1).max(50).default(10),
   /** SMTP connections a digest send keeps open (and mails in flight). */
@@ -70,6 +77,35 @@ const schema = z.object({
   DKIM_PRIVATE_KEY: z.string().trim().optional(),
   /** Reverse proxies in front of the web server whose X-Forwarded-For entries are trusted (for per-IP limits). */
   TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
+  /** Live sources the daily harvest fetches: any of hf-daily, arxiv-oai (empty: none). */
+  INGEST_SOURCES: commaList.pipe(z.array(z.enum(["hf-daily", "arxiv-oai"]))).default(["hf-daily", "arxiv-oai"]),
+  /** When the harvest runs: after arXiv's announcement (20:00 US Eastern) and before the digest. */
+  HARVEST_CRON: z.string().trim().min(9).default("0 2 * * *"),
+  HARVEST_TZ: timeZone,
+  /** Days fetched back on a source's first harvest, and days of Hugging Face papers fetched again for votes. */
+  HARVEST_BACKFILL_DAYS: z.coerce.number().int().min(1).max(365).default(3),
+  HF_REFRESH_DAYS: z.coerce.number().int().min(0).max(30).default(3),
+  /** /api/health calls a source late when its last good harvest is older than this. */
+  HARVEST_LATE_HOURS: z.coerce.number().min(1).max(24 * 30).default(36),
+  /** arXiv's OAI-PMH endpoint, metadata format, sets (empty: all of arXiv) and categories kept (empty: all). */
+  ARXIV_OAI_URL: z.url().default("https://oaipmh.arxiv.org/oai"),
+  ARXIV_OAI_FORMAT: z.enum(["arXiv", "arXivRaw"]).default("arXiv"),
+  ARXIV_SETS: commaList.pipe(z.array(z.string().regex(/^[a-z-]+(:[A-Za-z-]+)*$/, "OAI set specs such as cs or physics:hep-th"))).default(["cs"]),
+  ARXIV_CATEGORIES: commaList.pipe(z.array(z.string().regex(/^[a-z-]+(\.[A-Za-z-]+)?$/, "categories such as cs.LG"))).default([]),
+  /** arXiv's API (Atom) for single papers and queries. */
+  ARXIV_API_URL: z.url().default("https://export.arxiv.org/api/query"),
+  /** Hugging Face's daily papers API. */
+  HF_DAILY_URL: z.url().default("https://huggingface.co/api/daily_papers"),
+  /** Least time between the starts of two requests to arXiv (all processes together) and to Hugging Face. */
+  ARXIV_MIN_INTERVAL_MS: z.coerce.number().int().min(0).max(600_000).default(3_000),
+  HF_MIN_INTERVAL_MS: z.coerce.number().int().min(0).max(600_000).default(1_000),
+  /** Per request: time allowed, retries after errors (first wait, doubling), and the longest Retry-After honoured. */
+  FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
+  FETCH_MAX_RETRIES: z.coerce.number().int().min(0).max(20).default(4),
+  FETCH_RETRY_MS: z.coerce.number().int().min(10).max(600_000).default(5_000),
+  FETCH_MAX_RETRY_AFTER_MS: z.coerce.number().int().min(0).max(24 * 3_600_000).default(600_000),
+  /** Contact address sent in the User-Agent of every request (arXiv asks for one); defaults to MAIL_FROM's. */
+  CONTACT_EMAIL: z.email().optional().or(z.literal("").transform(() => undefined)),
   /** Papers shown per page of trending. */
   TRENDING_PAGE_SIZE: z.coerce.number().int().min(1).max(100).default(30),
 });

@@ -1,20 +1,32 @@
-// npm run ingest -- <file|dir>...: ingest paper files into Postgres, with a progress bar and a summary.
+// npm run ingest -- <file|dir|arxiv:ID|URL>...: ingest paper files, arXiv papers by id, and arXiv API,
+// OAI-PMH and Hugging Face daily-papers URLs into Postgres, with a progress bar and a summary.
 import { SingleBar, Presets } from "cli-progress";
 import { connectDatabase } from "@/lib/db/connect";
 import { closeDb, db } from "@/lib/db/client";
-import { acceptedCount, ingestFiles } from "@/lib/ingest/run-ingest";
+import { ingestRemote, readRemoteInput, type RemoteInput } from "@/lib/harvest/inputs";
+import { acceptedCount, ingestFiles, IngestWriter } from "@/lib/ingest/run-ingest";
 import { formatSummary } from "@/lib/ingest/summary";
 import { env } from "@/lib/env";
 import { connectSearch } from "@/lib/search/connect";
 import { engineConfig } from "@/lib/search/engine";
-import { syncSearch } from "@/lib/search/sync";
+import { syncSearchNow } from "@/lib/search/sync";
 import { today } from "@/lib/time";
 
 async function main(): Promise<number> {
-  const inputs = process.argv.slice(2).filter((arg) => arg !== "--");
-  if (inputs.length === 0) {
-    console.error("usage: npm run ingest -- <file|dir>...");
+  const args = process.argv.slice(2).filter((arg) => arg !== "--");
+  if (args.length === 0) {
+    console.error("usage: npm run ingest -- <file|dir|arxiv:ID|URL>...");
     return 2;
+  }
+  const inputs: string[] = [];
+  const remote: RemoteInput[] = [];
+  for (const arg of args) {
+    const read = readRemoteInput(arg);
+    if (read === null) inputs.push(arg);
+    else if ("error" in read) {
+      console.error(read.error);
+      return 2;
+    } else remote.push(read);
   }
   const database = await connectDatabase({ log: (message) => console.error(message) });
   const search = await connectSearch({ log: (message) => console.error(message) });
@@ -23,6 +35,18 @@ async function main(): Promise<number> {
     : undefined;
   let started = false;
   try {
+    let accepted = 0;
+    if (remote.length > 0) {
+      const writer = await IngestWriter.start(db.pool, args.filter((arg) => !inputs.includes(arg)), { batchSize: env.INGEST_BATCH_SIZE });
+      await ingestRemote(db.pool, writer, remote, (message) => console.error(message));
+      const summary = await writer.finish();
+      console.log(formatSummary(summary));
+      accepted += acceptedCount(summary);
+    }
+    if (inputs.length === 0) {
+      await updateSearch();
+      return accepted > 0 ? 0 : 1;
+    }
     const summary = await ingestFiles(db.pool, inputs, {
       today: today(),
       batchSize: env.INGEST_BATCH_SIZE,
@@ -36,7 +60,7 @@ async function main(): Promise<number> {
     bar?.stop();
     console.log(formatSummary(summary));
     await updateSearch();
-    return acceptedCount(summary) > 0 ? 0 : 1;
+    return accepted + acceptedCount(summary) > 0 ? 0 : 1;
   } finally {
     bar?.stop();
     await closeDb();
@@ -47,14 +71,7 @@ async function main(): Promise<number> {
 
 /** Changed papers are queued for search in Postgres; push them now so they are findable at once. */
 async function updateSearch(): Promise<void> {
-  try {
-    const engine = await engineConfig("admin");
-    if (!engine) return;
-    const report = await syncSearch(db.pool, engine);
-    console.log(report.skipped ? "search: the running worker is indexing the changes" : `search: ${report.indexed} papers indexed`);
-  } catch (error) {
-    console.error(`search: not updated now (${(error as Error).message}); the worker catches up when Meilisearch answers.`);
-  }
+  console.log(await syncSearchNow(db.pool, await engineConfig("admin").catch(() => undefined)));
 }
 
 main().then(

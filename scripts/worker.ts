@@ -1,4 +1,4 @@
-// npm run worker: background jobs: the search sync and the scheduler (the daily digest).
+// npm run worker: background jobs: the search sync and the scheduler (the daily harvest and digest).
 import { connectDatabase } from "@/lib/db/connect";
 import { closeDb, db } from "@/lib/db/client";
 import { startScheduler } from "@/lib/jobs/scheduler";

@@ -1,7 +1,7 @@
 // Runs an ingest: files -> parse events -> validated records -> batched upserts, with a summary and a logged run.
 import { stat } from "node:fs/promises";
 import type pg from "pg";
-import { describeIssues, paperRecordSchema, type PaperRecord } from "./paper";
+import { describeIssues, paperRecordSchema, type ParseEvent, type PaperRecord } from "./paper";
 import { listInputFiles, parseFile } from "./parse-file";
 import { upsertPapers, type UpsertCounts } from "./upsert";
 
@@ -31,48 +31,116 @@ export type IngestOptions = {
 // Kept in the run log and the summary; the count covers them all.
 const MAX_KEPT_REJECTIONS = 1_000;
 
-export async function ingestFiles(pool: pg.Pool, inputs: string[], options: IngestOptions): Promise<IngestSummary> {
-  const batchSize = options.batchSize ?? 2_000;
-  const run = await pool.query<{ id: string }>(`INSERT INTO ingest_run (inputs) VALUES ($1) RETURNING id::text`, [inputs]);
-  const runId = run.rows[0]!.id;
-  const summary: IngestSummary = {
-    runId, files: 0, read: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0, rejections: [], notices: [],
-  };
-  const reject = (rejection: Rejection) => {
-    summary.rejected += 1;
-    if (summary.rejections.length < MAX_KEPT_REJECTIONS) summary.rejections.push(rejection);
-    options.onReject?.(rejection);
-  };
+/**
+ * Takes parse events from any source (files, live fetches), validates them and writes them in
+ * batches, one logged `ingest_run` per writer. One batch is written while the next is parsed.
+ */
+export class IngestWriter {
+  readonly summary: IngestSummary;
+  private batch = new Map<string, PaperRecord>();
+  private writing: Promise<void> = Promise.resolve();
+  // A failed write is held here and thrown at the next flush, so it is never an unhandled rejection.
+  private failure: unknown;
 
+  private constructor(
+    private readonly pool: pg.Pool,
+    runId: string,
+    private readonly options: { batchSize: number; onReject?: (rejection: Rejection) => void },
+  ) {
+    this.summary = { runId, files: 0, read: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0, rejections: [], notices: [] };
+  }
+
+  /** `inputs` name what is read (files, URLs) in the run log. */
+  static async start(pool: pg.Pool, inputs: string[], options: { batchSize?: number; onReject?: (rejection: Rejection) => void } = {}): Promise<IngestWriter> {
+    const run = await pool.query<{ id: string }>(`INSERT INTO ingest_run (inputs) VALUES ($1) RETURNING id::text`, [inputs]);
+    return new IngestWriter(pool, run.rows[0]!.id, { batchSize: options.batchSize ?? 2_000, onReject: options.onReject });
+  }
+
+  reject(rejection: Rejection): void {
+    this.summary.rejected += 1;
+    if (this.summary.rejections.length < MAX_KEPT_REJECTIONS) this.summary.rejections.push(rejection);
+    this.options.onReject?.(rejection);
+  }
+
+  /** Takes one event; resolves once it is queued (a full batch waits for the previous write). */
+  async add(event: ParseEvent, keep?: (record: PaperRecord) => boolean): Promise<void> {
+    if (event.kind === "notice") {
+      this.summary.notices.push(event.message);
+      return;
+    }
+    if (event.kind === "reject") {
+      this.summary.read += 1;
+      this.reject({ location: event.location, reason: event.reason });
+      return;
+    }
+    const parsed = paperRecordSchema.safeParse(event.candidate);
+    if (!parsed.success) {
+      this.summary.read += 1;
+      this.reject({ location: event.location, reason: describeIssues(parsed.error) });
+      return;
+    }
+    // Good records outside what the caller keeps (a harvest's categories) are not counted.
+    if (keep && !keep(parsed.data)) return;
+    this.summary.read += 1;
+    // Ids are unique within a batch because one statement cannot merge the same paper twice.
+    if (this.batch.has(parsed.data.id)) await this.flush();
+    this.batch.set(parsed.data.id, parsed.data);
+    if (this.batch.size >= this.options.batchSize) await this.flush();
+  }
+
+  /** Writes what is queued and waits for every write so far. */
+  async drain(): Promise<void> {
+    await this.flush();
+    await this.writing;
+    if (this.failure) throw this.failure;
+  }
+
+  /**
+   * Writes what is queued and logs the run: failed when `error` is given (what was read before it is
+   * still written), or when nothing was accepted unless `emptyIsFine`.
+   */
+  async finish(error?: unknown, { emptyIsFine = false }: { emptyIsFine?: boolean } = {}): Promise<IngestSummary> {
+    try {
+      await this.drain();
+    } catch (drainError) {
+      await finishRun(this.pool, this.summary, "failed");
+      if (error === undefined) throw drainError;
+      return this.summary;
+    }
+    const succeeded = error === undefined && (acceptedCount(this.summary) > 0 || (emptyIsFine && this.summary.rejected === 0));
+    await finishRun(this.pool, this.summary, succeeded ? "succeeded" : "failed");
+    return this.summary;
+  }
+
+  private async flush(): Promise<void> {
+    const records = [...this.batch.values()];
+    this.batch = new Map();
+    await this.writing;
+    if (this.failure) throw this.failure;
+    if (records.length === 0) return;
+    this.writing = upsertPapers(this.pool, records).then(
+      (counts) => {
+        this.summary.inserted += counts.inserted;
+        this.summary.updated += counts.updated;
+        this.summary.unchanged += counts.unchanged;
+      },
+      (error: unknown) => {
+        this.failure = error;
+      },
+    );
+  }
+}
+
+export async function ingestFiles(pool: pg.Pool, inputs: string[], options: IngestOptions): Promise<IngestSummary> {
+  const writer = await IngestWriter.start(pool, inputs, { batchSize: options.batchSize, onReject: options.onReject });
+  const { summary } = writer;
   const { files, errors } = await listInputFiles(inputs);
-  for (const error of errors) reject({ location: error.split(": ")[0] ?? error, reason: error });
+  for (const error of errors) writer.reject({ location: error.split(": ")[0] ?? error, reason: error });
   summary.files = files.length;
   const sizes = await Promise.all(files.map((file) => stat(file).then((info) => info.size)));
   const progress: IngestProgress = { bytesDone: 0, bytesTotal: sizes.reduce((a, b) => a + b, 0), read: 0, rejected: 0 };
   const report = () => options.onProgress?.({ ...progress, read: summary.read, rejected: summary.rejected });
-
-  // One batch is written while the next is parsed; ids are unique within a batch because one
-  // statement cannot merge the same paper twice.
-  let batch = new Map<string, PaperRecord>();
-  let writing: Promise<void> = Promise.resolve();
-  // A failed write is held here and thrown at the next flush, so it is never an unhandled rejection.
-  let failure: unknown;
-  const flush = async () => {
-    const records = [...batch.values()];
-    batch = new Map();
-    await writing;
-    if (failure) throw failure;
-    writing = upsertPapers(pool, records).then(
-      (counts) => {
-        summary.inserted += counts.inserted;
-        summary.updated += counts.updated;
-        summary.unchanged += counts.unchanged;
-      },
-      (error: unknown) => {
-        failure = error;
-      },
-    );
-  };
+  const batchSize = options.batchSize ?? 2_000;
 
   try {
     for (const file of files) {
@@ -83,38 +151,16 @@ export async function ingestFiles(pool: pg.Pool, inputs: string[], options: Inge
         },
       });
       for await (const event of events) {
-        if (event.kind === "notice") {
-          summary.notices.push(event.message);
-          continue;
-        }
-        summary.read += 1;
-        if (event.kind === "reject") {
-          reject({ location: event.location, reason: event.reason });
-          continue;
-        }
-        const parsed = paperRecordSchema.safeParse(event.candidate);
-        if (!parsed.success) {
-          reject({ location: event.location, reason: describeIssues(parsed.error) });
-          continue;
-        }
-        if (batch.has(parsed.data.id)) await flush();
-        batch.set(parsed.data.id, parsed.data);
-        if (batch.size >= batchSize) {
-          await flush();
-          report();
-        }
+        await writer.add(event);
+        if (summary.read % batchSize === 0) report();
       }
       report();
     }
-    await flush();
-    await writing;
-    if (failure) throw failure;
   } catch (error) {
-    await finishRun(pool, summary, "failed");
+    await writer.finish(error);
     throw error;
   }
-  await finishRun(pool, summary, acceptedCount(summary) > 0 ? "succeeded" : "failed");
-  return summary;
+  return writer.finish();
 }
 
 async function finishRun(pool: pg.Pool, summary: IngestSummary, status: string): Promise<void> {

@@ -15,7 +15,7 @@ export function formatSummary(summary: IngestSummary): string {
     if (more > 0) lines.push(`  … and ${more} more (all kept in ingest_run ${summary.runId})`);
   }
   lines.push(
-    `ingest: ${summary.files} files, ${summary.read} read, ${summary.inserted} inserted, ${summary.updated} updated, ` +
+    `ingest: ${summary.files ? `${summary.files} files, ` : ""}${summary.read} read, ${summary.inserted} inserted, ${summary.updated} updated, ` +
       `${summary.unchanged} unchanged, ${summary.rejected} rejected (run ${summary.runId})`,
   );
   return lines.join("\n");

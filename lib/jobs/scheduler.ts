@@ -1,10 +1,18 @@
-// The scheduler: pg-boss on the same Postgres (its own `pgboss` schema). The daily digest runs at
-// DIGEST_CRON in DIGEST_TZ; any number of workers may run, the digest itself is safe to run twice.
+// The scheduler: pg-boss on the same Postgres (its own `pgboss` schema). The live sources are
+// harvested at HARVEST_CRON (after arXiv's announcement, before the digest) and search is synced
+// after them; the daily digest runs at DIGEST_CRON in DIGEST_TZ. Any number of workers may run:
+// pg-boss hands each job to one, the digest is safe to run twice, and harvests share one request
+// gate per host in Postgres.
 import PgBoss from "pg-boss";
 import { env } from "@/lib/env";
+import { db } from "@/lib/db/client";
 import { describeRun, runDigest } from "@/lib/digest/run";
+import { describeHarvest, runHarvest } from "@/lib/harvest/run";
+import { engineConfig } from "@/lib/search/engine";
+import { syncSearchNow } from "@/lib/search/sync";
 
 export const DIGEST_QUEUE = "daily-digest";
+export const HARVEST_QUEUE = "harvest";
 
 export type Scheduler = { boss: PgBoss; stop(): Promise<void> };
 
@@ -23,7 +31,30 @@ export async function startScheduler(options: { databaseUrl: string; log: (messa
   });
   await boss.schedule(DIGEST_QUEUE, env.DIGEST_CRON, {}, { tz: env.DIGEST_TZ });
   options.log(`daily digest scheduled at "${env.DIGEST_CRON}" (${env.DIGEST_TZ})`);
+  await boss.createQueue(HARVEST_QUEUE, {
+    name: HARVEST_QUEUE,
+    policy: "stately",
+    // The fetches retry on their own; a failed source is tried again by the job twice, 30 min apart.
+    retryLimit: 2,
+    retryDelay: 1800,
+    expireInSeconds: 4 * 3600,
+  });
+  if (env.INGEST_SOURCES.length > 0) {
+    await boss.schedule(HARVEST_QUEUE, env.HARVEST_CRON, {}, { tz: env.HARVEST_TZ });
+    options.log(`harvest of ${env.INGEST_SOURCES.join(", ")} scheduled at "${env.HARVEST_CRON}" (${env.HARVEST_TZ})`);
+  } else {
+    await boss.unschedule(HARVEST_QUEUE);
+  }
   const controller = new AbortController();
+  await boss.work(HARVEST_QUEUE, async () => {
+    const outcomes = await runHarvest(db.pool, { log: (message) => options.log(`harvest: ${message}`), signal: controller.signal });
+    for (const outcome of outcomes) options.log(`harvest: ${describeHarvest(outcome)}`);
+    options.log(await syncSearchNow(db.pool, await engineConfig("admin").catch(() => undefined)));
+    const failed = outcomes.filter((outcome) => !outcome.ok);
+    // A failure makes pg-boss try the job again later; sources that succeeded only refresh recent data.
+    if (failed.length > 0) throw new Error(`harvest failed for ${failed.map((outcome) => outcome.description).join("; ")}`);
+    return { sources: outcomes.map((outcome) => ({ source: outcome.source, scope: outcome.scope, stored: outcome.summary.inserted + outcome.summary.updated })) };
+  });
   await boss.work(DIGEST_QUEUE, async () => {
     const result = await runDigest({ log: (message) => options.log(`digest: ${message}`), signal: controller.signal });
     options.log(`digest: ${describeRun(result)}`);

@@ -105,3 +105,18 @@ export async function reindexSearch(pool: pg.Pool, engine: EngineConfig): Promis
     client.release();
   }
 }
+
+/**
+ * Pushes queued changes now, for scripts and jobs that just wrote papers, and says what happened.
+ * A running worker doing the same work, or Meilisearch being away, is not an error: the queue in
+ * Postgres keeps the changes until someone pushes them.
+ */
+export async function syncSearchNow(pool: pg.Pool, engine: EngineConfig | undefined): Promise<string> {
+  if (!engine) return "search: no search engine configured";
+  try {
+    const report = await syncSearch(pool, engine);
+    return report.skipped ? "search: the running worker is indexing the changes" : `search: ${report.indexed} papers indexed`;
+  } catch (error) {
+    return `search: not updated now (${(error as Error).message}); the worker catches up when Meilisearch answers.`;
+  }
+}

@@ -9,7 +9,7 @@ import { ingestFiles } from "@/lib/ingest/run-ingest";
 import { tokenSecret } from "@/lib/mail/secret";
 import { unsubscribeToken } from "@/lib/mail/tokens";
 import { closeMailTransport, createMailTransport, setSmtpUrl } from "@/lib/mail/transport";
-import { DIGEST_QUEUE, startScheduler } from "@/lib/jobs/scheduler";
+import { DIGEST_QUEUE, HARVEST_QUEUE, startScheduler } from "@/lib/jobs/scheduler";
 import { unsubscribe } from "@/lib/subscriptions/subscribe";
 import { startSmtp, type TestSmtp } from "./smtp";
 import { createDatabase, type TestDatabase } from "./test-db";
@@ -305,8 +305,12 @@ describe("the scheduler", () => {
     setSmtpUrl(smtp.url);
     const scheduler = await startScheduler({ databaseUrl: database.url, log: (message) => logs.push(message) });
     try {
-      const { rows } = await database.pool.query(`SELECT name, cron, timezone FROM pgboss.schedule`);
-      expect(rows).toEqual([{ name: DIGEST_QUEUE, cron: "0 7 * * *", timezone: "UTC" }]);
+      const { rows } = await database.pool.query(`SELECT name, cron, timezone FROM pgboss.schedule ORDER BY cron`);
+      // The harvest runs before the digest, so the digest has the day's papers.
+      expect(rows).toEqual([
+        { name: HARVEST_QUEUE, cron: "0 2 * * *", timezone: "UTC" },
+        { name: DIGEST_QUEUE, cron: "0 7 * * *", timezone: "UTC" },
+      ]);
       await scheduler.boss.send(DIGEST_QUEUE, {});
       await smtp.waitFor(2, 30_000);
       expect(recipients()).toEqual(emails);
