@@ -124,7 +124,7 @@ export async function politeFetch(pool: pg.Pool, url: string, policy: FetchPolic
     if (tries > maxRetries) throw new FetchError(`${url}: ${result.reason} (gave up after ${tries} tries)`, url, result.status, tries);
     // With Retry-After the gate itself keeps every process waiting; otherwise back off here.
     const wait = result.retryAfterMs !== null ? 0 : retryMs * 2 ** (tries - 1);
-    policy.log?.(`${url}: ${result.reason}; retry ${tries} of ${maxRetries}${result.retryAfterMs !== null ? ` after the server's Retry-After (${Math.round(result.retryAfterMs / 1000)} s)` : ` in ${Math.round(wait / 1000)} s`}`);
+    policy.log?.(`${url}: ${result.reason}; retry ${tries} of ${maxRetries}${result.retryAfterMs !== null ? ` after the server's Retry-After (${Math.round(result.retryAfterMs / 1000)} s)` : ` in ${wait < 1_000 ? `${wait} ms` : `${Math.round(wait / 1000)} s`}`}`);
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   }
 }

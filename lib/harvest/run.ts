@@ -35,7 +35,7 @@ export async function runHarvest(pool: pg.Pool, options: HarvestOptions = {}): P
 
 /** One paragraph per source: what was asked, what was stored and rejected, and the error if it failed. */
 export function describeHarvest(outcome: HarvestOutcome): string {
-  const head = `${outcome.description}: ${outcome.ok ? "done" : "FAILED"} after ${outcome.pages} request${outcome.pages === 1 ? "" : "s"}`;
+  const head = `${outcome.description}: ${outcome.ok ? "done" : "FAILED"}, ${outcome.pages} page${outcome.pages === 1 ? "" : "s"} read`;
   const lines = [head, formatSummary(outcome.summary)];
   if (outcome.error) lines.push(`error: ${outcome.error}`, outcome.source === "arxiv-oai" ? `the next harvest starts again from ${outcome.position}` : "");
   return lines.filter(Boolean).join("\n");

@@ -344,17 +344,79 @@ describe("/api/health", () => {
   });
 });
 
+/** Runs a CLI script in its own process against the test database and the local source server. */
+async function runScript(script: string, args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+    env: {
+      ...process.env,
+      DATABASE_URL: database.url,
+      // No search engine in these tests: the scripts say so and go on.
+      MEILI_URL: "http://127.0.0.1:9",
+      ARXIV_API_URL: `${source.url}/api/query`,
+      ARXIV_OAI_URL: `${source.url}/oai`,
+      HF_DAILY_URL: `${source.url}/api/daily_papers`,
+      ...extraEnv,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+  return { code, output };
+}
+
+describe("npm run harvest", () => {
+  it("two harvests in separate processes at once share the gate: arXiv requests stay spaced and never overlap", async () => {
+    let inFlight = 0;
+    let overlapped = false;
+    source.answer = async (request) => {
+      if (request.url.pathname.endsWith("/daily_papers")) return { body: "[]" };
+      inFlight += 1;
+      overlapped ||= inFlight > 1;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      inFlight -= 1;
+      const token = request.url.searchParams.get("resumptionToken");
+      return { body: token === null ? withToken(HEP_TH, `${request.url.searchParams.get("set")}-2`) : withToken(RAW_LIST, null) };
+    };
+    const [one, two] = await Promise.all([
+      runScript("scripts/harvest.ts", ["--source", "arxiv-oai"], { ARXIV_SETS: "cs" }),
+      runScript("scripts/harvest.ts", ["--source", "arxiv-oai"], { ARXIV_SETS: "math" }),
+    ]);
+    expect(one.code, one.output).toBe(0);
+    expect(two.code, two.output).toBe(0);
+    expect(one.output).toMatch(/arXiv OAI-PMH cs \(arXiv\) from \d{4}-\d{2}-\d{2}: done, 2 pages read/);
+    const arxiv = source.requests.filter((request) => request.url.pathname === "/oai");
+    expect(arxiv).toHaveLength(4);
+    expect(overlapped).toBe(false);
+    for (const gap of gaps(arxiv)) expect(gap).toBeGreaterThanOrEqual(ARXIV_INTERVAL - 5);
+    const { rows } = await database.pool.query(`SELECT scope, position FROM harvest_state ORDER BY scope`);
+    expect(rows).toEqual([
+      { scope: "cs", position: "2017-12-14" },
+      { scope: "math", position: "2017-12-14" },
+    ]);
+    expect(await storedIds()).toEqual(idsIn(HEP_TH, RAW_LIST));
+  }, 90_000);
+
+  it("exits 1 and says which source failed, keeping the others' results", async () => {
+    source.answer = (request) => (request.url.pathname === "/oai" ? { status: 500, body: "down" } : { body: "[]" });
+    const { code, output } = await runScript("scripts/harvest.ts", [], { INGEST_SOURCES: "hf-daily,arxiv-oai", ARXIV_SETS: "cs" });
+    expect(code, output).toBe(1);
+    expect(output).toMatch(/Hugging Face daily papers, .*: done/);
+    expect(output).toMatch(/arXiv OAI-PMH cs \(arXiv\) from .*: FAILED, 0 pages read/);
+    expect(output).toMatch(/HTTP 500/);
+    const { rows } = await database.pool.query(`SELECT source, last_success_at IS NOT NULL AS ok FROM harvest_state ORDER BY source`);
+    expect(rows).toEqual([
+      { source: "arxiv-oai", ok: false },
+      { source: "hf-daily", ok: true },
+    ]);
+  }, 90_000);
+});
+
 describe("npm run ingest with arXiv ids and URLs", () => {
   it("fetches one paper by id or abs link through the API", async () => {
     source.answer = () => ({ body: fixture("arxiv-atom/id_2104.12255v1_s0_m100_6ae69987ffe1.xml") });
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/ingest.ts", "https://arxiv.org/abs/2104.12255v1"], {
-      env: { ...process.env, DATABASE_URL: database.url, ARXIV_API_URL: `${source.url}/api/query`, MEILI_URL: "http://127.0.0.1:9" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    const { code, output } = await runScript("scripts/ingest.ts", ["https://arxiv.org/abs/2104.12255v1"]);
     expect(code, output).toBe(0);
     expect(output).toMatch(/1 read, 1 inserted/);
     expect(source.requests[0]!.url.searchParams.get("id_list")).toBe("2104.12255");
