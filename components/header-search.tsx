@@ -22,12 +22,18 @@ export function HeaderSearch() {
   const urlQuery = onSearchPage ? (params.get("q") ?? "") : "";
   const [value, setValue] = useState(() => typedBeforeLoad() ?? urlQuery);
   const [seenUrlQuery, setSeenUrlQuery] = useState(urlQuery);
+  // Queries this box put in the URL. A navigation can land after more typing (a slow page), so the
+  // URL catching up with one of them must not replace what is in the box now.
+  const [sent, setSent] = useState<string[]>([]);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
-  // The URL changed without typing here (back button, a link): show its query.
+  // The URL's query changed without typing here (back button, a link): show it.
   if (urlQuery !== seenUrlQuery) {
     setSeenUrlQuery(urlQuery);
-    setValue(urlQuery);
+    if (!sent.includes(urlQuery)) {
+      setValue(urlQuery);
+      setSent([]);
+    }
   }
 
   const go = (text: string) => {
@@ -36,7 +42,7 @@ export function HeaderSearch() {
     else next.delete("q");
     next.delete("offset");
     const href = `/search${next.size ? `?${next}` : ""}`;
-    setSeenUrlQuery(text.trim() ? text : "");
+    setSent((queries) => [...queries.slice(-9), text.trim() ? text : ""]);
     // On the search page only the URL changes (results are fetched client side); elsewhere, navigate.
     if (onSearchPage) window.history.replaceState(null, "", href);
     else router.push(href);

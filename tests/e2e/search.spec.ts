@@ -90,3 +90,20 @@ test("what is typed before the page's scripts load is kept and searched", async 
   await expect(box).toHaveValue("transfomer");
   await expect(page.locator(".search-results .paper-list > li").first()).toBeVisible();
 });
+
+test("typing on while a slow search page loads keeps every letter", async ({ page }) => {
+  await page.goto("/", { waitUntil: "networkidle" });
+  // The search page's server render takes a while: the navigation lands after more typing.
+  await page.route(/\/search\?.*_rsc=/, async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await route.continue();
+  });
+  const box = page.getByRole("searchbox", { name: "Search papers" });
+  await box.pressSequentially("tran", { delay: 20 });
+  // Longer than the typing pause: the box starts the navigation to /search?q=tran.
+  await page.waitForTimeout(500);
+  await box.pressSequentially("sfomer", { delay: 20 });
+  await expect(page).toHaveURL(/\/search\?q=transfomer$/, { timeout: 15_000 });
+  await expect(box).toHaveValue("transfomer");
+  await expect(page.locator(".search-count")).toContainText("“transfomer”");
+});

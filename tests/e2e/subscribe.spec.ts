@@ -8,7 +8,7 @@ import { e2eServices, mailsTo } from "./services";
 async function waitForMail(address: string, subject: RegExp) {
   let found;
   await expect
-    .poll(async () => (found = (await mailsTo(address)).find((mail) => subject.test(mail.subject))), { timeout: 15_000, message: `a mail to ${address} matching ${subject}` })
+    .poll(async () => (found = (await mailsTo(address)).find((mail) => subject.test(mail.subject))), { timeout: 30_000, message: `a mail to ${address} matching ${subject}` })
     .toBeTruthy();
   return found!;
 }
@@ -25,6 +25,8 @@ function runDigest(address: string): string {
 }
 
 test("subscribe on the home page, confirm from the mail, read the digest, unsubscribe", async ({ page }, testInfo) => {
+  // Two mails, a digest run in a child process and several pages: more than the default 30 s on a busy machine.
+  test.setTimeout(90_000);
   const address = `reader-${Date.now()}@example.org`;
   await page.goto("/");
   const banner = page.getByRole("region", { name: /in your inbox once a day/ });
