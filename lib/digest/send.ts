@@ -22,6 +22,8 @@ import type { FrozenDigest } from "./build";
 const OWNER_LOCK_CLASS = 0x7470_6467; // "tpdg"
 /** Longest wait between retries of one delivery. */
 const MAX_RETRY_DELAY_MS = 15 * 60_000;
+/** Tries to record a sent mail before giving up (the mail would then go again on a later run). */
+const RECORD_ATTEMPTS = 4;
 /** Longest idle wait between looks for due retries or rows of dead senders. */
 const MAX_IDLE_MS = 5_000;
 
@@ -54,13 +56,16 @@ export type SendReport = {
 
 type Claimed = { id: string; subscriberId: string; email: string; attempts: number };
 
+/** Waits; an abort ends the wait early (without an error: the lane then stops). */
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => {
+    const done = () => {
       clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
       resolve();
-    }, { once: true });
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
   });
 
 export function retryDelay(attempts: number, baseMs: number): number {
@@ -169,6 +174,10 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
   async function deliver(row: Claimed, previous: Promise<void>): Promise<{ id: string; messageId: string | null } | undefined> {
     const subscriberId = BigInt(row.subscriberId);
     const mail = personalize(rendered, unsubscribePageUrl(subscriberId));
+    let previousFailed = false;
+    previous.catch(() => {
+      previousFailed = true;
+    });
     try {
       const info = await options.transport.sendMail({
         from: env.MAIL_FROM,
@@ -187,6 +196,9 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
       });
       return { id: row.id, messageId: info.messageId ?? null };
     } catch (error) {
+      // The last mail's record failed, so this one was cut off on purpose: not this delivery's fault.
+      // Its row stays claimed and goes back to pending once this sender stops.
+      if (previousFailed) throw error;
       const message = (error as Error).message.slice(0, 500);
       if (isTemporaryMailError(error) && row.attempts < maxAttempts) {
         const delay = retryDelay(row.attempts, retryMs);
@@ -206,12 +218,21 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
     }
   }
 
+  /** Records a sent mail, trying a few times: a mail left unrecorded would go again on a later run. */
   async function record(sent: { id: string; messageId: string | null }): Promise<void> {
-    const { rowCount } = await db.pool.query(
-      `UPDATE delivery SET status = 'sent', sent_at = now(), message_id = $3, error = NULL, claimed_by = NULL WHERE id = $1 AND claimed_by = $2`,
-      [sent.id, owner, sent.messageId],
-    );
-    if (rowCount) report.sent++;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { rowCount } = await db.pool.query(
+          `UPDATE delivery SET status = 'sent', sent_at = now(), message_id = $3, error = NULL, claimed_by = NULL WHERE id = $1 AND claimed_by = $2`,
+          [sent.id, owner, sent.messageId],
+        );
+        if (rowCount) report.sent++;
+        return;
+      } catch (error) {
+        if (attempt >= RECORD_ATTEMPTS) throw error;
+        await sleep(100 * attempt);
+      }
+    }
   }
 
   /**
@@ -250,15 +271,21 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
         await sleep(Math.min(wait, MAX_IDLE_MS, Math.max(0, deadline - Date.now())) + 5, options.signal);
       }
     } finally {
-      await recorded;
+      // The row claimed ahead goes back whatever happened to the last record.
+      const recordFailure = await recorded.then(() => undefined, (error: unknown) => error ?? new Error("recording a sent mail failed"));
       const ahead = await next?.catch(() => undefined);
-      if (ahead) await unclaim(ahead, owner);
+      if (ahead) await unclaim(ahead, owner).catch(() => undefined);
+      if (recordFailure) throw recordFailure;
     }
   }
 
   try {
     await skipUnsubscribed(digest.date);
-    await Promise.all(Array.from({ length: concurrency }, () => lane()));
+    // Every lane finishes (and records its last mail) before the owner lock is released: a lane
+    // still sending must not have its rows taken for abandoned by another sender.
+    const lanes = await Promise.allSettled(Array.from({ length: concurrency }, () => lane()));
+    const failed = lanes.find((result) => result.status === "rejected");
+    if (failed) throw failed.reason;
     await skipUnsubscribed(digest.date);
     const left = await counts(digest.date, undefined);
     report.totals = { sent: left.sent, failed: left.failed, skipped: left.skipped, pending: left.pending, sending: left.sending };

@@ -47,6 +47,15 @@ export function listRecordsUrl(baseUrl: string, params: Record<string, string>):
   return url.toString();
 }
 
+/** The next page's URL: the first one's, with the list's arguments replaced by the resumption token. */
+export function resumeUrl(first: string, token: string): string {
+  const url = new URL(first);
+  for (const argument of ["metadataPrefix", "from", "until", "set", "identifier"]) url.searchParams.delete(argument);
+  url.searchParams.set("verb", "ListRecords");
+  url.searchParams.set("resumptionToken", token);
+  return url.toString();
+}
+
 /** A page is usable when it is well-formed OAI-PMH; anything else is retried, then reported. */
 export function checkOaiPage(body: string): string | null {
   try {
@@ -78,7 +87,6 @@ type ListOptions = {
  * than noRecordsMatch throw.
  */
 export async function readOaiList(pool: pg.Pool, writer: IngestWriter, first: string, options: ListOptions = {}): Promise<{ responseDate: string | null }> {
-  const baseUrl = first.split("?")[0]!;
   const log = options.log ?? (() => undefined);
   let url = first;
   let restarts = 0;
@@ -102,7 +110,7 @@ export async function readOaiList(pool: pg.Pool, writer: IngestWriter, first: st
     if (!token) return { responseDate };
     const { cursor, completeListSize } = page.resumptionToken ?? {};
     log(`${first}: page ${pages}${cursor !== undefined && completeListSize !== undefined ? ` (${cursor} of ${completeListSize})` : ""}`);
-    url = `${baseUrl}?verb=ListRecords&resumptionToken=${encodeURIComponent(token)}`;
+    url = resumeUrl(first, token);
   }
 }
 
@@ -135,9 +143,9 @@ export async function harvestOai(pool: pg.Pool, options: OaiHarvestOptions): Pro
     await markSuccess(pool, "arxiv-oai", scope, position, summary.inserted + summary.updated + summary.unchanged);
     return { source: "arxiv-oai", scope, ok: true, description, pages, position, summary, error: null };
   } catch (error) {
+    const summary = await writer.finish(error);
     if (options.signal?.aborted) throw error;
     const message = error instanceof FetchError || error instanceof Error ? error.message : String(error);
-    const summary = await writer.finish(error);
     await markFailure(pool, "arxiv-oai", scope, message);
     return { source: "arxiv-oai", scope, ok: false, description, pages, position: from, summary, error: message };
   }

@@ -3,7 +3,7 @@
 // waits after other temporary failures, and a bounded number of retries before giving up.
 import type pg from "pg";
 import { env } from "@/lib/env";
-import { throughGate } from "./gate";
+import { GateClosedError, sleep, throughGate } from "./gate";
 
 export type FetchPolicy = {
   /** Requests sharing a gate are spaced and serialised together (arXiv's API and OAI-PMH share "arxiv.org"). */
@@ -50,9 +50,11 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
 
 type Attempt =
   | { ok: true; body: string }
+  | { ok: "redirect"; location: string }
   | { ok: false; retry: boolean; status: number | null; reason: string; retryAfterMs: number | null };
 
 const TEMPORARY_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
+const MAX_REDIRECTS = 5;
 
 /** The page's <title>, so an HTML error page is reported by what it says. */
 function htmlTitle(body: string): string | null {
@@ -74,7 +76,13 @@ async function attempt(url: string, policy: FetchPolicy): Promise<Attempt> {
   let response: Response;
   let body: string;
   try {
-    response = await fetch(url, { headers: { "user-agent": userAgent(), accept: "application/xml, application/json;q=0.9, */*;q=0.1" }, signal, redirect: "follow" });
+    // Redirects are followed by the caller, each through the gate: a redirect is a request too.
+    response = await fetch(url, { headers: { "user-agent": userAgent(), accept: "application/xml, application/json;q=0.9, */*;q=0.1" }, signal, redirect: "manual" });
+    const location = response.headers.get("location");
+    if (response.status >= 300 && response.status < 400 && location) {
+      await response.body?.cancel();
+      return { ok: "redirect", location: new URL(location, url).toString() };
+    }
     // The body is read under the same timeout: a server that stalls mid-body counts as a timeout.
     body = await response.text();
   } catch (error) {
@@ -110,13 +118,29 @@ export async function politeFetch(pool: pg.Pool, url: string, policy: FetchPolic
   const maxRetries = policy.maxRetries ?? env.FETCH_MAX_RETRIES;
   const retryMs = policy.retryMs ?? env.FETCH_RETRY_MS;
   const maxRetryAfterMs = policy.maxRetryAfterMs ?? env.FETCH_MAX_RETRY_AFTER_MS;
+  const gate = { minIntervalMs: policy.minIntervalMs, maxWaitMs: maxRetryAfterMs, signal: policy.signal };
+  let target = url;
+  let redirects = 0;
   for (let tries = 1; ; tries++) {
-    const result = await throughGate(pool, policy.gate, policy.minIntervalMs, async () => {
-      const outcome = await attempt(url, policy);
-      const holdMs = !outcome.ok && outcome.retryAfterMs !== null ? Math.min(outcome.retryAfterMs, maxRetryAfterMs) : 0;
-      return { value: outcome, holdMs };
-    });
-    if (result.ok) return result.body;
+    let result: Attempt;
+    try {
+      result = await throughGate(pool, policy.gate, gate, async () => {
+        const outcome = await attempt(target, policy);
+        // The server's Retry-After holds the gate for every process, in full, even when it is
+        // longer than this fetch will wait: nobody asks again before the server said to.
+        return { value: outcome, holdMs: outcome.ok === false && outcome.retryAfterMs !== null ? outcome.retryAfterMs : 0 };
+      });
+    } catch (error) {
+      if (error instanceof GateClosedError) throw new FetchError(`${url}: ${error.message}, over the ${Math.round(maxRetryAfterMs / 1000)} s limit`, url, null, tries - 1);
+      throw error;
+    }
+    if (result.ok === true) return result.body;
+    if (result.ok === "redirect") {
+      if (++redirects > MAX_REDIRECTS) throw new FetchError(`${url}: more than ${MAX_REDIRECTS} redirects`, url, null, tries);
+      target = result.location;
+      tries -= 1;
+      continue;
+    }
     if (!result.retry) throw new FetchError(`${url}: ${result.reason}`, url, result.status, tries);
     if (result.retryAfterMs !== null && result.retryAfterMs > maxRetryAfterMs) {
       throw new FetchError(`${url}: ${result.reason}; the server asks to wait ${Math.round(result.retryAfterMs / 1000)} s, over the ${Math.round(maxRetryAfterMs / 1000)} s limit`, url, result.status, tries);
@@ -125,6 +149,7 @@ export async function politeFetch(pool: pg.Pool, url: string, policy: FetchPolic
     // With Retry-After the gate itself keeps every process waiting; otherwise back off here.
     const wait = result.retryAfterMs !== null ? 0 : retryMs * 2 ** (tries - 1);
     policy.log?.(`${url}: ${result.reason}; retry ${tries} of ${maxRetries}${result.retryAfterMs !== null ? ` after the server's Retry-After (${Math.round(result.retryAfterMs / 1000)} s)` : ` in ${wait < 1_000 ? `${wait} ms` : `${Math.round(wait / 1000)} s`}`}`);
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    if (wait > 0) await sleep(wait, policy.signal);
   }
 }
+

@@ -1,13 +1,40 @@
 // Spaces requests to one host across every process that shares the database: arXiv asks for at most
 // one request every 3 seconds, on one connection, for all of a service's machines. A session advisory
-// lock per host makes requests one at a time; `fetch_gate.next_at` says when the next may start. A
-// process that dies mid-request releases the lock with its connection.
+// lock per host makes requests one at a time; `fetch_gate.next_at` says when the next may start. The
+// gate is closed before a request goes out, so a process that dies mid-request (its lock freed with
+// its connection) still leaves the next one waiting.
 import type pg from "pg";
 
 /** The class of the gate's advisory locks (the second key is a hash of the host). */
 const GATE_LOCK_CLASS = 0x7470_6667; // "tpfg"
+/** How often a waiting process tries the lock again. */
+const LOCK_POLL_MS = 100;
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+export class GateClosedError extends Error {
+  constructor(
+    readonly key: string,
+    readonly waitMs: number,
+  ) {
+    super(`requests to ${key} are held for another ${Math.round(waitMs / 1000)} s (a server's Retry-After)`);
+    this.name = "GateClosedError";
+  }
+}
+
+/** Waits, or rejects with the signal's reason when it is aborted first. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason as Error);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason as Error);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
 
 export type GateTurn<T> = {
   value: T;
@@ -15,16 +42,35 @@ export type GateTurn<T> = {
   holdMs?: number;
 };
 
+export type GateOptions = {
+  minIntervalMs: number;
+  /** Fail with GateClosedError instead of waiting longer than this for the gate to open. */
+  maxWaitMs?: number;
+  signal?: AbortSignal;
+};
+
+async function closeFor(client: pg.PoolClient, key: string, ms: number): Promise<void> {
+  await client.query(`UPDATE fetch_gate SET next_at = greatest(next_at, clock_timestamp() + make_interval(secs => $2::float8 / 1000)) WHERE host = $1`, [key, ms]);
+}
+
 /**
  * Runs `request` when the gate for `key` is open: at least `minIntervalMs` after every earlier
  * request through it has finished (or longer, if one asked to hold the gate). Counting from the end
  * keeps the spacing however long the server takes to answer. The wait is measured on Postgres's
  * clock, so machines with skewed clocks agree.
  */
-export async function throughGate<T>(pool: pg.Pool, key: string, minIntervalMs: number, request: () => Promise<GateTurn<T>>): Promise<T> {
+export async function throughGate<T>(pool: pg.Pool, key: string, options: GateOptions, request: () => Promise<GateTurn<T>>): Promise<T> {
   const client = await pool.connect();
+  // A checked-out client has no error listener: without one, a dropped session would crash the process.
+  let broken: Error | undefined;
+  const onError = (error: Error) => {
+    broken = error;
+  };
+  client.on("error", onError);
   try {
-    await client.query(`SELECT pg_advisory_lock($1, hashtext($2))`, [GATE_LOCK_CLASS, key]);
+    while (!(await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok`, [GATE_LOCK_CLASS, key])).rows[0]?.ok) {
+      await sleep(LOCK_POLL_MS, options.signal);
+    }
     try {
       const { rows } = await client.query<{ wait: number }>(
         `INSERT INTO fetch_gate (host) VALUES ($1) ON CONFLICT (host) DO UPDATE SET host = excluded.host
@@ -32,23 +78,27 @@ export async function throughGate<T>(pool: pg.Pool, key: string, minIntervalMs: 
         [key],
       );
       const wait = rows[0]?.wait ?? 0;
-      if (wait > 0) await sleep(wait);
+      if (options.maxWaitMs !== undefined && wait > options.maxWaitMs) throw new GateClosedError(key, wait);
+      if (wait > 0) await sleep(wait, options.signal);
+      // Closed before the request: if this process dies mid-request, the next still waits.
+      await closeFor(client, key, options.minIntervalMs);
       let holdMs = 0;
       try {
         const turn = await request();
         holdMs = turn.holdMs ?? 0;
         return turn.value;
       } finally {
-        const closedFor = Math.max(minIntervalMs, holdMs);
-        await client.query(`UPDATE fetch_gate SET next_at = clock_timestamp() + make_interval(secs => $2::float8 / 1000) WHERE host = $1`, [
-          key,
-          closedFor,
-        ]);
+        await closeFor(client, key, Math.max(options.minIntervalMs, holdMs));
       }
     } finally {
       await client.query(`SELECT pg_advisory_unlock($1, hashtext($2))`, [GATE_LOCK_CLASS, key]);
     }
+  } catch (error) {
+    broken ??= error as Error;
+    throw error;
   } finally {
-    client.release();
+    client.off("error", onError);
+    // A client that failed is destroyed, never handed back to the pool holding the lock.
+    client.release(broken);
   }
 }

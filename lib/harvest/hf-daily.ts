@@ -113,7 +113,10 @@ export async function harvestHfDaily(pool: pg.Pool, options: HfHarvestOptions): 
         [day, papers],
       );
     } catch (error) {
-      if (options.signal?.aborted) throw error;
+      if (options.signal?.aborted) {
+        await writer.finish(error);
+        throw error;
+      }
       failures.push(`${day}: ${(error as Error).message}`);
       log(`${description}: ${day} failed (${(error as Error).message})`);
     }

@@ -33,7 +33,9 @@ export async function markAttempt(pool: pg.Pool, source: LiveSource, scope: stri
 /** A good harvest: the new position (null keeps the old one), the records it stored, no error. */
 export async function markSuccess(pool: pg.Pool, source: LiveSource, scope: string, position: string | null, records: number): Promise<void> {
   await pool.query(
-    `UPDATE harvest_state SET position = coalesce($3, position), last_success_at = now(), last_error = NULL, last_records = $4
+    // Never backwards: of two harvests of one set that overlapped, the later list wins.
+    `UPDATE harvest_state SET position = CASE WHEN position IS NULL OR $3 > position THEN coalesce($3, position) ELSE position END,
+       last_success_at = now(), last_error = NULL, last_records = $4
      WHERE source = $1 AND scope = $2`,
     [source, scope, position, records],
   );
