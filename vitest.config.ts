@@ -34,6 +34,8 @@ export default defineConfig({
             FETCH_MAX_RETRY_AFTER_MS: "5000",
             HARVEST_BACKFILL_DAYS: "3",
             HF_REFRESH_DAYS: "1",
+            VOTE_LIMIT_VISITOR: "20",
+            VOTE_LIMIT_IP: "50",
           },
         },
       },

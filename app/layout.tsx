@@ -2,6 +2,7 @@ import type { Metadata, Viewport } from "next";
 import { SiteFooter } from "@/components/site-footer";
 import { SiteHeader } from "@/components/site-header";
 import { env } from "@/lib/env";
+import { FEED_ALTERNATES } from "@/lib/feeds/feed";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -9,6 +10,7 @@ export const metadata: Metadata = {
   metadataBase: new URL(env.APP_URL),
   title: { default: "Trending Papers", template: "%s · Trending Papers" },
   description: "The day's trending research papers, searchable abstracts and a daily digest.",
+  alternates: { types: FEED_ALTERNATES },
 };
 
 export const viewport: Viewport = {

@@ -7,6 +7,7 @@ import { PERIODS, type Period } from "@/lib/papers/period";
 import { InvalidCursorError, listTrending } from "@/lib/papers/trending";
 import { readTrendingParams, trendingHref, type SearchParams, type TrendingParams } from "@/lib/papers/trending-url";
 import type { TrendingPage } from "@/lib/papers/types";
+import { currentVotes } from "@/lib/votes/current";
 
 // Votes and new papers arrive all day: every request reads the database.
 export const dynamic = "force-dynamic";
@@ -27,6 +28,7 @@ async function loadTrending(params: TrendingParams): Promise<TrendingPage> {
 export default async function HomePage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = readTrendingParams(await searchParams);
   const page = await loadTrending(params);
+  const voted = await currentVotes(page.items.map((paper) => paper.id));
   // Tabs keep a date the reader chose; without one each window ends at the latest day.
   const tabDate = params.date ? page.date : null;
   const firstRank = page.items[0]?.rank;
@@ -88,7 +90,7 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
             <ol className="paper-list">
               {page.items.map((paper) => (
                 <li key={paper.id}>
-                  <PaperCard paper={paper} />
+                  <PaperCard paper={paper} voted={voted.has(paper.id)} />
                 </li>
               ))}
             </ol>

@@ -1,5 +1,10 @@
-// The left column of a paper card: its rank and its votes (trending lists and digests).
-export function CardSide({ rank, votes }: { rank: number; votes: number }) {
+// The left column of a paper card: its rank and its votes (trending lists and digests). With `vote`,
+// the votes are an upvote button; without (a frozen digest), just the count.
+import { VoteButton } from "@/components/vote-button";
+
+type Vote = { paperId: string; title: string; voted: boolean };
+
+export function CardSide({ rank, votes, vote }: { rank: number; votes: number; vote?: Vote }) {
   return (
     <div className="card-side">
       <span className="rank">
@@ -7,10 +12,14 @@ export function CardSide({ rank, votes }: { rank: number; votes: number }) {
         <span aria-hidden="true">#</span>
         {rank}
       </span>
-      <span className="votes">
-        <span className="votes-count">{votes.toLocaleString("en-US")}</span>
-        <span className="votes-label">{votes === 1 ? "vote" : "votes"}</span>
-      </span>
+      {vote ? (
+        <VoteButton paperId={vote.paperId} title={vote.title} votes={votes} voted={vote.voted} />
+      ) : (
+        <span className="votes">
+          <span className="votes-count">{votes.toLocaleString("en-US")}</span>
+          <span className="votes-label">{votes === 1 ? "vote" : "votes"}</span>
+        </span>
+      )}
     </div>
   );
 }

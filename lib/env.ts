@@ -106,6 +106,9 @@ const schema = z.object({
   FETCH_MAX_RETRY_AFTER_MS: z.coerce.number().int().min(0).max(24 * 3_600_000).default(600_000),
   /** Contact address sent in the User-Agent of every request (arXiv asks for one); defaults to MAIL_FROM's. */
   CONTACT_EMAIL: z.email().optional().or(z.literal("").transform(() => undefined)),
+  /** Votes (cast or removed) one visitor, and one IP, may send per hour. */
+  VOTE_LIMIT_VISITOR: z.coerce.number().int().min(1).max(100_000).default(120),
+  VOTE_LIMIT_IP: z.coerce.number().int().min(1).max(1_000_000).default(600),
   /** Papers shown per page of trending. */
   TRENDING_PAGE_SIZE: z.coerce.number().int().min(1).max(100).default(30),
 });

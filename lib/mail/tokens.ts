@@ -6,11 +6,12 @@ export const CONFIRM_TTL_MS = 48 * 3_600_000;
 
 export type TokenCheck<T> = { ok: true; value: T } | { ok: false; reason: "malformed" | "bad-signature" | "expired" };
 
-function sign(secret: string, payload: string): string {
+/** HMAC-SHA256 of a payload, base64url, 32 characters (also signs the visitor cookie of votes). */
+export function sign(secret: string, payload: string): string {
   return createHmac("sha256", secret).update(payload).digest("base64url").slice(0, 32);
 }
 
-function verify(secret: string, payload: string, signature: string): boolean {
+export function verify(secret: string, payload: string, signature: string): boolean {
   const expected = Buffer.from(sign(secret, payload));
   const given = Buffer.from(signature);
   return expected.length === given.length && timingSafeEqual(expected, given);

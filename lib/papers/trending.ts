@@ -6,7 +6,14 @@ import { presentPaper, type PaperRow } from "./present";
 import { describeScore, explainScore, STAR_WEIGHT } from "./score";
 import type { TrendingPage } from "./types";
 
-export type ListTrendingOptions = { period: Period; date?: string; limit: number; cursor?: string };
+export type ListTrendingOptions = {
+  period: Period;
+  date?: string;
+  limit: number;
+  cursor?: string;
+  /** Only papers in this arXiv category (ranks are then within the category). */
+  category?: string;
+};
 
 export class InvalidCursorError extends Error {}
 
@@ -22,7 +29,7 @@ const SELECT_PAPER = `p.id, p.title, p.abstract, p.authors, p.categories, p.publ
 export const TRENDING_SQL = `
 SELECT ${SELECT_PAPER}, ${SCORE_SQL} AS score, count(*) OVER ()::int AS total
 FROM paper p
-WHERE p.listed_at BETWEEN $2::date AND $1::date
+WHERE p.listed_at BETWEEN $2::date AND $1::date AND ($6::text IS NULL OR $6::text = ANY(p.categories))
 ORDER BY score DESC, p.source_upvotes + p.local_upvotes DESC, p.id
 LIMIT $4 OFFSET $5`;
 
@@ -80,7 +87,7 @@ export async function listTrending(options: ListTrendingOptions): Promise<Trendi
   const { days, halfLifeDays } = PERIODS[options.period];
   const from = addDays(date, 1 - days);
   const [{ rows }, nav] = await Promise.all([
-    db.pool.query<PaperRow & { score: number; total: number }>(TRENDING_SQL, [date, from, halfLifeDays, options.limit + 1, offset]),
+    db.pool.query<PaperRow & { score: number; total: number }>(TRENDING_SQL, [date, from, halfLifeDays, options.limit + 1, offset, options.category ?? null]),
     neighbours(options.period, date),
   ]);
   const page = rows.slice(0, options.limit);
@@ -101,11 +108,14 @@ export async function listTrending(options: ListTrendingOptions): Promise<Trendi
     date,
     from,
     ...nav,
-    total: rows[0]?.total ?? (offset > 0 ? await countWindow(from, date) : 0),
+    total: rows[0]?.total ?? (offset > 0 ? await countWindow(from, date, options.category) : 0),
   };
 }
 
-async function countWindow(from: string, to: string): Promise<number> {
-  const { rows } = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM paper WHERE listed_at BETWEEN $1::date AND $2::date`, [from, to]);
+async function countWindow(from: string, to: string, category: string | undefined): Promise<number> {
+  const { rows } = await db.pool.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM paper WHERE listed_at BETWEEN $1::date AND $2::date AND ($3::text IS NULL OR $3::text = ANY(categories))`,
+    [from, to, category ?? null],
+  );
   return rows[0]?.n ?? 0;
 }

@@ -90,7 +90,7 @@ describe("listTrending", () => {
       await client.query("ANALYZE paper");
       // A tiny table is cheaper to scan; ask the planner what it can use at scale.
       await client.query("SET enable_seqscan = off");
-      const { rows } = await client.query(`EXPLAIN ${TRENDING_SQL}`, ["2026-06-16", "2026-06-16", 1, 31, 0]);
+      const { rows } = await client.query(`EXPLAIN ${TRENDING_SQL}`, ["2026-06-16", "2026-06-16", 1, 31, 0, null]);
       expect(rows.map((row) => row["QUERY PLAN"]).join("\n")).toMatch(/Index Scan on paper_listed_at_idx|Index Scan using paper_listed_at_idx/);
     } finally {
       await client.query("RESET enable_seqscan");

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { cache } from "react";
+import { cache, Suspense } from "react";
 import "katex/dist/katex.min.css";
 import { MathText } from "@/components/math-text";
 import { getPaper } from "@/lib/papers/get-paper";
@@ -10,6 +10,10 @@ import { paperPath } from "@/lib/papers/present";
 import type { PaperDetail } from "@/lib/papers/types";
 import { GithubStars } from "@/components/github-stars";
 import { CategoryChips } from "@/components/category-chips";
+import { SimilarPapers } from "@/components/similar-papers";
+import { VoteButton } from "@/components/vote-button";
+import { FEED_ALTERNATES } from "@/lib/feeds/feed";
+import { currentVotes } from "@/lib/votes/current";
 
 export const dynamic = "force-dynamic";
 
@@ -40,7 +44,8 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return {
     title: paper.title,
     description: paper.abstract.length > 300 ? `${paper.abstract.slice(0, 297)}…` : paper.abstract,
-    alternates: { canonical: paperPath(paper.id) },
+    // Next replaces the layout's alternates rather than merging them: keep the feed links.
+    alternates: { canonical: paperPath(paper.id), types: FEED_ALTERNATES },
   };
 }
 
@@ -85,6 +90,7 @@ export default async function PaperPage({ params }: Props) {
           ))}
         </dl>
         <div className="paper-links">
+          <VoteButton paperId={paper.id} title={paper.title} votes={paper.votes} voted={(await currentVotes([paper.id])).has(paper.id)} size="page" />
           {paper.arxivUrl && (
             <a className="button button-primary" href={paper.arxivUrl}>
               View on arXiv
@@ -132,6 +138,11 @@ export default async function PaperPage({ params }: Props) {
           ))}
         </ul>
       </section>
+
+      {/* Last on the page and without a placeholder: the rest streams first and nothing moves when it arrives. */}
+      <Suspense fallback={null}>
+        <SimilarPapers paper={paper} />
+      </Suspense>
     </article>
   );
 }

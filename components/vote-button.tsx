@@ -1,0 +1,61 @@
+"use client";
+// The upvote button: flips at once (optimistic), then takes the server's count; a refused or failed
+// vote flips back and says why. Only the answer to the latest click is applied.
+import { useRef, useState } from "react";
+
+type Props = { paperId: string; title: string; votes: number; voted: boolean; size?: "card" | "page" };
+
+export function VoteButton({ paperId, title, votes: initialVotes, voted: initialVoted, size = "card" }: Props) {
+  const [state, setState] = useState({ votes: initialVotes, voted: initialVoted });
+  const [error, setError] = useState<string | null>(null);
+  const latest = useRef(0);
+
+  async function toggle() {
+    const before = state;
+    const next = { votes: Math.max(0, before.votes + (before.voted ? -1 : 1)), voted: !before.voted };
+    const request = ++latest.current;
+    setState(next);
+    setError(null);
+    try {
+      const response = await fetch("/api/votes", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ paperId, voted: next.voted }),
+      });
+      const body = (await response.json().catch(() => ({}))) as { votes?: number; voted?: boolean; error?: { message?: string } };
+      if (request !== latest.current) return;
+      if (response.ok && typeof body.votes === "number" && typeof body.voted === "boolean") setState({ votes: body.votes, voted: body.voted });
+      else {
+        setState(before);
+        setError(body.error?.message ?? "Your vote was not counted; try again.");
+      }
+    } catch {
+      if (request !== latest.current) return;
+      setState(before);
+      setError("Your vote was not counted: the site did not answer.");
+    }
+  }
+
+  return (
+    <div className={`vote vote-${size}`}>
+      <button
+        type="button"
+        className="vote-button"
+        aria-pressed={state.voted}
+        title={state.voted ? "Remove your upvote" : "Upvote"}
+        onClick={toggle}
+      >
+        {/* The name is read from the content, so it includes the visible count (WCAG label in name). */}
+        <span className="sr-only">{`${state.voted ? "Remove your upvote from" : "Upvote"} “${title}”, `}</span>
+        <span className="vote-arrow" aria-hidden="true">
+          ▲
+        </span>
+        <span className="votes-count">{state.votes.toLocaleString("en-US")}</span>
+        <span className="votes-label">{state.votes === 1 ? "vote" : "votes"}</span>
+      </button>
+      <span className="vote-error" role="status">
+        {error}
+      </span>
+    </div>
+  );
+}
