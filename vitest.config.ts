@@ -36,6 +36,7 @@ export default defineConfig({
             HF_REFRESH_DAYS: "1",
             VOTE_LIMIT_VISITOR: "20",
             VOTE_LIMIT_IP: "50",
+            API_LIMIT_IP: "40",
           },
         },
       },

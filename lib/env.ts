@@ -109,6 +109,8 @@ const schema = z.object({
   /** Votes (cast or removed) one visitor, and one IP, may send per hour. */
   VOTE_LIMIT_VISITOR: z.coerce.number().int().min(1).max(100_000).default(120),
   VOTE_LIMIT_IP: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /** Requests to the public GET API and feeds one IP may send per minute. */
+  API_LIMIT_IP: z.coerce.number().int().min(1).max(1_000_000).default(300),
   /** Papers shown per page of trending. */
   TRENDING_PAGE_SIZE: z.coerce.number().int().min(1).max(100).default(30),
 });

@@ -29,6 +29,30 @@ export function parseQuery<T extends z.ZodType>(schema: T, params: URLSearchPara
   return result.data;
 }
 
+/**
+ * Reads a JSON request body checked by `schema`: 415 when it is not JSON (`example` shows what to
+ * send), 413 past `maxChars`, 400 for malformed JSON or the first invalid field (named).
+ */
+export async function readJsonBody<T extends z.ZodType>(request: Request, schema: T, options: { maxChars: number; example: string }): Promise<z.infer<T>> {
+  if (!(request.headers.get("content-type") ?? "").toLowerCase().startsWith("application/json")) {
+    throw new ApiError(415, "invalid_request", `Send JSON: Content-Type: application/json with ${options.example}`);
+  }
+  const text = await request.text();
+  if (text.length > options.maxChars) throw new ApiError(413, "invalid_request", "The request body is too large.");
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ApiError(400, "invalid_request", "The body is not valid JSON.");
+  }
+  const result = schema.safeParse(json);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new ApiError(400, "invalid_request", `${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`);
+  }
+  return result.data;
+}
+
 const CONNECTION_ERRORS = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "57P01", "57P03", "53300"]);
 
 /** Runs a handler; known errors become their JSON error, anything else a logged 500 without details. */

@@ -1,5 +1,7 @@
+// GET /api/search: full-text search of the abstracts (Meilisearch, or Postgres when it is away).
 import { NextResponse, type NextRequest } from "next/server";
-import { handle, parseQuery } from "@/lib/api/respond";
+import { preflight, publicGet } from "@/lib/api/public";
+import { parseQuery } from "@/lib/api/respond";
 import { searchParamsObject, searchQuerySchema } from "@/lib/api/params";
 import { searchPapers } from "@/lib/search";
 import { nextSearchOffset } from "@/lib/search/query-url";
@@ -7,7 +9,7 @@ import { nextSearchOffset } from "@/lib/search/query-url";
 export const dynamic = "force-dynamic";
 
 export async function GET(request: NextRequest) {
-  return handle(async () => {
+  return publicGet(request, async () => {
     const query = parseQuery(searchQuerySchema, searchParamsObject(request.nextUrl.searchParams));
     const result = await searchPapers({
       q: query.q,
@@ -25,3 +27,5 @@ export async function GET(request: NextRequest) {
     );
   });
 }
+
+export const OPTIONS = preflight;

@@ -3,33 +3,16 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { z } from "zod";
 import { clientIp } from "@/lib/api/client-ip";
-import { ApiError, handle, jsonError } from "@/lib/api/respond";
+import { handle, jsonError, readJsonBody } from "@/lib/api/respond";
 import { checkInboxMessage, limitedMessage, MAIL_FAILED_MESSAGE, subscribe } from "@/lib/subscriptions/subscribe";
 
 export const dynamic = "force-dynamic";
 
 const bodySchema = z.object({ email: z.string().max(1_000, "is too long") });
 
-async function readBody(request: NextRequest): Promise<z.infer<typeof bodySchema>> {
-  if (!(request.headers.get("content-type") ?? "").toLowerCase().startsWith("application/json")) {
-    throw new ApiError(415, "invalid_request", 'Send JSON: Content-Type: application/json with {"email": "…"}');
-  }
-  const text = await request.text();
-  if (text.length > 10_000) throw new ApiError(413, "invalid_request", "The request body is too large.");
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new ApiError(400, "invalid_request", "The body is not valid JSON.");
-  }
-  const result = bodySchema.safeParse(json);
-  if (!result.success) throw new ApiError(400, "invalid_request", `email: ${result.error.issues[0]?.message ?? "required"}`);
-  return result.data;
-}
-
 export async function POST(request: NextRequest) {
   return handle(async () => {
-    const { email } = await readBody(request);
+    const { email } = await readJsonBody(request, bodySchema, { maxChars: 10_000, example: '{"email": "…"}' });
     const result = await subscribe({ email, ip: clientIp(request.headers) });
     switch (result.status) {
       case "invalid":

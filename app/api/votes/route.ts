@@ -5,7 +5,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { z } from "zod";
 import { clientIp } from "@/lib/api/client-ip";
-import { ApiError, handle, jsonError } from "@/lib/api/respond";
+import { ApiError, handle, jsonError, readJsonBody } from "@/lib/api/respond";
 import { env } from "@/lib/env";
 import { paperIdFromSegments } from "@/lib/papers/paper-id";
 import { tokenSecret } from "@/lib/mail/secret";
@@ -20,26 +20,6 @@ const bodySchema = z.object({
   voted: z.boolean().default(true),
 });
 
-async function readBody(request: NextRequest): Promise<z.infer<typeof bodySchema>> {
-  if (!(request.headers.get("content-type") ?? "").toLowerCase().startsWith("application/json")) {
-    throw new ApiError(415, "invalid_request", 'Send JSON: Content-Type: application/json with {"paperId": "…", "voted": true}');
-  }
-  const text = await request.text();
-  if (text.length > 2_000) throw new ApiError(413, "invalid_request", "The request body is too large.");
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new ApiError(400, "invalid_request", "The body is not valid JSON.");
-  }
-  const result = bodySchema.safeParse(json);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new ApiError(400, "invalid_request", `${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`);
-  }
-  return result.data;
-}
-
 /** A browser sends Origin on POST; one from another site is refused (the cookie is SameSite=Lax too). */
 function checkOrigin(request: NextRequest): void {
   const origin = request.headers.get("origin");
@@ -51,7 +31,7 @@ function checkOrigin(request: NextRequest): void {
 export async function POST(request: NextRequest) {
   return handle(async () => {
     checkOrigin(request);
-    const body = await readBody(request);
+    const body = await readJsonBody(request, bodySchema, { maxChars: 2_000, example: '{"paperId": "…", "voted": true}' });
     const paperId = paperIdFromSegments([body.paperId]);
     if (!paperId) return jsonError(404, "not_found", `No paper with id ${JSON.stringify(body.paperId)}.`);
     const secret = tokenSecret();
