@@ -111,7 +111,7 @@ function toRow(record: PaperRecord, sourceOnly: boolean) {
 }
 
 // Titles are compared as lower(title), in SQL only (JavaScript and Postgres lower-case non-ASCII
-// letters differently); paper_search_title_trgm_idx serves the equality.
+// letters differently); paper_title_lower_idx serves the equality.
 const LOCAL_MATCHES_SQL = `
 SELECT t.i::int AS i, COALESCE(
   (SELECT b.id FROM unnest($2::text[], $3::text[]) AS b(id, title) WHERE lower(b.title) = lower(t.title) LIMIT 1),

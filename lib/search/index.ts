@@ -26,6 +26,7 @@ export async function searchHealth(): Promise<{ engine: "meilisearch" | "none"; 
  * The paper a query names outright: an arXiv id or URL (any version), or an exact title, if it
  * also passes the query's filters.
  */
+/** The paper the query names by arXiv id or exact title (one index probe: paper_pkey or paper_title_lower_idx). */
 async function exactMatch(query: SearchQuery): Promise<PaperHit | undefined> {
   const id = normalizeArxivId(query.q);
   if (!id && query.q.length < 8) return undefined; // too short to be anyone's exact title

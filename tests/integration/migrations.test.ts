@@ -10,7 +10,7 @@ import { createDatabase, type TestDatabase } from "./test-db";
 const run = promisify(execFile);
 // Objects Prisma's schema language cannot express, so they live in migrations only: the search
 // fallback's generated vector column and indexes, the local-title and pending-delivery indexes, and the extension they need.
-const SQL_ONLY = /paper_search_|paper_local_title_idx|delivery_pending_idx|^column paper\.search_vector |^extension pg_trgm$/;
+const SQL_ONLY = /paper_search_|paper_title_lower_idx|delivery_pending_idx|^column paper\.search_vector |^extension pg_trgm$/;
 const databases: TestDatabase[] = [];
 
 async function fresh(migrated: boolean): Promise<TestDatabase> {
