@@ -13,7 +13,7 @@ import { runInNewContext } from "node:vm";
 import type { SendReport } from "@/lib/digest/send";
 import type { RenderedMail } from "@/lib/mail/render";
 import type { MailTransport } from "@/lib/mail/transport";
-import { cleanUp, onCleanup, positiveInt, stopOnSignals, wasInterrupted } from "./bench/lifecycle";
+import { onCleanup, positiveInt, runBench, stopOnSignals } from "./bench/lifecycle";
 
 const { values: args } = parseArgs({
   args: process.argv.slice(2).filter((arg) => arg !== "--"),
@@ -467,14 +467,4 @@ async function main(): Promise<void> {
   if (ratio < 0.8) await explainClaim(lib, digestTimings.samples.get(CLAIM), SUBSCRIBERS);
 }
 
-main()
-  .catch((error: unknown) => {
-    if (!wasInterrupted()) {
-      console.error(error instanceof Error ? error.message : error);
-      process.exitCode = 1;
-    }
-  })
-  .finally(async () => {
-    await cleanUp();
-    process.exit(wasInterrupted() ? 130 : (process.exitCode ?? 0));
-  });
+runBench(main);

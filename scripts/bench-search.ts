@@ -21,7 +21,7 @@ import { startEmbeddedPostgres } from "@/lib/services/embedded-postgres";
 import { freePort } from "@/lib/services/ports";
 import { addDays, daysBetween } from "@/lib/time";
 import { generatePapers, makeRandom, writeKaggleFile } from "./bench/papers";
-import { cleanUp, onCleanup, positiveInt, stopOnSignals, wasInterrupted } from "./bench/lifecycle";
+import { onCleanup, positiveInt, runBench, stopOnSignals, wasInterrupted } from "./bench/lifecycle";
 
 const { values: args } = parseArgs({
   options: {
@@ -588,14 +588,4 @@ async function main(): Promise<void> {
   }
 }
 
-main()
-  .catch((error: unknown) => {
-    if (!wasInterrupted()) {
-      console.error(error instanceof Error ? error.message : error);
-      process.exitCode = 1;
-    }
-  })
-  .finally(async () => {
-    await cleanUp();
-    process.exit(wasInterrupted() ? 130 : (process.exitCode ?? 0));
-  });
+runBench(main);

@@ -5,6 +5,7 @@ import { closeDb } from "@/lib/db/client";
 import { DigestInputError, describeRun, runDigest } from "@/lib/digest/run";
 import { connectMail } from "@/lib/mail/connect";
 import { closeMailTransport } from "@/lib/mail/transport";
+import { runCli } from "./cli";
 
 async function main(): Promise<number> {
   let args;
@@ -39,10 +40,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  },
-);
+runCli(main);

@@ -8,6 +8,7 @@ import type { LiveSource } from "@/lib/harvest/state";
 import { connectSearch } from "@/lib/search/connect";
 import { engineConfig } from "@/lib/search/engine";
 import { syncSearchNow } from "@/lib/search/sync";
+import { runCli } from "./cli";
 
 const SOURCES: LiveSource[] = ["hf-daily", "arxiv-oai"];
 const USAGE = "usage: npm run harvest -- [--source hf-daily|arxiv-oai]...";
@@ -45,10 +46,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  },
-);
+runCli(main);

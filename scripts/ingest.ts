@@ -11,6 +11,7 @@ import { connectSearch } from "@/lib/search/connect";
 import { engineConfig } from "@/lib/search/engine";
 import { syncSearchNow } from "@/lib/search/sync";
 import { today } from "@/lib/time";
+import { runCli } from "./cli";
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2).filter((arg) => arg !== "--");
@@ -74,10 +75,4 @@ async function updateSearch(): Promise<void> {
   console.log(await syncSearchNow(db.pool, await engineConfig("admin").catch(() => undefined)));
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  },
-);
+runCli(main);

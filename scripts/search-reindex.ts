@@ -4,6 +4,7 @@ import { closeDb, db } from "@/lib/db/client";
 import { connectSearch } from "@/lib/search/connect";
 import { engineConfig } from "@/lib/search/engine";
 import { reindexSearch } from "@/lib/search/sync";
+import { runCli } from "./cli";
 
 async function main(): Promise<number> {
   const log = (message: string) => console.error(message);
@@ -26,10 +27,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  },
-);
+runCli(main);

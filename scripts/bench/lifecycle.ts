@@ -47,3 +47,18 @@ export function stopOnSignals(stopping: string): void {
     });
   }
 }
+
+/** How a benchmark ends: its error's message (unless interrupted), cleanup, then the exit code (130 after Ctrl-C). */
+export function runBench(main: () => Promise<void>): void {
+  main()
+    .catch((error: unknown) => {
+      if (!wasInterrupted()) {
+        console.error(error instanceof Error ? error.message : error);
+        process.exitCode = 1;
+      }
+    })
+    .finally(async () => {
+      await cleanUp();
+      process.exit(wasInterrupted() ? 130 : (process.exitCode ?? 0));
+    });
+}
