@@ -1,17 +1,23 @@
-// Limits kept in Postgres (rate-limiter-flexible's Postgres store, table from a migration) so every
-// web process shares them. Each feature declares its limits; a request takes one point from each.
-import { RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
+// Request limits (rate-limiter-flexible). By default kept in Postgres (its Postgres store, table
+// from a migration) so every web process shares them; a limit may instead live in this process's
+// memory, where a database round trip per request would cost more than the limit protects.
+// Each feature declares its limits; a request takes one point from each.
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { db } from "@/lib/db/client";
 
-export type Limit = { points: number; duration: number };
+export type Limit = { points: number; duration: number; store?: "postgres" | "memory" };
 export type LimitCheck = { ok: true } | { ok: false; retryAfterSeconds: number };
 
-const globalForLimits = globalThis as unknown as { trendingPapersLimiters?: Map<string, RateLimiterPostgres> };
+const globalForLimits = globalThis as unknown as { trendingPapersLimiters?: Map<string, RateLimiterAbstract> };
 
-function limiter(keyPrefix: string, limit: Limit): RateLimiterPostgres {
+function limiter(keyPrefix: string, limit: Limit): RateLimiterAbstract {
   const limiters = (globalForLimits.trendingPapersLimiters ??= new Map());
-  const name = `${keyPrefix}:${limit.points}/${limit.duration}`;
+  const name = `${keyPrefix}:${limit.points}/${limit.duration}:${limit.store ?? "postgres"}`;
   let found = limiters.get(name);
+  if (!found && limit.store === "memory") {
+    found = new RateLimiterMemory({ keyPrefix, points: limit.points, duration: limit.duration });
+    limiters.set(name, found);
+  }
   if (!found) {
     found = new RateLimiterPostgres({
       storeClient: db.pool,

@@ -7,7 +7,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { clientIp } from "@/lib/api/client-ip";
 import { handle, jsonError } from "@/lib/api/respond";
 import { env } from "@/lib/env";
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { consumeLimits } from "@/lib/rate-limit";
 
 const CORS_HEADERS: Record<string, string> = {
   "Access-Control-Allow-Origin": "*",
@@ -38,37 +38,15 @@ export function cachedJson(request: Request, value: unknown, cacheControl: strin
   return cachedResponse(request, JSON.stringify(value), "application/json", cacheControl);
 }
 
-const globalForApi = globalThis as unknown as { trendingPapersApiLimiter?: { points: number; limiter: RateLimiterMemory } };
-
-/** Takes one request from the IP's budget; the seconds to wait when it is spent. */
-async function consumeApiLimit(ip: string | undefined): Promise<number | null> {
-  if (!ip) return null;
-  let current = globalForApi.trendingPapersApiLimiter;
-  if (current?.points !== env.API_LIMIT_IP) {
-    current = { points: env.API_LIMIT_IP, limiter: new RateLimiterMemory({ points: env.API_LIMIT_IP, duration: 60 }) };
-    globalForApi.trendingPapersApiLimiter = current;
-  }
-  try {
-    await current.limiter.consume(ip);
-    return null;
-  } catch (error) {
-    if (error instanceof RateLimiterRes) return Math.max(1, Math.ceil(error.msBeforeNext / 1000));
-    throw error;
-  }
-}
-
-/** Forgets every IP's budget (tests). */
-export function resetApiLimit(): void {
-  globalForApi.trendingPapersApiLimiter = undefined;
-}
-
 /** Runs a public GET handler: limited per IP, errors as JSON, CORS on every answer (errors included). */
 export async function publicGet(request: NextRequest, run: () => Promise<NextResponse>): Promise<NextResponse> {
   const response = await handle(async () => {
-    const retryAfterSeconds = await consumeApiLimit(clientIp(request.headers));
-    if (retryAfterSeconds !== null) {
-      const limited = jsonError(429, "rate_limited", `Too many requests; try again in ${retryAfterSeconds} s.`);
-      limited.headers.set("Retry-After", String(retryAfterSeconds));
+    const limit = await consumeLimits([
+      { name: "api-ip", limit: { points: env.API_LIMIT_IP, duration: 60, store: "memory" }, key: clientIp(request.headers) },
+    ]);
+    if (!limit.ok) {
+      const limited = jsonError(429, "rate_limited", `Too many requests; try again in ${limit.retryAfterSeconds} s.`);
+      limited.headers.set("Retry-After", String(limit.retryAfterSeconds));
       return limited;
     }
     return run();

@@ -8,7 +8,7 @@ import { GET as papersApi } from "@/app/api/papers/route";
 import { GET as feedXml } from "@/app/feed.xml/route";
 import { closeDb, setDatabaseUrl } from "@/lib/db/client";
 import { ingestFiles } from "@/lib/ingest/run-ingest";
-import { resetApiLimit } from "@/lib/api/public";
+import { resetLimiters } from "@/lib/rate-limit";
 import { createDatabase, type TestDatabase } from "./test-db";
 
 const FIXTURES = path.join(process.cwd(), "tests", "fixtures");
@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  resetApiLimit();
+  resetLimiters();
 });
 
 function get(url: string, headers: Record<string, string> = {}): NextRequest {
