@@ -80,12 +80,36 @@ export function toSegments(marked: string): Segment[] {
   return wholeWords(segments);
 }
 
-const WORD_START = /^[\p{L}\p{N}]+/u;
-const WORD_END = /[\p{L}\p{N}]+$/u;
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+
+/** Where the word that `text` ends with starts (text.length when it ends in no word). */
+function trailingWordStart(text: string): number {
+  let at = text.length;
+  while (at > 0) {
+    // Step back one code point (a letter outside the BMP is two UTF-16 units).
+    const low = text.charCodeAt(at - 1);
+    const width = at > 1 && low >= 0xdc00 && low <= 0xdfff ? 2 : 1;
+    if (!WORD_CHAR.test(text.slice(at - width, at))) break;
+    at -= width;
+  }
+  return at;
+}
+
+/** Where the word that `text` begins with ends (0 when it begins with no word). */
+function leadingWordEnd(text: string): number {
+  let at = 0;
+  while (at < text.length) {
+    const width = text.codePointAt(at)! > 0xffff ? 2 : 1;
+    if (!WORD_CHAR.test(text.slice(at, at + width))) break;
+    at += width;
+  }
+  return at;
+}
 
 /**
  * Meilisearch marks only the matched part of a word ("Transforme" of "Transformers", for the
- * query "transfomer"); widen each highlight to whole words, which reads better.
+ * query "transfomer"); widen each highlight to whole words, which reads better. Scans only the
+ * letters next to each highlight (an end-anchored regex would rescan the whole run every time).
  */
 function wholeWords(segments: Segment[]): Segment[] {
   for (let i = 0; i < segments.length; i++) {
@@ -93,15 +117,15 @@ function wholeWords(segments: Segment[]): Segment[] {
     if (!segment.highlight) continue;
     const before = segments[i - 1];
     const after = segments[i + 1];
-    const head = before && !before.highlight ? WORD_END.exec(before.text)?.[0] : undefined;
-    const tail = after && !after.highlight ? WORD_START.exec(after.text)?.[0] : undefined;
-    if (head && before) {
-      before.text = before.text.slice(0, -head.length);
-      segment.text = head + segment.text;
+    if (before && !before.highlight) {
+      const start = trailingWordStart(before.text);
+      segment.text = before.text.slice(start) + segment.text;
+      before.text = before.text.slice(0, start);
     }
-    if (tail && after) {
-      after.text = after.text.slice(tail.length);
-      segment.text += tail;
+    if (after && !after.highlight) {
+      const end = leadingWordEnd(after.text);
+      segment.text += after.text.slice(0, end);
+      after.text = after.text.slice(end);
     }
   }
   return segments.filter((segment) => segment.text.length > 0);

@@ -1,4 +1,6 @@
 import fs from "node:fs";
+import http from "node:http";
+import type net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { NextRequest } from "next/server";
@@ -257,6 +259,46 @@ describe("when Meilisearch is down", () => {
       // A failed assertion must not leave a Meilisearch running.
       await meili.stop();
       connectToSharedEngine();
+    }
+  });
+});
+
+describe("when Meilisearch misbehaves", () => {
+  // Takes every search but never answers it, or answers it with an error; refuses the master key
+  // (so the app uses the key as a search key, as with a key it was given).
+  async function misbehaving(): Promise<{ url: string; close: () => Promise<void> }> {
+    const server = http.createServer((request, response) => {
+      if (request.method === "POST" && request.url?.includes("/indexes/stalled/search")) return;
+      const status = request.method === "POST" ? 500 : 403;
+      response.writeHead(status, { "Content-Type": "application/json" }).end(JSON.stringify({ message: "no", code: "internal", type: "internal", link: "" }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return {
+      url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+      close: () => {
+        server.closeAllConnections();
+        return new Promise<void>((resolve) => server.close(() => resolve()));
+      },
+    };
+  }
+
+  it("answers from Postgres when a search is not answered within SEARCH_TIMEOUT_MS (1.5 s) or gets an error", async () => {
+    const engine = await misbehaving();
+    try {
+      for (const index of ["stalled", "broken"]) {
+        setSearchConnection({ url: engine.url, key: "a-key", index });
+        const started = performance.now();
+        const result = await searchPapers(query("attention"));
+        const seconds = (performance.now() - started) / 1000;
+        expect(result.degraded, index).toBe(true);
+        expect(result.items.length, index).toBeGreaterThan(0);
+        // The stalled search ends at its deadline, not at some socket timeout minutes later.
+        if (index === "stalled") expect(seconds).toBeGreaterThanOrEqual(1.4);
+        expect(seconds, index).toBeLessThan(6);
+      }
+    } finally {
+      connectToSharedEngine();
+      await engine.close();
     }
   });
 });

@@ -40,6 +40,26 @@ describe("highlight segments", () => {
     expect(toSegments("\uE000graph\uE001")).toEqual([{ text: "graph", highlight: true }]);
   });
 
+  it("widens to the left and right, over accented letters, digits and letters outside the BMP", () => {
+    expect(toSegments("the Schr\uE000ödinger\uE001's equation")).toEqual([
+      { text: "the ", highlight: false },
+      { text: "Schrödinger", highlight: true },
+      { text: "'s equation", highlight: false },
+    ]);
+    expect(toSegments("GPT\uE0004o\uE001-mini and 𝒜lg\uE000ebra\uE001𝒳 x")).toEqual([
+      { text: "GPT4o", highlight: true },
+      { text: "-mini and ", highlight: false },
+      { text: "𝒜lgebra𝒳", highlight: true },
+      { text: " x", highlight: false },
+    ]);
+    // A highlight between two others gains nothing from its highlighted neighbours.
+    expect(toSegments("\uE000a\uE001 \uE000b\uE001")).toEqual([
+      { text: "a", highlight: true },
+      { text: " ", highlight: false },
+      { text: "b", highlight: true },
+    ]);
+  });
+
   it("keeps markup as text: only the private markers make highlights", () => {
     expect(toSegments("<em>x</em> <script>\uE000y\uE001")).toEqual([
       { text: "<em>x</em> <script>", highlight: false },
