@@ -22,20 +22,28 @@ export async function searchHealth(): Promise<{ engine: "meilisearch" | "none"; 
   return { engine: engine ? "meilisearch" : "none", ok, degraded: !ok, lastFallbackAt: status.lastFallbackAt };
 }
 
-/**
- * The paper a query names outright: an arXiv id or URL (any version), or an exact title, if it
- * also passes the query's filters.
- */
+// Every search runs this lookup, so it is a named prepared statement (one per combination of
+// filters): Postgres parses and plans it once per connection instead of on every search, which
+// cost more than the index probe itself.
+const statementNames = new Map<string, string>();
+
+function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (!name) {
+    name = `search-exact-${statementNames.size + 1}`;
+    statementNames.set(sql, name);
+  }
+  return name;
+}
+
 /** The paper the query names by arXiv id or exact title (one index probe: paper_pkey or paper_title_lower_idx). */
 async function exactMatch(query: SearchQuery): Promise<PaperHit | undefined> {
   const id = normalizeArxivId(query.q);
   if (!id && query.q.length < 8) return undefined; // too short to be anyone's exact title
   const params: unknown[] = [id ?? query.q];
   const where = [id ? `p.id = $1` : `lower(p.title) = lower($1)`, ...filterSql(query, params)];
-  const { rows } = await db.pool.query<DocumentRow>(
-    `SELECT ${DOCUMENT_COLUMNS} FROM paper p WHERE ${where.join(" AND ")} ORDER BY p.listed_rank DESC, p.id LIMIT 1`,
-    params,
-  );
+  const text = `SELECT ${DOCUMENT_COLUMNS} FROM paper p WHERE ${where.join(" AND ")} ORDER BY p.listed_rank DESC, p.id LIMIT 1`;
+  const { rows } = await db.pool.query<DocumentRow>({ name: statementName(text), text, values: params });
   const row = rows[0];
   return row ? toPaperHit(toSearchDocument(row)) : undefined;
 }
