@@ -21,6 +21,7 @@ import { startEmbeddedPostgres } from "@/lib/services/embedded-postgres";
 import { freePort } from "@/lib/services/ports";
 import { addDays, daysBetween } from "@/lib/time";
 import { generatePapers, makeRandom, writeKaggleFile } from "./bench/papers";
+import { addCpu, cpuSupported, sampleCpu, type CpuSample, type ProcessGroups } from "./bench/cpu";
 import { onCleanup, positiveInt, runBench, stopOnSignals, wasInterrupted } from "./bench/lifecycle";
 
 const { values: args } = parseArgs({
@@ -109,7 +110,7 @@ async function stopGroup(child: ChildProcess): Promise<void> {
   clearTimeout(force);
 }
 
-async function startNext(env: NodeJS.ProcessEnv, port: number, logFile: string): Promise<string> {
+async function startNext(env: NodeJS.ProcessEnv, port: number, logFile: string): Promise<{ url: string; pid: number | undefined }> {
   const out = fs.openSync(logFile, "a");
   // Its own process group, so stopping it also stops anything it forks.
   const child = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], { env, detached: true, stdio: ["ignore", out, out] });
@@ -122,7 +123,7 @@ async function startNext(env: NodeJS.ProcessEnv, port: number, logFile: string):
     try {
       const response = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(2_000) });
       await response.arrayBuffer();
-      if (response.ok) return url;
+      if (response.ok) return { url, pid: child.pid };
     } catch {
       // Not listening yet.
     }
@@ -344,10 +345,13 @@ function postgresTarget(pool: pg.Pool): Target {
   };
 }
 
-type Run = { latencies: number[]; serverMs: number[]; seconds: number; errors: number; timeouts: number; degraded: number; ids: string[][] };
+type Run = { latencies: number[]; serverMs: number[]; seconds: number; errors: number; timeouts: number; degraded: number; ids: string[][]; cpu: CpuSample };
+
+// The processes whose CPU each run is charged with (set once they are started).
+let cpuGroups: ProcessGroups = {};
 
 function emptyRun(): Run {
-  return { latencies: [], serverMs: [], seconds: 0, errors: 0, timeouts: 0, degraded: 0, ids: [] };
+  return { latencies: [], serverMs: [], seconds: 0, errors: 0, timeouts: 0, degraded: 0, ids: [], cpu: {} };
 }
 
 /**
@@ -356,6 +360,7 @@ function emptyRun(): Run {
  */
 async function load(target: Target, mix: MixQuery[], from: number, to: number, concurrency: number, run: Run, deadline = Infinity): Promise<void> {
   let next = from;
+  const cpuBefore = sampleCpu(cpuGroups);
   const started = performance.now();
   const worker = async () => {
     while (next < to && performance.now() < deadline) {
@@ -378,6 +383,7 @@ async function load(target: Target, mix: MixQuery[], from: number, to: number, c
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, to - from) }, worker));
   run.seconds += (performance.now() - started) / 1000;
+  addCpu(run.cpu, cpuBefore, sampleCpu(cpuGroups));
 }
 
 /**
@@ -430,6 +436,19 @@ function printRow(label: string, s: Stats, server?: string): void {
 
 function printRatio(label: string, ours: Stats, raw: Stats): void {
   console.log(`  ${label.padEnd(26)}${x(ours.p50 / raw.p50)}${x(ours.p95 / raw.p95)}${x(ours.p99 / raw.p99)}${`${(ours.qps / raw.qps).toFixed(2)}x`.padStart(9)}`);
+}
+
+/** CPU per query of each process, for the runs given: where the time goes when the cores are saturated. */
+function printCpu(rows: { label: string; run: Run }[]): void {
+  const names = ["next", "meilisearch", "postgres", "self"];
+  const titles = ["Next", "Meilisearch", "Postgres", "this process"];
+  if (!cpuSupported) return;
+  console.log(`  ${"CPU ms per query".padEnd(26)}${titles.map((title) => title.padStart(13)).join("")}`);
+  for (const { label, run } of rows) {
+    const count = run.latencies.filter((value) => value !== undefined).length;
+    const cells = names.map((name) => (count > 0 ? ((run.cpu[name] ?? 0) / count).toFixed(2) : "-").padStart(13));
+    console.log(`  ${label.padEnd(26)}${cells.join("")}`);
+  }
 }
 
 function printHeader(title: string): void {
@@ -518,7 +537,18 @@ async function main(): Promise<void> {
     API_LIMIT_IP: "1000000",
   };
   delete webEnv.MEILI_MASTER_KEY;
-  const baseUrl = await startNext(webEnv, port, path.join(tmp, "next.log"));
+  const next = await startNext(webEnv, port, path.join(tmp, "next.log"));
+  const baseUrl = next.url;
+  cpuGroups = {
+    // next start runs in its own process group (see startNext).
+    next: (proc) => proc.pgrp === next.pid,
+    meilisearch: (proc) => proc.comm.startsWith("meilisearch") && proc.cmdline().includes(tmp),
+    // The postmaster (started with -D in our folder) and its backends.
+    postgres: (proc, all) => {
+      const master = all.find((candidate) => candidate.comm === "postgres" && candidate.cmdline().includes(tmp));
+      return master !== undefined && (proc.pid === master.pid || proc.ppid === master.pid);
+    },
+  };
   console.log(`next start on ${baseUrl} (production build, MEILI_SEARCH_KEY only)`);
 
   const material = await queryMaterial(pool);
@@ -542,6 +572,7 @@ async function main(): Promise<void> {
   console.log(`client: ${CLIENT === "http" ? "node:http keep-alive" : "global fetch (undici) keep-alive"}, one connection per simulated client`);
   console.log(`query mix: ${QUERIES} queries (seed ${SEED}): ${kinds}; ${mix.filter((item) => item.filters.length > 0).length} with a filter, sort or page 2`);
   console.log("searchPapers() in-process: lib/search as the route calls it, in this process (no Next, no HTTP in front)");
+  if (cpuSupported) console.log("CPU ms per query: user + system time of each process (all threads) over the run, from /proc; \"this process\" is the load generator (and, for the in-process row, lib/search itself)");
   console.log(`Postgres fallback: searchPostgres(pool, query) called directly (no HTTP, no exact-match pin), on the first ${PG_QUERIES} queries`);
   console.log(`  or as many as start within ${PG_SECONDS} s per level; statement_timeout ${PG_TIMEOUT_SECONDS} s`);
 
@@ -563,6 +594,7 @@ async function main(): Promise<void> {
     printRow("Meilisearch alone", rawStats, `processingTimeMs p50 ${rawStats.server50} / p95 ${rawStats.server95}`);
     printRatio("ratio /api/search / raw", ours, rawStats);
     printRatio("ratio searchPapers / raw", layer, rawStats);
+    printCpu([{ label: "/api/search", run: oursRun! }, { label: "searchPapers() in-process", run: layerRun! }, { label: "Meilisearch alone", run: rawRun! }]);
     printRow(`Postgres fallback (${pgStats.count})`, pgStats);
     console.log(`  same hits, /api/search vs Meilisearch alone: ${agreement(oursRun!, rawRun!, QUERIES)} of queries`);
     if (clients === 1) breakdown = () => printBreakdown(mix, [
