@@ -1,4 +1,5 @@
 // The search interface the app uses: Meilisearch when it answers, Postgres when it does not.
+import { createHash } from "node:crypto";
 import { db } from "@/lib/db/client";
 import { normalizeArxivId } from "@/lib/ingest/paper";
 import { toSearchDocument } from "./document";
@@ -24,13 +25,14 @@ export async function searchHealth(): Promise<{ engine: "meilisearch" | "none"; 
 
 // Every search runs this lookup, so it is a named prepared statement (one per combination of
 // filters): Postgres parses and plans it once per connection instead of on every search, which
-// cost more than the index probe itself.
+// cost more than the index probe itself. The name is a hash of the SQL: the pool is shared by every
+// copy of this module a build holds, and one name must never stand for two texts.
 const statementNames = new Map<string, string>();
 
 function statementName(sql: string): string {
   let name = statementNames.get(sql);
   if (!name) {
-    name = `search-exact-${statementNames.size + 1}`;
+    name = `search-exact-${createHash("sha256").update(sql).digest("hex").slice(0, 24)}`;
     statementNames.set(sql, name);
   }
   return name;
@@ -63,7 +65,10 @@ function pinFirst(result: EngineResult, pinned: PaperHit | undefined, query: Sea
 export async function searchPapers(query: SearchQuery): Promise<SearchResult> {
   const started = performance.now();
   // Looked up alongside the engine; a failure only loses the pin, never the search.
-  const pinned = exactMatch(query).catch(() => undefined);
+  const pinned = exactMatch(query).catch((error: unknown) => {
+    console.error("search: the exact-match lookup failed:", (error as Error).message);
+    return undefined;
+  });
   let result: EngineResult;
   let degraded = false;
   try {

@@ -4,7 +4,7 @@ import type net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { NextRequest } from "next/server";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { inject } from "vitest";
 import { closeDb, setDatabaseUrl } from "@/lib/db/client";
 import { ingestFiles } from "@/lib/ingest/run-ingest";
@@ -147,6 +147,29 @@ describe("search through Meilisearch", () => {
     expect(result.items[0]?.id).toBe("0704.0001");
   });
 
+  it("pins by id and by title from two copies of the search module sharing one pool (as a build's route and page do)", async () => {
+    const { rows } = await database.pool.query(`SELECT title FROM paper WHERE id = '0704.0001'`);
+    const byTitle = query(rows[0].title);
+    const byId = query("2606.14777");
+    vi.resetModules();
+    const other = (await import("@/lib/search")).searchPapers;
+    // Meilisearch ranks these papers first on its own, so a failed lookup would only show in the log.
+    const errors = vi.spyOn(console, "error");
+    try {
+      // Sequential queries reuse the pool's last idle connection, so each copy prepares its lookup
+      // on a connection that already holds the other copy's.
+      for (let round = 0; round < 2; round++) {
+        expect((await searchPapers(byTitle)).items[0]?.id).toBe("0704.0001");
+        expect((await other(byId)).items[0]?.id).toBe("2606.14777");
+        expect((await other(byTitle)).items[0]?.id).toBe("0704.0001");
+        expect((await searchPapers(byId)).items[0]?.id).toBe("2606.14777");
+      }
+      expect(errors).not.toHaveBeenCalled();
+    } finally {
+      errors.mockRestore();
+    }
+  });
+
   it("returns hostile text as data: tags in titles and abstracts stay text, only our markers highlight", async () => {
     const response = await searchApi(new NextRequest("http://localhost/api/search?q=robust+transformers+onerror"));
     const body = await response.json();
@@ -269,8 +292,9 @@ describe("when Meilisearch misbehaves", () => {
   async function misbehaving(): Promise<{ url: string; close: () => Promise<void> }> {
     const server = http.createServer((request, response) => {
       if (request.method === "POST" && request.url?.includes("/indexes/stalled/search")) return;
-      const status = request.method === "POST" ? 500 : 403;
-      response.writeHead(status, { "Content-Type": "application/json" }).end(JSON.stringify({ message: "no", code: "internal", type: "internal", link: "" }));
+      // The error answer has the shape of a search result, so only its status can tell it apart.
+      if (request.method === "POST") return response.writeHead(500, { "Content-Type": "application/json" }).end(JSON.stringify({ hits: [], estimatedTotalHits: 0 }));
+      response.writeHead(403, { "Content-Type": "application/json" }).end(JSON.stringify({ message: "no", code: "invalid_api_key", type: "auth", link: "" }));
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     return {
