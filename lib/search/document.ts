@@ -80,7 +80,7 @@ export function toSegments(marked: string): Segment[] {
   return wholeWords(segments);
 }
 
-const WORD_CHAR = /[\p{L}\p{N}]/u;
+const WORD_CHAR = /^[\p{L}\p{N}]$/u;
 
 /** Where the word that `text` ends with starts (text.length when it ends in no word). */
 function trailingWordStart(text: string): number {

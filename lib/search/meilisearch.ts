@@ -267,9 +267,10 @@ export function searchRequest(query: SearchQuery) {
  */
 function postJson(url: string, key: string, body: string, timeoutMs: number): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const secure = url.startsWith("https:");
+    const target = new URL(url);
+    const secure = target.protocol === "https:";
     const request = (secure ? https : http).request(
-      url,
+      target,
       {
         method: "POST",
         agent: secure ? agents.https : agents.http,
@@ -292,7 +293,13 @@ function postJson(url: string, key: string, body: string, timeoutMs: number): Pr
         });
       },
     );
-    const timer = setTimeout(() => request.destroy(new SearchEngineError(`Meilisearch did not answer within ${timeoutMs} ms`)), timeoutMs);
+    // Rejected at the deadline even while the request still waits for a free socket (destroying a
+    // queued request reports nothing until it gets one).
+    const timer = setTimeout(() => {
+      const error = new SearchEngineError(`Meilisearch did not answer within ${timeoutMs} ms`);
+      reject(error);
+      request.destroy(error);
+    }, timeoutMs);
     function fail(error: Error) {
       clearTimeout(timer);
       reject(error);
