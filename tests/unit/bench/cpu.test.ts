@@ -12,14 +12,20 @@ describe("benchmark CPU accounting", () => {
   });
 
   it.runIf(cpuSupported)("charges a busy child process to its group and nothing to a group without members", async () => {
-    const child = spawn(process.execPath, ["-e", "const end = Date.now() + 400; while (Date.now() < end);"], { stdio: "ignore" });
-    const groups = { busy: (proc: { pid: number }) => proc.pid === child.pid, none: () => false };
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const sample = sampleCpu(groups);
-    await exited;
-    expect(sample.busy).toBeGreaterThan(50);
-    expect(sample.none).toBe(0);
-    expect(sample.self).toBeGreaterThan(0);
+    // The child spins until it has used 200 ms of CPU (however busy the machine), says so, then waits.
+    const script = "while (process.cpuUsage().user < 200000); process.stdout.write('busy'); setInterval(() => {}, 1000);";
+    const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "ignore"] });
+    try {
+      await new Promise((resolve, reject) => {
+        child.stdout.once("data", resolve);
+        child.once("exit", reject);
+      });
+      const sample = sampleCpu({ busy: (proc) => proc.pid === child.pid, none: () => false });
+      expect(sample.busy).toBeGreaterThanOrEqual(180); // at least the 200 ms it spun, less a tick or two
+      expect(sample.none).toBe(0);
+      expect(sample.self).toBeGreaterThan(0);
+    } finally {
+      child.kill();
+    }
   });
 });
