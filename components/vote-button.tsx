@@ -21,6 +21,8 @@ export function VoteButton({ paperId, title, votes: initialVotes, voted: initial
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ paperId, voted: next.voted }),
+        // A vote clicked just before leaving the page still reaches the server.
+        keepalive: true,
       });
       const body = (await response.json().catch(() => ({}))) as { votes?: number; voted?: boolean; error?: { message?: string } };
       if (request !== latest.current) return;

@@ -29,7 +29,10 @@ test("an upvote on a card counts at once, survives a reload, shows on the paper 
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(title);
   const pageButton = page.locator(".paper-links").getByRole("button", { name: /^Remove your upvote/ });
   await expect(pageButton).toHaveAttribute("aria-pressed", "true");
+  // The list below is rendered from the database: leave only once the server has taken the vote back.
+  const withdrawn = page.waitForResponse((response) => response.url().endsWith("/api/votes"));
   await pageButton.click();
+  expect((await withdrawn).status()).toBe(200);
   await expect(page.locator(".paper-links").getByRole("button", { name: /^Upvote/ })).toHaveAttribute("aria-pressed", "false");
   await expect(page.locator(".paper-links .votes-count")).toHaveText(before.toLocaleString("en-US"));
 
