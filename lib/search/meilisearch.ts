@@ -29,42 +29,65 @@ const TASK_TIMEOUT_MS = 120_000;
 // Meilisearch stalled some 40 ms here (measured by npm run bench:search), which is most of a search.
 const agents = { http: new http.Agent({ keepAlive: true, maxSockets: 64 }), https: new https.Agent({ keepAlive: true, maxSockets: 64 }) };
 
+type Exchange = { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal; timeoutMs?: number };
+
+/**
+ * One request to Meilisearch over the keep-alive agents: its JSON answer (undefined when empty),
+ * or for an error status the error the vendor client raises. With `timeoutMs`, rejected at that
+ * deadline even while the request still waits for a free socket.
+ */
+function exchange(url: URL, { method, headers, body, signal, timeoutMs }: Exchange): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const secure = url.protocol === "https:";
+    let timer: NodeJS.Timeout | undefined;
+    const fail = (error: Error) => {
+      clearTimeout(timer);
+      reject(error);
+    };
+    const request = (secure ? https : http).request(url, { method, headers, signal, agent: secure ? agents.https : agents.http }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("error", fail);
+      response.on("end", () => {
+        clearTimeout(timer);
+        const text = Buffer.concat(chunks).toString("utf8");
+        const status = response.statusCode ?? 500;
+        let parsed: unknown;
+        try {
+          parsed = text === "" ? undefined : JSON.parse(text);
+        } catch (error) {
+          // An error page that is not JSON (a proxy's 502, say) is still reported by its status.
+          if (status < 400) return reject(error);
+        }
+        // The vendor client leaves error statuses to a custom HTTP client; raise the error it would.
+        if (status >= 400) return reject(new MeilisearchApiError(new Response(text, { status, statusText: response.statusMessage }), parsed as never));
+        resolve(parsed);
+      });
+    });
+    if (timeoutMs !== undefined) {
+      timer = setTimeout(() => {
+        // Destroying a request still queued for a socket reports nothing until it gets one.
+        const error = new SearchEngineError(`Meilisearch did not answer within ${timeoutMs} ms`);
+        reject(error);
+        request.destroy(error);
+      }, timeoutMs);
+    }
+    request.on("error", fail);
+    request.end(body);
+  });
+}
+
+/** The vendor client's HTTP client: its fetch-shaped calls, through `exchange`. */
 function nodeHttpClient(input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]): Promise<unknown> {
-  const url = new URL(input instanceof Request ? input.url : String(input));
-  const secure = url.protocol === "https:";
-  const headers = Object.fromEntries(new Headers(init?.headers).entries());
-  const body = typeof init?.body === "string" ? init.body : undefined;
   // The client shares one timeout signal among concurrent requests (a reindex of 100,000 papers
   // polls some 1,700 tasks at once): each adds a listener while in flight, which is expected, not a
   // leak, so the signal gets no listener limit (0).
   if (init?.signal) setMaxListeners(0, init.signal);
-  return new Promise((resolve, reject) => {
-    const request = (secure ? https : http).request(
-      url,
-      { method: init?.method ?? "GET", headers, agent: secure ? agents.https : agents.http, signal: init?.signal ?? undefined },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on("data", (chunk: Buffer) => chunks.push(chunk));
-        response.on("error", reject);
-        response.on("end", () => {
-          const text = Buffer.concat(chunks).toString("utf8");
-          let parsed: unknown;
-          try {
-            parsed = text === "" ? undefined : JSON.parse(text);
-          } catch (error) {
-            return reject(error);
-          }
-          const status = response.statusCode ?? 500;
-          // The client leaves error statuses to a custom HTTP client; raise the error it would.
-          if (status >= 400) {
-            return reject(new MeilisearchApiError(new Response(text, { status, statusText: response.statusMessage }), parsed as never));
-          }
-          resolve(parsed);
-        });
-      },
-    );
-    request.on("error", reject);
-    request.end(body);
+  return exchange(new URL(input instanceof Request ? input.url : String(input)), {
+    method: init?.method ?? "GET",
+    headers: Object.fromEntries(new Headers(init?.headers).entries()),
+    body: typeof init?.body === "string" ? init.body : undefined,
+    signal: init?.signal ?? undefined,
   });
 }
 
@@ -260,63 +283,24 @@ export function searchRequest(query: SearchQuery) {
   };
 }
 
-/**
- * POSTs a JSON body and parses the JSON answer, with a deadline for the whole exchange: the search
- * hot path. Through the vendor client (a client per call, a Headers object, abort signals and
- * their listeners) the same request cost about twice the CPU (measured with npm run bench:search).
- */
-function postJson(url: string, key: string, body: string, timeoutMs: number): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const target = new URL(url);
-    const secure = target.protocol === "https:";
-    const request = (secure ? https : http).request(
-      target,
-      {
-        method: "POST",
-        agent: secure ? agents.https : agents.http,
-        headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on("data", (chunk: Buffer) => chunks.push(chunk));
-        response.on("error", fail);
-        response.on("end", () => {
-          clearTimeout(timer);
-          const text = Buffer.concat(chunks).toString("utf8");
-          const status = response.statusCode ?? 500;
-          if (status >= 400) return reject(new SearchEngineError(`Meilisearch answered ${status}: ${text.slice(0, 300)}`));
-          try {
-            resolve(JSON.parse(text));
-          } catch (error) {
-            reject(error);
-          }
-        });
-      },
-    );
-    // Rejected at the deadline even while the request still waits for a free socket (destroying a
-    // queued request reports nothing until it gets one).
-    const timer = setTimeout(() => {
-      const error = new SearchEngineError(`Meilisearch did not answer within ${timeoutMs} ms`);
-      reject(error);
-      request.destroy(error);
-    }, timeoutMs);
-    function fail(error: Error) {
-      clearTimeout(timer);
-      reject(error);
-    }
-    request.on("error", fail);
-    request.end(body);
-  });
-}
-
 type SearchResponse = {
   hits: (Omit<SearchDocument, "abstract"> & { _formatted?: Partial<Record<"title" | "abstract", string>> })[];
   estimatedTotalHits?: number;
 };
 
+/**
+ * One search: the hot path, so a direct POST rather than through the vendor client, whose per-call
+ * set-up (a client, a Headers object, abort signals and their listeners) cost about as much CPU as
+ * reading the answer (measured with npm run bench:search).
+ */
 export async function searchEngine(config: EngineConfig, query: SearchQuery): Promise<EngineResult> {
-  const url = `${config.url.replace(/\/+$/, "")}/indexes/${encodeURIComponent(config.index)}/search`;
-  const response = (await postJson(url, config.key, JSON.stringify({ q: query.q, ...searchRequest(query) }), config.timeoutMs)) as SearchResponse;
+  const url = new URL(`${config.url.replace(/\/+$/, "")}/indexes/${encodeURIComponent(config.index)}/search`);
+  const response = (await exchange(url, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${config.key}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ q: query.q, ...searchRequest(query) }),
+    timeoutMs: config.timeoutMs,
+  })) as SearchResponse;
   const hits = response.hits.map((hit) => toPaperHit(hit, hit._formatted));
   return { hits, total: response.estimatedTotalHits ?? hits.length };
 }
