@@ -1,28 +1,21 @@
 // The public API's HTTP contract against real Postgres: ETag and 304 on trending and paper
 // answers, CORS on every GET answer (errors too) and on preflights, and the per-IP limit.
-import path from "node:path";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { GET as paperApi, OPTIONS as paperPreflight } from "@/app/api/papers/[...id]/route";
 import { GET as papersApi } from "@/app/api/papers/route";
 import { GET as feedXml } from "@/app/feed.xml/route";
-import { closeDb, setDatabaseUrl } from "@/lib/db/client";
-import { ingestFiles } from "@/lib/ingest/run-ingest";
 import { resetLimiters } from "@/lib/rate-limit";
-import { createDatabase, type TestDatabase } from "./test-db";
+import { createAppDatabase, type TestDatabase } from "./test-db";
 
-const FIXTURES = path.join(process.cwd(), "tests", "fixtures");
 let database: TestDatabase;
 let ipCounter = 1;
 
 beforeAll(async () => {
-  database = await createDatabase();
-  setDatabaseUrl(database.url);
-  await ingestFiles(database.pool, [path.join(FIXTURES, "hf-daily-papers")], { today: "2026-07-01" });
+  database = await createAppDatabase(["hf-daily-papers"]);
 });
 
 afterAll(async () => {
-  await closeDb();
   await database.drop();
 });
 

@@ -1,28 +1,22 @@
 // The daily digest against real Postgres and a real SMTP server: the MIME, exactly once under
 // crashes, concurrent senders and SMTP failures, and unsubscribes during a send.
 import { spawn } from "node:child_process";
-import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { closeDb, setDatabaseUrl } from "@/lib/db/client";
 import { runDigest } from "@/lib/digest/run";
-import { ingestFiles } from "@/lib/ingest/run-ingest";
 import { tokenSecret } from "@/lib/mail/secret";
 import { unsubscribeToken } from "@/lib/mail/tokens";
 import { closeMailTransport, createMailTransport, setSmtpUrl } from "@/lib/mail/transport";
 import { DIGEST_QUEUE, HARVEST_QUEUE, startScheduler } from "@/lib/jobs/scheduler";
 import { unsubscribe } from "@/lib/subscriptions/subscribe";
 import { startSmtp, type TestSmtp } from "./smtp";
-import { createDatabase, type TestDatabase } from "./test-db";
+import { createAppDatabase, type TestDatabase } from "./test-db";
 
-const FIXTURES = path.join(process.cwd(), "tests", "fixtures");
 const DATE = "2026-06-16";
 let database: TestDatabase;
 let smtp: TestSmtp;
 
 beforeAll(async () => {
-  database = await createDatabase();
-  setDatabaseUrl(database.url);
-  await ingestFiles(database.pool, [path.join(FIXTURES, "hf-daily-papers")], { today: "2026-07-01" });
+  database = await createAppDatabase(["hf-daily-papers"]);
   // An abstract and a title that try to inject markup into the mail.
   await database.pool.query(
     `UPDATE paper SET abstract = 'We study <script>alert(1)</script> and <img src=x onerror=alert(1)> in transformers.', title = title || ' <b>bold</b>'
@@ -34,7 +28,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await smtp.close();
-  await closeDb();
   await database.drop();
 });
 

@@ -1,20 +1,16 @@
-import path from "node:path";
 import { parseFeed } from "@rowanmanning/feed-parser";
 import { XMLValidator } from "fast-xml-parser";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { closeDb, setDatabaseUrl } from "@/lib/db/client";
 import { env } from "@/lib/env";
-import { ingestFiles } from "@/lib/ingest/run-ingest";
 import type { Period } from "@/lib/papers/period";
 import { listTrending } from "@/lib/papers/trending";
 import type { TrendingItem } from "@/lib/papers/types";
 import { GET as getRss } from "@/app/feed.xml/route";
 import { GET as getJsonFeed } from "@/app/feed.json/route";
-import { createDatabase, type TestDatabase } from "./test-db";
+import { createAppDatabase, type TestDatabase } from "./test-db";
 
-const FIXTURES = path.join(process.cwd(), "tests", "fixtures");
 const SIZE = env.TRENDING_PAGE_SIZE;
 // Markup, an ampersand, a CDATA end and control characters (Postgres text cannot hold NUL, so no \u0000).
 const HOSTILE_TITLE = "<script>alert(1)</script> Attention & Memory ]]>\u0007";
@@ -23,9 +19,7 @@ let database: TestDatabase;
 let dayRanking: TrendingItem[];
 
 beforeAll(async () => {
-  database = await createDatabase();
-  setDatabaseUrl(database.url);
-  await ingestFiles(database.pool, [path.join(FIXTURES, "hf-daily-papers"), path.join(FIXTURES, "arxiv-kaggle")], { today: "2026-07-01" });
+  database = await createAppDatabase(["hf-daily-papers", "arxiv-kaggle"]);
   // Hugging Face's daily papers carry no arXiv categories: give some of the day's papers one, including
   // papers ranked after the first page, so the category feed has to look past it.
   dayRanking = (await listTrending({ period: "day", limit: 100 })).items;
@@ -36,7 +30,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await closeDb();
   await database.drop();
 });
 

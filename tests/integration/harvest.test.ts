@@ -7,7 +7,6 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { GET as getHealth } from "@/app/api/health/route";
-import { closeDb, setDatabaseUrl } from "@/lib/db/client";
 import { fetchArxivIds, fetchArxivQuery } from "@/lib/harvest/arxiv-api";
 import { harvestOai } from "@/lib/harvest/arxiv-oai";
 import { politeFetch } from "@/lib/harvest/fetch";
@@ -16,7 +15,7 @@ import { harvestStatus } from "@/lib/harvest/state";
 import { parseOaiXml } from "@/lib/ingest/parsers/arxiv-oai";
 import { IngestWriter } from "@/lib/ingest/run-ingest";
 import { gaps, startHttpSource, type HttpSource } from "./http-source";
-import { createDatabase, type TestDatabase } from "./test-db";
+import { createAppDatabase, type TestDatabase } from "./test-db";
 
 const FIXTURES = path.join(process.cwd(), "tests", "fixtures");
 const fixture = (name: string) => readFileSync(path.join(FIXTURES, name), "utf8");
@@ -61,14 +60,12 @@ const oai = (options: Partial<Parameters<typeof harvestOai>[1]> = {}) =>
   harvestOai(database.pool, { baseUrl: `${source.url}/oai`, set: "cs", today: TODAY, ...options });
 
 beforeAll(async () => {
-  database = await createDatabase();
-  setDatabaseUrl(database.url);
+  database = await createAppDatabase();
   source = await startHttpSource();
 });
 
 afterAll(async () => {
   await source.close();
-  await closeDb();
   await database.drop();
 });
 

@@ -6,7 +6,6 @@ import path from "node:path";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { inject } from "vitest";
-import { closeDb, setDatabaseUrl } from "@/lib/db/client";
 import { ingestFiles } from "@/lib/ingest/run-ingest";
 import { searchPapers, type SearchQuery } from "@/lib/search";
 import { encodeDocumentId } from "@/lib/search/document";
@@ -15,7 +14,7 @@ import { reconcileSearch, reindexSearch, syncSearch } from "@/lib/search/sync";
 import { startEmbeddedMeilisearch } from "@/lib/services/embedded-meilisearch";
 import { GET as searchApi } from "@/app/api/search/route";
 import { GET as healthApi } from "@/app/api/health/route";
-import { createDatabase, type TestDatabase } from "./test-db";
+import { createAppDatabase, type TestDatabase } from "./test-db";
 
 const FIXTURES = path.join(process.cwd(), "tests", "fixtures");
 const INDEX = `papers_it_${Date.now()}`;
@@ -41,8 +40,7 @@ function text(segments: { text: string }[]): string {
 }
 
 beforeAll(async () => {
-  database = await createDatabase();
-  setDatabaseUrl(database.url);
+  database = await createAppDatabase();
   connectToSharedEngine();
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "search-it-"));
   const hostile = [
@@ -62,7 +60,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await closeDb();
   await database.drop();
   fs.rmSync(tmp, { recursive: true, force: true });
 });

@@ -3,7 +3,6 @@ import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inject } from "vitest";
-import { closeDb, setDatabaseUrl } from "@/lib/db/client";
 import { ingestFiles } from "@/lib/ingest/run-ingest";
 import { getPaper } from "@/lib/papers/get-paper";
 import type { PaperDetail } from "@/lib/papers/types";
@@ -12,7 +11,7 @@ import { engineConfig, setSearchConnection } from "@/lib/search/engine";
 import { similarPapers } from "@/lib/search/similar";
 import { chooseSimilarTerms } from "@/lib/search/similar-terms";
 import { syncSearch } from "@/lib/search/sync";
-import { createDatabase, type TestDatabase } from "./test-db";
+import { createAppDatabase, type TestDatabase } from "./test-db";
 
 const FIXTURES = path.join(process.cwd(), "tests", "fixtures");
 const INDEX = `papers_similar_it_${Date.now()}`;
@@ -61,8 +60,7 @@ async function closedPort(): Promise<number> {
 }
 
 beforeAll(async () => {
-  database = await createDatabase();
-  setDatabaseUrl(database.url);
+  database = await createAppDatabase();
   key = await scopedKey();
   connectToSharedEngine();
   await ingestFiles(database.pool, [path.join(FIXTURES, "hf-daily-papers"), path.join(FIXTURES, "arxiv-kaggle")], { today: "2026-07-01" });
@@ -73,7 +71,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await closeDb();
   await database.drop();
 });
 

@@ -3,21 +3,19 @@ import { NextRequest } from "next/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { POST as subscribeApi } from "@/app/api/subscribe/route";
 import { GET as unsubscribeGet, POST as unsubscribePost } from "@/app/api/unsubscribe/route";
-import { closeDb, setDatabaseUrl } from "@/lib/db/client";
 import { tokenSecret } from "@/lib/mail/secret";
 import { confirmToken, unsubscribeToken } from "@/lib/mail/tokens";
 import { closeMailTransport, setSmtpUrl } from "@/lib/mail/transport";
 import { resetLimiters, SUBSCRIBE_LIMITS } from "@/lib/subscriptions/rate-limit";
 import { confirmSubscription, subscribe, unsubscribe } from "@/lib/subscriptions/subscribe";
 import { startSmtp, type TestSmtp } from "./smtp";
-import { createDatabase, type TestDatabase } from "./test-db";
+import { createAppDatabase, type TestDatabase } from "./test-db";
 
 let database: TestDatabase;
 let smtp: TestSmtp;
 
 beforeAll(async () => {
-  database = await createDatabase();
-  setDatabaseUrl(database.url);
+  database = await createAppDatabase();
   smtp = await startSmtp();
   setSmtpUrl(smtp.url);
 });
@@ -25,7 +23,6 @@ beforeAll(async () => {
 afterAll(async () => {
   closeMailTransport();
   await smtp.close();
-  await closeDb();
   await database.drop();
 });
 

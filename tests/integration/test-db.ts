@@ -1,8 +1,11 @@
 // A fresh, migrated database per test file, in the cluster global-setup started.
 import { randomBytes } from "node:crypto";
+import path from "node:path";
 import pg from "pg";
 import { inject } from "vitest";
+import { closeDb, setDatabaseUrl } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
+import { ingestFiles } from "@/lib/ingest/run-ingest";
 
 export type TestDatabase = { url: string; pool: pg.Pool; drop(): Promise<void> };
 
@@ -29,6 +32,23 @@ export async function createDatabase(options: { migrated?: boolean } = {}): Prom
       await pool.end();
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.end();
+    },
+  };
+}
+
+/**
+ * A fresh database that the app itself (lib/db) uses in this test file, with the named folders of
+ * tests/fixtures ingested as of `today`; drop() also closes the app's connections.
+ */
+export async function createAppDatabase(fixtures: string[] = [], today = "2026-07-01"): Promise<TestDatabase> {
+  const database = await createDatabase();
+  setDatabaseUrl(database.url);
+  if (fixtures.length > 0) await ingestFiles(database.pool, fixtures.map((name) => path.join(process.cwd(), "tests", "fixtures", name)), { today });
+  return {
+    ...database,
+    async drop() {
+      await closeDb();
+      await database.drop();
     },
   };
 }

@@ -1,27 +1,20 @@
-import path from "node:path";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDb, setDatabaseUrl } from "@/lib/db/client";
-import { ingestFiles } from "@/lib/ingest/run-ingest";
 import { listTrending, decodeCursor, TRENDING_SQL } from "@/lib/papers/trending";
 import { scoreTrending } from "@/lib/papers/score";
 import { daysBetween } from "@/lib/time";
 import { GET as getPapers } from "@/app/api/papers/route";
 import { GET as getPaperById } from "@/app/api/papers/[...id]/route";
 import { GET as getHealth } from "@/app/api/health/route";
-import { createDatabase, type TestDatabase } from "./test-db";
+import { createAppDatabase, type TestDatabase } from "./test-db";
 
-const FIXTURES = path.join(process.cwd(), "tests", "fixtures");
 let database: TestDatabase;
 
 beforeAll(async () => {
-  database = await createDatabase();
-  setDatabaseUrl(database.url);
-  await ingestFiles(database.pool, [path.join(FIXTURES, "hf-daily-papers"), path.join(FIXTURES, "arxiv-kaggle")], { today: "2026-07-01" });
+  database = await createAppDatabase(["hf-daily-papers", "arxiv-kaggle"]);
 });
 
 afterAll(async () => {
-  await closeDb();
   await database.drop();
 });
 

@@ -1,28 +1,21 @@
 // Votes through POST /api/votes against real Postgres: one per visitor, toggling, the signed cookie,
 // limits, unknown papers, and trending reacting to votes.
-import path from "node:path";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { POST as vote } from "@/app/api/votes/route";
-import { closeDb, setDatabaseUrl } from "@/lib/db/client";
-import { ingestFiles } from "@/lib/ingest/run-ingest";
 import { listTrending } from "@/lib/papers/trending";
 import { resetLimiters } from "@/lib/rate-limit";
 import { VISITOR_COOKIE } from "@/lib/votes/visitor";
-import { createDatabase, type TestDatabase } from "./test-db";
+import { createAppDatabase, type TestDatabase } from "./test-db";
 
-const FIXTURES = path.join(process.cwd(), "tests", "fixtures");
 const DAY = "2026-06-16";
 let database: TestDatabase;
 
 beforeAll(async () => {
-  database = await createDatabase();
-  setDatabaseUrl(database.url);
-  await ingestFiles(database.pool, [path.join(FIXTURES, "hf-daily-papers")], { today: "2026-07-01" });
+  database = await createAppDatabase(["hf-daily-papers"]);
 });
 
 afterAll(async () => {
-  await closeDb();
   await database.drop();
 });
 
