@@ -41,7 +41,7 @@ describe("migrations", () => {
     const tables = await database.pool.query<{ table_name: string }>(
       `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`,
     );
-    expect(tables.rows.map((row) => row.table_name)).toEqual(["_prisma_migrations", "delivery", "digest", "fetch_gate", "harvest_day", "harvest_state", "ingest_run", "paper", "paper_source", "rate_limit", "search_outbox", "subscriber", "vote"]);
+    expect(tables.rows.map((row) => row.table_name)).toEqual(["_prisma_migrations", "delivery", "digest", "fetch_gate", "harvest_day", "harvest_state", "ingest_run", "mail_backoff", "paper", "paper_source", "rate_limit", "search_outbox", "subscriber", "vote"]);
   });
 
   it("two processes migrating at once take turns", async () => {
