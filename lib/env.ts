@@ -50,6 +50,8 @@ const schema = z.object({
   MEILI_INDEX: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, "letters, digits, - and _ only").default("papers"),
   /** How long a search waits for Meilisearch before answering from Postgres. */
   SEARCH_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(1_500),
+  /** After Meilisearch fails or times out, how long searches go straight to Postgres before one probes it again (0: never skip it). */
+  SEARCH_BREAKER_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   /** Port the embedded Meilisearch prefers. */
   EMBEDDED_MEILI_PORT: z.coerce.number().int().min(1).max(65_535).default(7700),
   /** SMTP relay for all mail (smtp:// or smtps:// URL with credentials); unset means the local mail catcher. */

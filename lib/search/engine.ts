@@ -18,6 +18,13 @@ function connection(): Connection | undefined {
   return undefined;
 }
 
+/** Which engine and index searches go to, known before any key is resolved; undefined when none. */
+export function searchTarget(): string | undefined {
+  if (env.MEILI_URL && env.MEILI_SEARCH_KEY && !globalForEngine.trendingPapersSearch) return `${env.MEILI_URL} ${env.MEILI_INDEX}`;
+  const current = connection();
+  return current && `${current.url} ${current.index ?? env.MEILI_INDEX}`;
+}
+
 /** The engine for `purpose`, or undefined when none is configured (search then uses Postgres). */
 export async function engineConfig(purpose: "search" | "admin"): Promise<EngineConfig | undefined> {
   const current = connection();

@@ -6,6 +6,7 @@ import { toSearchDocument } from "./document";
 import { engineConfig } from "./engine";
 import { toPaperHit } from "./hits";
 import { isEngineHealthy, searchEngine } from "./meilisearch";
+import { askSearchEngine, breakerStatus, type BreakerStatus } from "./outage";
 import { filterSql, searchPostgres } from "./postgres-search";
 import { DOCUMENT_COLUMNS } from "./rows";
 import type { DocumentRow } from "./document";
@@ -16,11 +17,17 @@ export type { PaperHit, SearchQuery, SearchResult, SearchSort } from "./types";
 // When a search last fell back to Postgres, for /api/health.
 const status = { lastFallbackAt: null as string | null };
 
-/** For /api/health: is Meilisearch answering now, and when did a search last fall back to Postgres? */
-export async function searchHealth(): Promise<{ engine: "meilisearch" | "none"; ok: boolean; degraded: boolean; lastFallbackAt: string | null }> {
+export type SearchHealth = { engine: "meilisearch" | "none"; ok: boolean; degraded: boolean; lastFallbackAt: string | null; breaker: BreakerStatus };
+
+/**
+ * For /api/health: is Meilisearch answering now, when did a search last fall back to Postgres, and
+ * is the breaker keeping searches away from Meilisearch (degraded while it is open)?
+ */
+export async function searchHealth(): Promise<SearchHealth> {
   const engine = await engineConfig("search").catch(() => undefined);
   const ok = engine ? await isEngineHealthy(engine) : false;
-  return { engine: engine ? "meilisearch" : "none", ok, degraded: !ok, lastFallbackAt: status.lastFallbackAt };
+  const breaker = breakerStatus();
+  return { engine: engine ? "meilisearch" : "none", ok, degraded: !ok || breaker.state === "open", lastFallbackAt: status.lastFallbackAt, breaker };
 }
 
 // Every search runs this lookup, so it is a named prepared statement (one per combination of
@@ -72,9 +79,7 @@ export async function searchPapers(query: SearchQuery): Promise<SearchResult> {
   let result: EngineResult;
   let degraded = false;
   try {
-    const engine = await engineConfig("search");
-    if (!engine) throw new Error("no Meilisearch configured");
-    result = await searchEngine(engine, query);
+    result = await askSearchEngine((engine) => searchEngine(engine, query));
   } catch {
     degraded = true;
     status.lastFallbackAt = new Date().toISOString();

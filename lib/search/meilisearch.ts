@@ -97,6 +97,12 @@ function apiStatus(error: unknown): number | undefined {
   return api instanceof MeilisearchApiError ? api.response.status : undefined;
 }
 
+/** Meilisearch answered that this one request is wrong (400, 413): that says nothing about its health. */
+export function isQueryError(error: unknown): boolean {
+  const status = apiStatus(error);
+  return status === 400 || status === 413;
+}
+
 function client(config: Pick<EngineConfig, "url" | "key" | "timeoutMs">): Meilisearch {
   return new Meilisearch({ host: config.url, apiKey: config.key, timeout: config.timeoutMs, httpClient: nodeHttpClient });
 }

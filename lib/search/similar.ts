@@ -1,8 +1,8 @@
 // "Similar papers" for a paper page: Meilisearch asked with the paper's own telling words; nothing when search is degraded.
 import { env } from "@/lib/env";
 import { shortAuthors } from "@/lib/papers/format";
-import { engineConfig } from "./engine";
 import { searchEngine } from "./meilisearch";
+import { askSearchEngine } from "./outage";
 import { chooseSimilarTerms, sharesTerm, type TermSource } from "./similar-terms";
 import type { PaperHit } from "./types";
 
@@ -38,16 +38,14 @@ function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
-async function askEngine(paper: SimilarSource, limit: number): Promise<SimilarPaper[] | null> {
+async function askEngine(paper: SimilarSource, limit: number): Promise<SimilarPaper[]> {
   const terms = chooseSimilarTerms(paper);
   if (terms.length === 0 || limit <= 0) return [];
-  const engine = await engineConfig("search");
-  if (!engine) return null;
   // Relevance order asks Meilisearch to drop words from the end of the query until enough papers
   // match; the terms come most telling first, so results share the paper's main subject. Extra
   // candidates make up for the paper itself (usually the best match) and for papers that matched
   // only through typo tolerance, which are left out.
-  const result = await searchEngine(engine, { q: terms.join(" "), sort: "relevance", limit: limit * 2 + 1, offset: 0 });
+  const result = await askSearchEngine((engine) => searchEngine(engine, { q: terms.join(" "), sort: "relevance", limit: limit * 2 + 1, offset: 0 }));
   return result.hits
     .filter((hit) => hit.id !== paper.id && sharesTerm(matchedWords(hit), terms))
     .slice(0, limit)
@@ -56,7 +54,8 @@ async function askEngine(paper: SimilarSource, limit: number): Promise<SimilarPa
 
 /**
  * Up to `limit` papers on the same subject as `paper`, best first; null when Meilisearch is not
- * configured, unreachable, slower than SEARCH_TIMEOUT_MS (key resolution included) or erroring.
+ * configured, unreachable, slower than SEARCH_TIMEOUT_MS (key resolution included), erroring, or
+ * skipped because it failed within SEARCH_BREAKER_MS (the breaker searches share).
  * Absent rather than wrong: there is deliberately no Postgres fallback here.
  */
 export async function similarPapers(paper: SimilarSource, limit = 5): Promise<SimilarPaper[] | null> {

@@ -6,10 +6,12 @@ import path from "node:path";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { inject } from "vitest";
+import { env } from "@/lib/env";
 import { ingestFiles } from "@/lib/ingest/run-ingest";
 import { searchPapers, type SearchQuery } from "@/lib/search";
 import { encodeDocumentId } from "@/lib/search/document";
 import { setSearchConnection, engineConfig } from "@/lib/search/engine";
+import { similarPapers } from "@/lib/search/similar";
 import { reconcileSearch, reindexSearch, syncSearch } from "@/lib/search/sync";
 import { startEmbeddedMeilisearch } from "@/lib/services/embedded-meilisearch";
 import { GET as searchApi } from "@/app/api/search/route";
@@ -37,6 +39,19 @@ function query(q: string, extra: Partial<SearchQuery> = {}): SearchQuery {
 
 function text(segments: { text: string }[]): string {
   return segments.map((segment) => segment.text).join("");
+}
+
+/** Date.now (the search breaker's clock), moved forward on demand; the real clock keeps running under it. */
+function shiftableClock() {
+  const realNow = Date.now;
+  let offset = 0;
+  const spy = vi.spyOn(Date, "now").mockImplementation(() => realNow.call(Date) + offset);
+  return {
+    skip: (ms: number) => {
+      offset += ms;
+    },
+    restore: () => spy.mockRestore(),
+  };
 }
 
 beforeAll(async () => {
@@ -239,6 +254,7 @@ describe("when Meilisearch is down", () => {
   it("answers from Postgres, flagged degraded, finds titles with typos, and the index catches up on restart", async () => {
     const dir = path.join(tmp, "meili-own");
     let meili = await startEmbeddedMeilisearch({ dataDir: dir, port: 0 });
+    const clock = shiftableClock();
     try {
       setSearchConnection({ url: meili.url, key: meili.masterKey, index: "papers" });
       await reindexSearch(database.pool, await admin());
@@ -272,11 +288,15 @@ describe("when Meilisearch is down", () => {
 
       meili = await startEmbeddedMeilisearch({ dataDir: dir, port: Number(port) });
       await syncSearch(database.pool, await admin());
+      // Searches skip Meilisearch for SEARCH_BREAKER_MS after the failure; then one tries it again.
+      expect((await searchPapers(query("xylophone spectroscopy"))).degraded).toBe(true);
+      clock.skip(env.SEARCH_BREAKER_MS);
       const recovered = await searchPapers(query("xylophone spectroscopy"));
       expect(recovered.degraded).toBe(false);
       expect(recovered.items[0]?.id).toBe("2607.00202");
     } finally {
       // A failed assertion must not leave a Meilisearch running.
+      clock.restore();
       await meili.stop();
       connectToSharedEngine();
     }
@@ -317,6 +337,123 @@ describe("when Meilisearch misbehaves", () => {
         if (index === "stalled") expect(seconds).toBeGreaterThanOrEqual(1.4);
         expect(seconds, index).toBeLessThan(6);
       }
+    } finally {
+      connectToSharedEngine();
+      await engine.close();
+    }
+  });
+});
+
+describe("after Meilisearch fails (the circuit breaker)", () => {
+  type Mode = "hang" | "healthy" | "reject";
+
+  /**
+   * A Meilisearch stand-in that counts the searches reaching it and hangs them, passes them to this
+   * file's index on the shared Meilisearch, or rejects them as a malformed query (400). It refuses
+   * the key as a master key, so the app uses it as a search key.
+   */
+  async function flaky(): Promise<{ url: string; searches: () => number; set: (mode: Mode) => void; close: () => Promise<void> }> {
+    let mode: Mode = "hang";
+    let searches = 0;
+    const server = http.createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on("data", (chunk: Buffer) => chunks.push(chunk));
+      request.on("end", async () => {
+        const json = (status: number, body: unknown) => response.writeHead(status, { "Content-Type": "application/json" }).end(JSON.stringify(body));
+        if (request.method === "POST" && request.url?.endsWith("/search")) {
+          searches++;
+          if (mode === "hang") return;
+          if (mode === "reject") return json(400, { message: "Invalid query.", code: "invalid_search_q", type: "invalid_request", link: "" });
+          const upstream = await fetch(`${inject("meiliUrl")}/indexes/${INDEX}/search`, {
+            method: "POST",
+            headers: { Authorization: `Bearer ${inject("meiliMasterKey")}`, "Content-Type": "application/json" },
+            body: Buffer.concat(chunks),
+          });
+          return json(upstream.status, await upstream.json());
+        }
+        if (request.url === "/health") return mode === "hang" ? json(503, { status: "unavailable" }) : json(200, { status: "available" });
+        json(403, { message: "no", code: "invalid_api_key", type: "auth", link: "" });
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return {
+      url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+      searches: () => searches,
+      set: (next) => {
+        mode = next;
+      },
+      close: () => {
+        server.closeAllConnections();
+        return new Promise<void>((resolve) => server.close(() => resolve()));
+      },
+    };
+  }
+
+  const paper = { id: "0000.00001", title: "Linear attention for long sequences", abstract: "Attention over long sequences, made linear.", keywords: [] };
+
+  it("searches and similar papers skip a hanging Meilisearch until one probe finds it healthy again", async () => {
+    const engine = await flaky();
+    const clock = shiftableClock();
+    try {
+      setSearchConnection({ url: engine.url, key: "a-key", index: "breaker" });
+      // The first search waits out SEARCH_TIMEOUT_MS, answers from Postgres and opens the breaker.
+      const started = performance.now();
+      const first = await searchPapers(query("attention"));
+      expect(first.degraded).toBe(true);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(env.SEARCH_TIMEOUT_MS - 100);
+      expect(engine.searches()).toBe(1);
+
+      // While it is open, nothing more reaches Meilisearch.
+      for (const q of ["attention", "diffusion", "language model"]) {
+        const result = await searchPapers(query(q));
+        expect(result, q).toMatchObject({ degraded: true });
+        expect(result.items.length, q).toBeGreaterThan(0);
+      }
+      expect(await similarPapers(paper, 5)).toBeNull();
+      expect(engine.searches()).toBe(1);
+      expect(await (await healthApi()).json()).toMatchObject({
+        status: "degraded",
+        search: { degraded: true, breaker: { state: "open", openUntil: expect.any(String), lastFailureAt: expect.any(String) } },
+      });
+
+      // Once SEARCH_BREAKER_MS has passed, exactly one search probes it; the others meanwhile use Postgres.
+      clock.skip(env.SEARCH_BREAKER_MS);
+      const probe = searchPapers(query("attention"));
+      const meanwhile = await Promise.all([searchPapers(query("diffusion")), searchPapers(query("transformer")), similarPapers(paper, 5)]);
+      expect(meanwhile.map((result) => result && "degraded" in result && result.degraded)).toEqual([true, true, null]);
+      expect(engine.searches()).toBe(2);
+      // Still hanging: the probe fails and the breaker opens again, for twice as long.
+      expect((await probe).degraded).toBe(true);
+      engine.set("healthy");
+      clock.skip(env.SEARCH_BREAKER_MS);
+      expect((await searchPapers(query("attention"))).degraded).toBe(true);
+      expect(engine.searches()).toBe(2);
+
+      clock.skip(env.SEARCH_BREAKER_MS * 2);
+      const recovered = await searchPapers(query("transfomer"));
+      expect(recovered.degraded).toBe(false);
+      expect(recovered.items.length).toBeGreaterThan(0);
+      expect(engine.searches()).toBe(3);
+      // Closed again: every search and similar-papers query asks Meilisearch.
+      expect((await searchPapers(query("diffusion"))).degraded).toBe(false);
+      expect(await similarPapers(paper, 5)).not.toBeNull();
+      expect(engine.searches()).toBe(5);
+      expect(await (await healthApi()).json()).toMatchObject({ status: "ok", search: { ok: true, degraded: false, breaker: { state: "closed", openUntil: null, lastFailureAt: expect.any(String) } } });
+    } finally {
+      clock.restore();
+      connectToSharedEngine();
+      await engine.close();
+    }
+  });
+
+  it("an answer refusing one query (400) does not open it: Meilisearch is up", async () => {
+    const engine = await flaky();
+    try {
+      engine.set("reject");
+      setSearchConnection({ url: engine.url, key: "a-key", index: "breaker-reject" });
+      for (const q of ["attention", "diffusion"]) expect((await searchPapers(query(q))).degraded, q).toBe(true);
+      expect(engine.searches()).toBe(2);
+      expect(await (await healthApi()).json()).toMatchObject({ search: { breaker: { state: "closed" } } });
     } finally {
       connectToSharedEngine();
       await engine.close();
