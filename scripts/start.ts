@@ -1,4 +1,5 @@
-// npm start: start what is embedded, migrate, load the sample papers into an empty database, build if needed, serve.
+// npm start: start what is embedded, migrate, load the sample papers into an empty database, build if needed,
+// serve (scripts/web.ts: Next behind our HTTP server) and run the worker.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -10,7 +11,7 @@ import { connectSearch, type SearchConnection } from "@/lib/search/connect";
 import { resolveKeys } from "@/lib/search/meilisearch";
 import { formatSummary } from "@/lib/ingest/summary";
 import { connectMail, type MailConnection } from "@/lib/mail/connect";
-import { ensureTokenSecretFile, tokenSecretFile } from "@/lib/mail/secret";
+import { tokenSecret } from "@/lib/mail/secret";
 import { today } from "@/lib/time";
 
 const SAMPLE_DIR = path.join(process.cwd(), "data", "sample");
@@ -72,7 +73,9 @@ async function main(): Promise<void> {
   try {
     search = await connectSearch({ log });
     mail = await connectMail({ log });
-    if (!env.TOKEN_SECRET) ensureTokenSecretFile(tokenSecretFile());
+    // One secret for the web server and the worker: links one signs, the other checks.
+    // In production TOKEN_SECRET is required (tokenSecret() says why); elsewhere one is generated once.
+    const secret = tokenSecret();
     await loadSampleIfEmpty();
     await closeDb();
 
@@ -82,7 +85,7 @@ async function main(): Promise<void> {
       if (build.status !== 0) throw new Error("next build failed");
     }
 
-    const shared = { ...process.env, DATABASE_URL: database.url, SMTP_URL: mail.smtpUrl };
+    const shared = { ...process.env, DATABASE_URL: database.url, SMTP_URL: mail.smtpUrl, TOKEN_SECRET: secret };
     // The worker indexes (master or admin key); the web server only searches, with a search key.
     const workerEnv = search ? { ...shared, MEILI_URL: search.url, MEILI_MASTER_KEY: search.key } : shared;
     const webEnv: NodeJS.ProcessEnv = { ...shared, PORT: String(env.PORT) };
@@ -90,7 +93,8 @@ async function main(): Promise<void> {
     const key = await searchKey(search);
     if (search && key) Object.assign(webEnv, { MEILI_URL: search.url, MEILI_SEARCH_KEY: key });
     children = [
-      spawn(process.execPath, [NEXT_BIN, dev ? "dev" : "start", "-p", String(env.PORT)], { stdio: "inherit", env: webEnv }),
+      // Our HTTP server in front of Next's handler: it takes the client's address from the socket.
+      spawn(process.execPath, ["--import", "tsx", "scripts/web.ts", ...(dev ? ["--dev"] : [])], { stdio: "inherit", env: webEnv }),
       spawn(process.execPath, [TSX_CLI, "scripts/worker.ts"], { stdio: "inherit", env: workerEnv }),
     ];
   } catch (error) {

@@ -1,13 +1,18 @@
-// The client's IP for per-IP limits. Route handlers do not see the socket, so this reads
-// X-Forwarded-For: `next start` sets it to the socket address when absent, and each trusted proxy
-// in front (TRUSTED_PROXIES) appends the address it saw. Entries further left are the client's word.
-import { env } from "@/lib/env";
+// The client's IP for per-IP limits. Route handlers and server actions do not see the socket, so
+// the web server in front of Next (lib/http/web-server.ts, what `npm start` runs) writes the
+// address it took from the socket (or from the trusted proxies' entries) into a header of its
+// own, replacing anything a client sent under that name. Without that server in this process
+// (a bare `next start`), nothing is trusted: the key is unknown and limits refuse.
+import { CLIENT_ADDRESS_HEADER, limitKey } from "@/lib/http/client-address";
+import { isBehindWebServer } from "@/lib/http/web-server-mark";
 
-export function clientIp(headers: Headers, trustedProxies = env.TRUSTED_PROXIES): string | undefined {
-  const entries = (headers.get("x-forwarded-for") ?? "")
-    .split(",")
-    .map((entry) => entry.trim())
-    .filter(Boolean);
-  const entry = entries[entries.length - Math.max(trustedProxies, 1)] ?? headers.get("x-real-ip")?.trim();
-  return entry && /^[0-9a-fA-F:.]{2,45}$/.test(entry) ? entry : undefined;
+/** The client address (canonical text), or undefined when it cannot be known. */
+export function clientAddressOf(headers: Headers): string | undefined {
+  if (!isBehindWebServer()) return undefined;
+  return headers.get(CLIENT_ADDRESS_HEADER) ?? undefined;
+}
+
+/** The per-IP limit key (an IPv4 address or an IPv6 /64), or undefined: a limit then refuses. */
+export function clientIp(headers: Headers): string | undefined {
+  return limitKey(clientAddressOf(headers));
 }

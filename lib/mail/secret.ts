@@ -1,5 +1,6 @@
 // The secret that signs confirmation and unsubscribe links: TOKEN_SECRET, or one generated once
-// under DATA_DIR (mode 0600) and shared by every process of this instance. Server side only.
+// under DATA_DIR (mode 0600) and shared by every process on this host (never in production, where
+// every host must share one). Server side only.
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -25,6 +26,20 @@ export function ensureTokenSecretFile(file = tokenSecretFile()): string {
   return secret;
 }
 
+/** Thrown in production when TOKEN_SECRET is unset: a secret generated per host breaks links across hosts. */
+export class MissingTokenSecretError extends Error {
+  constructor() {
+    super(
+      "TOKEN_SECRET: required when NODE_ENV=production. Every web server and worker must sign and check links, sessions and cookies with the same secret; " +
+        "without it each host would generate its own, and links mailed by one would be refused by another. Set at least 32 random characters (openssl rand -base64 32).",
+    );
+    this.name = "MissingTokenSecretError";
+  }
+}
+
 export function tokenSecret(): string {
-  return (cached ??= env.TOKEN_SECRET ?? ensureTokenSecretFile());
+  if (cached) return cached;
+  if (env.TOKEN_SECRET) return (cached = env.TOKEN_SECRET);
+  if (env.NODE_ENV === "production") throw new MissingTokenSecretError();
+  return (cached = ensureTokenSecretFile());
 }

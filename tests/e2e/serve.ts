@@ -1,4 +1,4 @@
-// Playwright's web server: a throwaway Postgres loaded with the fixtures, and `next start` on it.
+// Playwright's web server: a throwaway Postgres loaded with the fixtures, and the production web server on it.
 // Never touches .data/: the cluster lives in a temp folder removed on exit.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -22,7 +22,6 @@ const FIXTURES = [
   "tests/fixtures/e2e/2026-06-12.json",
   "tests/fixtures/e2e/old-style-id.jsonl",
 ].map((fixture) => path.join(ROOT, fixture));
-const NEXT_BIN = path.join(ROOT, "node_modules/next/dist/bin/next");
 
 function log(message: string): void {
   console.log(`[e2e-serve] ${message}`);
@@ -82,7 +81,9 @@ async function main(): Promise<void> {
     await pool.end();
   }
 
-  next = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(PORT)], {
+  // The server npm start runs: Next behind our HTTP server, which takes client addresses from the socket.
+  // One process (no tsx CLI wrapper), so its pid is the server's, for the memory test.
+  next = spawn(process.execPath, ["--import", "tsx", "scripts/web.ts"], {
     stdio: "inherit",
     env: {
       ...process.env,
@@ -96,8 +97,9 @@ async function main(): Promise<void> {
       TOKEN_SECRET: tokenSecret,
     },
   });
+  fs.writeFileSync(E2E_SERVICES_FILE, JSON.stringify({ ...services, webPid: next.pid }), { mode: 0o600 });
   next.once("exit", (code) => {
-    if (!stopping) log(`next start exited (${code ?? "signal"})`);
+    if (!stopping) log(`the web server exited (${code ?? "signal"})`);
     void shutdown(code ?? 1);
   });
 }

@@ -7,6 +7,7 @@ import { GET as papersApi } from "@/app/api/papers/route";
 import { GET as feedXml } from "@/app/feed.xml/route";
 import { resetLimiters } from "@/lib/rate-limit";
 import { createAppDatabase, type TestDatabase } from "./test-db";
+import { fromClient } from "./client";
 
 let database: TestDatabase;
 let ipCounter = 1;
@@ -24,7 +25,7 @@ beforeEach(() => {
 });
 
 function get(url: string, headers: Record<string, string> = {}): NextRequest {
-  return new NextRequest(new URL(url, "http://localhost:3000"), { headers: { "x-forwarded-for": `192.0.2.${ipCounter++}`, ...headers } });
+  return new NextRequest(new URL(url, "http://localhost:3000"), { headers: { ...fromClient(`192.0.2.${ipCounter++}`), ...headers } });
 }
 
 const paper = (id: string, headers: Record<string, string> = {}) => paperApi(get(`/api/papers/${id}`, headers), { params: Promise.resolve({ id: id.split("/") }) });
@@ -86,7 +87,7 @@ describe("CORS", () => {
 describe("per-IP limit", () => {
   it("answers 429 with Retry-After past API_LIMIT_IP requests a minute from one IP, and not for another IP", async () => {
     // API_LIMIT_IP is 40 in the integration tests' environment.
-    const ip = { "x-forwarded-for": "203.0.113.7" };
+    const ip = fromClient("203.0.113.7");
     const statuses: number[] = [];
     for (let n = 0; n < 41; n++) statuses.push((await papersApi(get("/api/papers?limit=1", ip))).status);
     expect(statuses.filter((status) => status === 200)).toHaveLength(40);
@@ -96,6 +97,6 @@ describe("per-IP limit", () => {
     expect(Number(limited.headers.get("retry-after"))).toBeLessThanOrEqual(60);
     expect(limited.headers.get("access-control-allow-origin")).toBe("*");
     expect(await limited.json()).toMatchObject({ error: { code: "rate_limited" } });
-    expect((await papersApi(get("/api/papers?limit=1", { "x-forwarded-for": "203.0.113.8" }))).status).toBe(200);
+    expect((await papersApi(get("/api/papers?limit=1", fromClient("203.0.113.8")))).status).toBe(200);
   });
 });

@@ -1,0 +1,64 @@
+// The HTTP server `npm start` runs in front of Next's request handler. It exists for one reason:
+// route handlers do not see the socket, so this server writes the client's address (from the
+// socket, or from the entries trusted proxies appended) into a header of its own, after deleting
+// whatever a client sent under that name. It also refuses, by Content-Length alone, any body
+// larger than every route accepts, before a byte of it is read.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { CLIENT_ADDRESS_HEADER, clientAddress } from "./client-address";
+import { markBehindWebServer } from "./web-server-mark";
+
+export type RequestHandler = (request: http.IncomingMessage, response: http.ServerResponse) => Promise<void> | void;
+
+/** No route reads more than this; a larger declared body is refused before it is read. */
+export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
+
+export type WebServerOptions = {
+  handler: RequestHandler;
+  trustedProxies: number;
+  /** Runs before Next sees the request (e.g. to give a page's visitor a cookie). */
+  beforeHandler?: (request: http.IncomingMessage, response: http.ServerResponse) => void;
+  log?: (message: string) => void;
+};
+
+/** Prepares a request for Next: the client address header set from what this server can vouch for. */
+export function stampClientAddress(request: http.IncomingMessage, trustedProxies: number): void {
+  delete request.headers[CLIENT_ADDRESS_HEADER];
+  const address = clientAddress({ peer: request.socket.remoteAddress, forwardedFor: request.headers["x-forwarded-for"], trustedProxies });
+  if (address) request.headers[CLIENT_ADDRESS_HEADER] = address;
+}
+
+function refuse(response: http.ServerResponse, status: number, code: string, message: string): void {
+  const body = JSON.stringify({ error: { code, message } });
+  response.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body), Connection: "close", "Cache-Control": "no-store" });
+  response.end(body);
+}
+
+export function createWebServer(options: WebServerOptions): http.Server {
+  markBehindWebServer();
+  return http.createServer((request, response) => {
+    stampClientAddress(request, options.trustedProxies);
+    const declared = Number(request.headers["content-length"] ?? 0);
+    if (Number.isFinite(declared) && declared > MAX_REQUEST_BODY_BYTES) {
+      // Close rather than drain: the client may be sending gigabytes.
+      response.on("finish", () => request.destroy());
+      return refuse(response, 413, "invalid_request", "The request body is too large.");
+    }
+    options.beforeHandler?.(request, response);
+    Promise.resolve(options.handler(request, response)).catch((error: unknown) => {
+      options.log?.(`request failed: ${(error as Error).message}`);
+      if (!response.headersSent) refuse(response, 500, "internal", "Something went wrong on our side.");
+      else response.destroy();
+    });
+  });
+}
+
+export function listen(server: http.Server, port: number, hostname?: string): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, hostname, () => {
+      server.off("error", reject);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}

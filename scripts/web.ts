@@ -1,0 +1,45 @@
+// npm run web [-- --dev]: the web server alone (npm start runs it): Next's request handler behind
+// our HTTP server, which takes the client's address from the socket (lib/http/web-server.ts).
+const dev = process.argv.includes("--dev");
+// Next and React pick their production or development builds from NODE_ENV when they load.
+(process.env as Record<string, string>).NODE_ENV = dev ? "development" : "production";
+
+const log = (message: string) => console.log(`[web] ${message}`);
+
+async function main(): Promise<void> {
+  const { env } = await import("@/lib/env");
+  const { createWebServer, listen } = await import("@/lib/http/web-server");
+  const { visitorCookieIssuer } = await import("@/lib/http/visitor-cookie");
+  const { tokenSecret } = await import("@/lib/mail/secret");
+  // Fails at once, naming TOKEN_SECRET, in production without one.
+  const secret = tokenSecret();
+  const { default: next } = await import("next");
+  const app = next({ dev, dir: process.cwd(), port: env.PORT, hostname: env.HOST });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  const server = createWebServer({
+    handler: (request, response) => handle(request, response),
+    trustedProxies: env.TRUSTED_PROXIES,
+    beforeHandler: env.VOTES_ANONYMOUS ? visitorCookieIssuer(secret, env.APP_URL) : undefined,
+    log,
+  });
+  // Longer than the usual 60 s idle timeout of a reverse proxy in front, so the proxy closes first.
+  server.keepAliveTimeout = 65_000;
+  const address = await listen(server, env.PORT, env.HOST);
+  log(`listening on ${env.HOST ?? "every interface"}, port ${address.port}${dev ? " (development)" : ""}`);
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    server.close(() => process.exit(0));
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(0), 10_000).unref();
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,11 @@
+// Requests handed straight to route handlers, as our web server hands them to Next: with the
+// client-address header it sets from the socket (and the mark saying that server is in front).
+import { CLIENT_ADDRESS_HEADER } from "@/lib/http/client-address";
+import { markBehindWebServer } from "@/lib/http/web-server-mark";
+
+markBehindWebServer();
+
+/** The headers our web server adds for a client at this address. */
+export function fromClient(address: string): Record<string, string> {
+  return { [CLIENT_ADDRESS_HEADER]: address };
+}

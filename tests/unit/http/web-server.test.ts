@@ -1,0 +1,58 @@
+// Our HTTP server in front of Next, with a stand-in handler that echoes what Next would see.
+import http from "node:http";
+import { afterEach, describe, expect, it } from "vitest";
+import { clientIp } from "@/lib/api/client-ip";
+import { CLIENT_ADDRESS_HEADER } from "@/lib/http/client-address";
+import { createWebServer, listen, MAX_REQUEST_BODY_BYTES } from "@/lib/http/web-server";
+
+let server: http.Server | undefined;
+
+afterEach(async () => {
+  await new Promise((resolve) => server?.close(resolve) ?? resolve(undefined));
+  server = undefined;
+});
+
+async function start(trustedProxies: number): Promise<string> {
+  server = createWebServer({
+    trustedProxies,
+    handler: (request, response) => {
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(request.headers)) if (typeof value === "string") headers.set(name, value);
+      response.setHeader("Content-Type", "application/json");
+      response.end(JSON.stringify({ header: request.headers[CLIENT_ADDRESS_HEADER] ?? null, key: clientIp(headers) ?? null }));
+    },
+  });
+  const address = await listen(server, 0, "127.0.0.1");
+  return `http://127.0.0.1:${address.port}`;
+}
+
+describe("the web server", () => {
+  it("takes the client address from the socket, never from a header the client wrote", async () => {
+    const base = await start(0);
+    const response = await fetch(`${base}/`, { headers: { "x-forwarded-for": "198.51.100.1", [CLIENT_ADDRESS_HEADER]: "198.51.100.2", "x-real-ip": "198.51.100.3" } });
+    expect(await response.json()).toEqual({ header: "127.0.0.1", key: "127.0.0.1" });
+  });
+
+  it("behind one trusted proxy, takes the entry that proxy appended", async () => {
+    const base = await start(1);
+    const response = await fetch(`${base}/`, { headers: { "x-forwarded-for": "198.51.100.1, 203.0.113.9" } });
+    expect(await response.json()).toEqual({ header: "203.0.113.9", key: "203.0.113.9" });
+    const missing = await fetch(`${base}/`, { headers: { [CLIENT_ADDRESS_HEADER]: "198.51.100.2" } });
+    expect(await missing.json()).toEqual({ header: null, key: null });
+  });
+
+  it("refuses a body declared larger than any route takes, without reading it", async () => {
+    const base = await start(0);
+    const url = new URL(base);
+    const status = await new Promise<number>((resolve, reject) => {
+      const request = http.request({ host: url.hostname, port: url.port, method: "POST", path: "/api/subscribe", headers: { "content-length": String(400 * 1024 * 1024), "content-type": "application/json" } }, (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      });
+      request.on("error", reject);
+      request.write("x".repeat(1024));
+    });
+    expect(status).toBe(413);
+    expect(MAX_REQUEST_BODY_BYTES).toBeLessThan(400 * 1024 * 1024);
+  });
+});
