@@ -28,7 +28,7 @@ async function loadTrending(params: TrendingParams): Promise<TrendingPage> {
 export default async function HomePage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = readTrendingParams(await searchParams);
   const page = await loadTrending(params);
-  const voted = await currentVotes(page.items.map((paper) => paper.id));
+  const votes = await currentVotes(page.items.map((paper) => paper.id));
   // Tabs keep a date the reader chose; without one each window ends at the latest day.
   const tabDate = params.date ? page.date : null;
   const firstRank = page.items[0]?.rank;
@@ -90,7 +90,7 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
             <ol className="paper-list">
               {page.items.map((paper) => (
                 <li key={paper.id}>
-                  <PaperCard paper={paper} voted={voted.has(paper.id)} />
+                  <PaperCard paper={paper} voted={votes.voted.has(paper.id)} canVote={votes.canVote} />
                 </li>
               ))}
             </ol>

@@ -7,12 +7,12 @@ import { GithubStars } from "@/components/github-stars";
 import { CategoryChips } from "@/components/category-chips";
 import { CardSide } from "@/components/card-side";
 
-export function PaperCard({ paper, voted }: { paper: TrendingItem; voted: boolean }) {
+export function PaperCard({ paper, voted, canVote }: { paper: TrendingItem; voted: boolean; canVote: boolean }) {
   const titleId = `paper-${paper.rank}-title`;
   const authors = shortAuthors(paper.authors);
   return (
     <article className="card" aria-labelledby={titleId}>
-      <CardSide rank={paper.rank} votes={paper.votes} vote={{ paperId: paper.id, title: paper.title, voted }} />
+      <CardSide rank={paper.rank} votes={paper.votes} vote={{ paperId: paper.id, title: paper.title, voted, canVote }} />
       <div className="card-body">
         <h3 className="card-title" id={titleId}>
           <Link href={paperPath(paper.id)}>{paper.title}</Link>

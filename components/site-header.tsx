@@ -1,6 +1,7 @@
-// The header on every page: the site's name, the search box and the way to the daily digest.
+// The header on every page: the site's name, the search box, the way to the daily digest and to sign in.
 import Link from "next/link";
 import { Suspense } from "react";
+import { AccountLink } from "@/components/account-link";
 import { HeaderSearch } from "@/components/header-search";
 
 function PlainSearch() {
@@ -32,6 +33,7 @@ export function SiteHeader() {
         <Link className="subscribe-link" href="/subscribe">
           Subscribe
         </Link>
+        <AccountLink />
       </div>
     </header>
   );

@@ -1,16 +1,29 @@
 "use client";
 // The upvote button: flips at once (optimistic), then takes the server's count; a refused or failed
-// vote flips back and says why. Only the answer to the latest click is applied.
+// vote flips back and says why. Only the answer to the latest click is applied. Signed out (and no
+// anonymous voting), a click leads to the sign-in page, which casts the vote once the mailed link
+// is opened.
+import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
 
-type Props = { paperId: string; title: string; votes: number; voted: boolean; size?: "card" | "page" };
+type Props = { paperId: string; title: string; votes: number; voted: boolean; canVote: boolean; size?: "card" | "page" };
 
-export function VoteButton({ paperId, title, votes: initialVotes, voted: initialVoted, size = "card" }: Props) {
+function signInHref(paperId: string): string {
+  const next = `${window.location.pathname}${window.location.search}`;
+  return `/signin?${new URLSearchParams({ vote: paperId, next })}`;
+}
+
+export function VoteButton({ paperId, title, votes: initialVotes, voted: initialVoted, canVote, size = "card" }: Props) {
   const [state, setState] = useState({ votes: initialVotes, voted: initialVoted });
   const [error, setError] = useState<string | null>(null);
   const latest = useRef(0);
+  const router = useRouter();
 
   async function toggle() {
+    if (!canVote) {
+      router.push(signInHref(paperId));
+      return;
+    }
     const before = state;
     const next = { votes: Math.max(0, before.votes + (before.voted ? -1 : 1)), voted: !before.voted };
     const request = ++latest.current;
@@ -24,10 +37,14 @@ export function VoteButton({ paperId, title, votes: initialVotes, voted: initial
         // A vote clicked just before leaving the page still reaches the server.
         keepalive: true,
       });
-      const body = (await response.json().catch(() => ({}))) as { votes?: number; voted?: boolean; error?: { message?: string } };
+      const body = (await response.json().catch(() => ({}))) as { votes?: number; voted?: boolean; error?: { code?: string; message?: string } };
       if (request !== latest.current) return;
       if (response.ok && typeof body.votes === "number" && typeof body.voted === "boolean") setState({ votes: body.votes, voted: body.voted });
-      else {
+      else if (response.status === 401) {
+        // The session ended since the page was rendered: sign in again, the vote is cast after.
+        setState(before);
+        router.push(signInHref(paperId));
+      } else {
         setState(before);
         setError(body.error?.message ?? "Your vote was not counted; try again.");
       }
@@ -44,7 +61,7 @@ export function VoteButton({ paperId, title, votes: initialVotes, voted: initial
         type="button"
         className="vote-button"
         aria-pressed={state.voted}
-        title={state.voted ? "Remove your upvote" : "Upvote"}
+        title={!canVote ? "Sign in to upvote" : state.voted ? "Remove your upvote" : "Upvote"}
         onClick={toggle}
       >
         {/* The name is read from the content, so it includes the visible count (WCAG label in name). */}

@@ -34,6 +34,8 @@ const schema = z.object({
   DATA_DIR: z.string().min(1).default(".data"),
   /** Port of the web server. */
   PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
+  /** Address the web server listens on (unset: every interface). */
+  HOST: z.string().trim().min(1).optional(),
   /** Public base URL; links in emails and feeds are built from it, never from the Host header. */
   APP_URL: z.url().default("http://localhost:3000"),
   /** Port the embedded Postgres prefers (a free one is picked when taken). */
@@ -73,6 +75,8 @@ const schema = z.object({
   /** Attempts per delivery before a temporary failure counts as permanent, and the first retry's delay (doubling). */
   DIGEST_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   DIGEST_RETRY_MS: z.coerce.number().int().min(10).max(3_600_000).default(60_000),
+  /** While the SMTP relay is unreachable (no reply, or 421), every sender pauses: DIGEST_RETRY_MS first, doubling up to this. */
+  DIGEST_PAUSE_MAX_MS: z.coerce.number().int().min(10).max(24 * 3_600_000).default(900_000),
   /** Optional DKIM signing of every mail: the signing domain, selector and private key (PEM, or a path to it). */
   DKIM_DOMAIN: z.string().trim().optional(),
   DKIM_SELECTOR: z.string().trim().optional(),
@@ -108,11 +112,18 @@ const schema = z.object({
   FETCH_MAX_RETRY_AFTER_MS: z.coerce.number().int().min(0).max(24 * 3_600_000).default(600_000),
   /** Contact address sent in the User-Agent of every request (arXiv asks for one); defaults to MAIL_FROM's. */
   CONTACT_EMAIL: z.email().optional().or(z.literal("").transform(() => undefined)),
-  /** Votes (cast or removed) one visitor, and one IP, may send per hour. */
+  /**
+   * Anonymous voting, for a private instance: a visitor cookie (set by a page, never by a vote)
+   * counts as a voter. Off by default: votes belong to signed-in people.
+   */
+  VOTES_ANONYMOUS: z.stringbool({ truthy: ["true", "1", "yes", "on"], falsy: ["false", "0", "no", "off", ""] }).default(false),
+  /** Votes (cast or removed) one voter (person or visitor), and one IP, may send per hour. */
   VOTE_LIMIT_VISITOR: z.coerce.number().int().min(1).max(100_000).default(120),
   VOTE_LIMIT_IP: z.coerce.number().int().min(1).max(1_000_000).default(600),
   /** Requests to the public GET API and feeds one IP may send per minute. */
   API_LIMIT_IP: z.coerce.number().int().min(1).max(1_000_000).default(300),
+  /** Confirmation and sign-in mails the site sends per hour in all (a cap against mail floods). */
+  MAIL_LIMIT_HOURLY: z.coerce.number().int().min(1).max(1_000_000).default(200),
   /** Papers shown per page of trending. */
   TRENDING_PAGE_SIZE: z.coerce.number().int().min(1).max(100).default(30),
 });

@@ -4,6 +4,7 @@ import { render } from "@react-email/render";
 import { createElement, type ReactElement } from "react";
 import { ConfirmEmail, type ConfirmEmailProps } from "@/emails/confirm";
 import { DigestEmail, clipText } from "@/emails/digest";
+import { SignInEmail, type SignInEmailProps } from "@/emails/sign-in";
 import type { DigestPaper } from "@/lib/digest/types";
 import { formatDay } from "@/lib/papers/format";
 
@@ -46,4 +47,8 @@ export async function renderConfirmMail(input: ConfirmEmailProps): Promise<Rende
     ? "You are already subscribed to Trending Papers"
     : "Confirm your Trending Papers subscription";
   return renderMail(subject, createElement(ConfirmEmail, input));
+}
+
+export async function renderSignInMail(input: SignInEmailProps): Promise<RenderedMail> {
+  return renderMail("Your Trending Papers sign-in link", createElement(SignInEmail, input));
 }

@@ -1,8 +1,11 @@
-// Signed links in mails: a confirmation link (expiring, single use through a nonce kept in Postgres)
-// and an unsubscribe link (no expiry, so it works in any old digest). HMAC-SHA256, pure given the secret.
+// Signed links in mails: a confirmation link and a sign-in link (expiring, single use through a
+// nonce kept in Postgres) and an unsubscribe link (no expiry, so it works in any old digest).
+// HMAC-SHA256, pure given the secret.
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 
 export const CONFIRM_TTL_MS = 48 * 3_600_000;
+/** A sign-in link is for now, not for later: an hour. */
+export const SIGN_IN_TTL_MS = 3_600_000;
 
 export type TokenCheck<T> = { ok: true; value: T } | { ok: false; reason: "malformed" | "bad-signature" | "expired" };
 
@@ -48,4 +51,19 @@ export function readUnsubscribeToken(secret: string, token: string): TokenCheck<
   const [, payload, id, signature] = match;
   if (!verify(secret, payload!, signature!)) return { ok: false, reason: "bad-signature" };
   return { ok: true, value: { subscriberId: BigInt(id!) } };
+}
+
+/** `s.<sign-in link id>.<nonce>.<expiry, seconds base 36>.<signature>` */
+export function signInToken(secret: string, linkId: bigint, nonce: string, now = Date.now()): string {
+  const payload = `s.${linkId}.${nonce}.${Math.floor((now + SIGN_IN_TTL_MS) / 1000).toString(36)}`;
+  return `${payload}.${sign(secret, payload)}`;
+}
+
+export function readSignInToken(secret: string, token: string, now = Date.now()): TokenCheck<{ linkId: bigint; nonce: string }> {
+  const match = /^(s\.(\d{1,19})\.([A-Za-z0-9_-]{16})\.([0-9a-z]{1,10}))\.([A-Za-z0-9_-]{32})$/.exec(token);
+  if (!match) return { ok: false, reason: "malformed" };
+  const [, payload, id, nonce, expiry, signature] = match;
+  if (!verify(secret, payload!, signature!)) return { ok: false, reason: "bad-signature" };
+  if (parseInt(expiry!, 36) * 1000 < now) return { ok: false, reason: "expired" };
+  return { ok: true, value: { linkId: BigInt(id!), nonce: nonce! } };
 }

@@ -27,3 +27,9 @@ export async function getPaper(id: string): Promise<PaperDetail | null> {
     })),
   };
 }
+
+/** A paper's title alone (the sign-in page names the paper a vote waits for). */
+export async function getPaperTitle(id: string): Promise<string | null> {
+  const paper = await db.prisma.paper.findUnique({ where: { id }, select: { title: true } });
+  return paper?.title ?? null;
+}

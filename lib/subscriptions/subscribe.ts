@@ -1,30 +1,25 @@
 // Double opt-in subscriptions: subscribe (same answer whatever the address's state), confirm with
 // a signed single-use link, unsubscribe with a signed long-lived link.
+import { verifyPerson } from "@/lib/auth/people";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { normalizeEmail } from "@/lib/mail/address";
+import { consumeMailLimits, mailLimitMessage } from "@/lib/mail/limits";
 import { renderConfirmMail } from "@/lib/mail/render";
 import { tokenSecret } from "@/lib/mail/secret";
 import { newNonce, readConfirmToken, readUnsubscribeToken } from "@/lib/mail/tokens";
 import { mailTransport } from "@/lib/mail/transport";
 import { confirmUrl, unsubscribePageUrl } from "./links";
-import { consumeSubscribeLimits } from "./rate-limit";
 
 export type SubscribeResult =
   | { status: "check-inbox"; email: string }
   | { status: "invalid"; error: string }
-  | { status: "limited"; retryAfterSeconds: number }
+  | { status: "limited"; retryAfterSeconds: number; message: string }
   | { status: "mail-failed" };
 
 /** What the page and the API say after a subscribe request, the same for every address state. */
 export function checkInboxMessage(email: string): string {
   return `Thanks! We sent a message to ${email}. Open the link in it to confirm your subscription (it works for 48 hours).`;
-}
-
-export function limitedMessage(retryAfterSeconds: number): string {
-  const minutes = Math.ceil(retryAfterSeconds / 60);
-  const wait = minutes >= 90 ? `about ${Math.round(minutes / 60)} hours` : `${minutes} minute${minutes === 1 ? "" : "s"}`;
-  return `That is a lot of subscribe requests in a short time, so we sent nothing this time. Please try again in ${wait}.`;
 }
 
 export const MAIL_FAILED_MESSAGE = "We could not send the confirmation email just now. Please try again in a few minutes.";
@@ -33,8 +28,8 @@ export async function subscribe(input: { email: unknown; ip?: string }): Promise
   const address = normalizeEmail(input.email);
   if (!address.ok) return { status: "invalid", error: address.error };
   const email = address.email;
-  const limit = await consumeSubscribeLimits(email, input.ip);
-  if (!limit.ok) return { status: "limited", retryAfterSeconds: limit.retryAfterSeconds };
+  const limit = await consumeMailLimits({ email, ip: input.ip });
+  if (!limit.ok) return { status: "limited", retryAfterSeconds: limit.retryAfterSeconds, message: mailLimitMessage(limit) };
 
   // New, pending and unsubscribed addresses (re)start confirmation with a fresh single-use nonce;
   // a confirmed one stays confirmed and is told so by mail. The caller's answer is the same.
@@ -67,22 +62,55 @@ export async function subscribe(input: { email: unknown; ip?: string }): Promise
 }
 
 export type ConfirmResult =
-  | { status: "confirmed"; email: string }
+  | { status: "confirmed"; email: string; personId: bigint }
   | { status: "already-confirmed" }
   | { status: "expired" }
   | { status: "used" }
   | { status: "invalid" };
 
+export type ConfirmLinkState = { status: "valid"; email: string } | Exclude<ConfirmResult, { status: "confirmed" }>;
+
+/** What the link's page shows (a GET): read only, so a mail scanner opening the link confirms nothing. */
+export async function inspectConfirmation(token: string): Promise<ConfirmLinkState> {
+  const check = readConfirmToken(tokenSecret(), token);
+  if (!check.ok) return { status: check.reason === "expired" ? "expired" : "invalid" };
+  const { rows } = await db.pool.query<{ email: string; status: string; confirmNonce: string | null }>(
+    `SELECT email, status, confirm_nonce AS "confirmNonce" FROM subscriber WHERE id = $1`,
+    [check.value.subscriberId.toString()],
+  );
+  const row = rows[0];
+  if (!row) return { status: "invalid" };
+  if (row.status === "pending" && row.confirmNonce === check.value.nonce) return { status: "valid", email: row.email };
+  return { status: row.status === "confirmed" ? "already-confirmed" : "used" };
+}
+
+/** Uses the link (a POST from its page): the subscription starts, and the address becomes a person (signed in by the caller). */
 export async function confirmSubscription(token: string, ip?: string): Promise<ConfirmResult> {
   const check = readConfirmToken(tokenSecret(), token);
   if (!check.ok) return { status: check.reason === "expired" ? "expired" : "invalid" };
   const { subscriberId, nonce } = check.value;
-  const { rows } = await db.pool.query<{ email: string }>(
-    `UPDATE subscriber SET status = 'confirmed', confirmed_at = now(), confirmed_ip = $3, confirm_nonce = NULL, unsubscribed_at = NULL
-     WHERE id = $1 AND status = 'pending' AND confirm_nonce = $2 RETURNING email`,
-    [subscriberId.toString(), nonce, ip ?? null],
-  );
-  if (rows[0]) return { status: "confirmed", email: rows[0].email };
+  const client = await db.pool.connect();
+  try {
+    await client.query("BEGIN");
+    const { rows } = await client.query<{ email: string }>(
+      `UPDATE subscriber SET status = 'confirmed', confirmed_at = now(), confirmed_ip = $3, confirm_nonce = NULL, unsubscribed_at = NULL
+       WHERE id = $1 AND status = 'pending' AND confirm_nonce = $2 RETURNING email`,
+      [subscriberId.toString(), nonce, ip ?? null],
+    );
+    const email = rows[0]?.email;
+    if (email) {
+      const personId = await verifyPerson(email, client);
+      await client.query(`UPDATE subscriber SET person_id = $2 WHERE id = $1`, [subscriberId.toString(), personId.toString()]);
+      await client.query("COMMIT");
+      return { status: "confirmed", email, personId };
+    }
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
   const current = await db.pool.query<{ status: string }>(`SELECT status FROM subscriber WHERE id = $1`, [subscriberId.toString()]);
   return { status: current.rows[0]?.status === "confirmed" ? "already-confirmed" : "used" };
 }
@@ -118,4 +146,10 @@ export async function unsubscribe(token: string): Promise<UnsubscribeResult> {
 export async function confirmedCount(): Promise<number> {
   const { rows } = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM subscriber WHERE status = 'confirmed'`);
   return rows[0]?.n ?? 0;
+}
+
+/** Where an address stands with the digest (the account page). */
+export async function subscriptionStatus(email: string): Promise<"confirmed" | "pending" | "unsubscribed" | "none"> {
+  const { rows } = await db.pool.query<{ status: "confirmed" | "pending" | "unsubscribed" }>(`SELECT status FROM subscriber WHERE email = $1`, [email]);
+  return rows[0]?.status ?? "none";
 }

@@ -1,11 +1,28 @@
-// The visitor reading a page (from the vote cookie), for showing which papers they upvoted.
+// Who is voting on this request: the signed-in person, or (anonymous voting only) the visitor
+// cookie a page set. Read from cookies, for pages and the vote route alike.
 import { cookies } from "next/headers";
+import { findSession, SESSION_COOKIE } from "@/lib/auth/sessions";
+import { env } from "@/lib/env";
 import { tokenSecret } from "@/lib/mail/secret";
 import { readVisitorCookie, VISITOR_COOKIE } from "./visitor";
-import { votedPapers } from "./votes";
+import { votedPapers, type Voter } from "./votes";
 
-/** Which of these papers the current visitor has upvoted (none for a first-time visitor). */
-export async function currentVotes(paperIds: string[]): Promise<Set<string>> {
-  const visitor = readVisitorCookie(tokenSecret(), (await cookies()).get(VISITOR_COOKIE)?.value);
-  return votedPapers(visitor, paperIds);
+type ReadCookie = (name: string) => string | undefined;
+
+/** The voter behind these cookies, or null: a vote then needs a sign-in first. */
+export async function voterFromCookies(read: ReadCookie): Promise<Voter | null> {
+  const person = await findSession(read(SESSION_COOKIE));
+  if (person) return { personId: person.personId };
+  if (!env.VOTES_ANONYMOUS) return null;
+  const visitorId = readVisitorCookie(tokenSecret(), read(VISITOR_COOKIE));
+  return visitorId ? { visitorId } : null;
+}
+
+export type CurrentVotes = { voted: Set<string>; canVote: boolean };
+
+/** Which of these papers the reader has upvoted, and whether they can vote without signing in first. */
+export async function currentVotes(paperIds: string[]): Promise<CurrentVotes> {
+  const jar = await cookies();
+  const voter = await voterFromCookies((name) => jar.get(name)?.value);
+  return { voted: await votedPapers(voter, paperIds), canVote: voter !== null };
 }

@@ -36,3 +36,18 @@ export function visitorCookieOptions(appUrl: string) {
     maxAge: VISITOR_MAX_AGE_SECONDS,
   };
 }
+
+/** A Set-Cookie header giving a new visitor an id (anonymous voting: set by pages, never by a vote). */
+export function newVisitorSetCookie(secret: string, appUrl: string): string {
+  const options = visitorCookieOptions(appUrl);
+  return `${VISITOR_COOKIE}=${visitorCookieValue(secret, newVisitorId())}; Path=/; Max-Age=${options.maxAge}; HttpOnly; SameSite=Lax${options.secure ? "; Secure" : ""}`;
+}
+
+/** The value of one cookie in a Cookie header. */
+export function cookieFromHeader(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? "").split(";")) {
+    const at = part.indexOf("=");
+    if (at > 0 && part.slice(0, at).trim() === name) return part.slice(at + 1).trim();
+  }
+  return undefined;
+}

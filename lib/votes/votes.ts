@@ -1,19 +1,27 @@
-// Upvotes cast here: one row per (paper, visitor) and the paper's local_upvotes changed in the same
+// Upvotes cast here: one row per (paper, voter) and the paper's local_upvotes changed in the same
 // statement, so trending sees the vote at once and the search outbox trigger queues the paper.
+// A voter is a verified person, or, where anonymous voting is on, a signed visitor cookie.
 import { db } from "@/lib/db/client";
+
+export type Voter = { personId: bigint } | { visitorId: string };
 
 export type VoteResult = { status: "ok"; paperId: string; votes: number; voted: boolean } | { status: "not-found" };
 
+function voterColumn(voter: Voter): { column: "person_id" | "visitor_id"; value: string } {
+  return "personId" in voter ? { column: "person_id", value: voter.personId.toString() } : { column: "visitor_id", value: voter.visitorId };
+}
+
 /**
- * Sets this visitor's vote on a paper (idempotent: voting twice counts once, removing a vote that
- * is not there changes nothing) and returns the paper's votes afterwards.
+ * Sets this voter's vote on a paper (idempotent: voting twice counts once, removing a vote that is
+ * not there changes nothing) and returns the paper's votes afterwards.
  */
-export async function setVote(paperId: string, visitorId: string, voted: boolean): Promise<VoteResult> {
+export async function setVote(paperId: string, voter: Voter, voted: boolean): Promise<VoteResult> {
+  const { column, value } = voterColumn(voter);
   // The CTEs run on one snapshot: `before` is the count before this statement, `changed` the new one
   // when the vote row was inserted or deleted.
   const change = voted
-    ? `INSERT INTO vote (paper_id, visitor_id) SELECT id, $2 FROM paper WHERE id = $1 ON CONFLICT DO NOTHING RETURNING paper_id`
-    : `DELETE FROM vote WHERE paper_id = $1 AND visitor_id = $2 RETURNING paper_id`;
+    ? `INSERT INTO vote (paper_id, ${column}) SELECT id, $2 FROM paper WHERE id = $1 ON CONFLICT DO NOTHING RETURNING paper_id`
+    : `DELETE FROM vote WHERE paper_id = $1 AND ${column} = $2 RETURNING paper_id`;
   const { rows } = await db.pool.query<{ before: number | null; changed: number | null }>(
     `WITH change AS (${change}),
      counted AS (
@@ -22,16 +30,17 @@ export async function setVote(paperId: string, visitorId: string, voted: boolean
        RETURNING source_upvotes + local_upvotes AS votes
      )
      SELECT (SELECT source_upvotes + local_upvotes FROM paper WHERE id = $1) AS before, (SELECT votes FROM counted) AS changed`,
-    [paperId, visitorId],
+    [paperId, value],
   );
   const row = rows[0];
   if (!row || row.before === null) return { status: "not-found" };
   return { status: "ok", paperId, votes: row.changed ?? row.before, voted };
 }
 
-/** Which of these papers the visitor has voted for. */
-export async function votedPapers(visitorId: string | null, paperIds: string[]): Promise<Set<string>> {
-  if (!visitorId || paperIds.length === 0) return new Set();
-  const { rows } = await db.pool.query<{ paper_id: string }>(`SELECT paper_id FROM vote WHERE visitor_id = $1 AND paper_id = ANY($2::text[])`, [visitorId, paperIds]);
+/** Which of these papers the voter has voted for. */
+export async function votedPapers(voter: Voter | null, paperIds: string[]): Promise<Set<string>> {
+  if (!voter || paperIds.length === 0) return new Set();
+  const { column, value } = voterColumn(voter);
+  const { rows } = await db.pool.query<{ paper_id: string }>(`SELECT paper_id FROM vote WHERE ${column} = $1 AND paper_id = ANY($2::text[])`, [value, paperIds]);
   return new Set(rows.map((row) => row.paper_id));
 }

@@ -9,8 +9,9 @@ import { createDatabase, type TestDatabase } from "./test-db";
 
 const run = promisify(execFile);
 // Objects Prisma's schema language cannot express, so they live in migrations only: the search
-// fallback's generated vector column and indexes, the local-title and pending-delivery indexes, and the extension they need.
-const SQL_ONLY = /paper_search_|paper_title_lower_idx|delivery_pending_idx|^column paper\.search_vector |^extension pg_trgm$/;
+// fallback's generated vector column and indexes, the local-title and pending-delivery indexes, the extension they need,
+// and the check that a vote has exactly one voter.
+const SQL_ONLY = /paper_search_|paper_title_lower_idx|delivery_pending_idx|vote_one_voter|^column paper\.search_vector |^extension pg_trgm$/;
 const databases: TestDatabase[] = [];
 
 async function fresh(migrated: boolean): Promise<TestDatabase> {
@@ -41,7 +42,7 @@ describe("migrations", () => {
     const tables = await database.pool.query<{ table_name: string }>(
       `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`,
     );
-    expect(tables.rows.map((row) => row.table_name)).toEqual(["_prisma_migrations", "delivery", "digest", "fetch_gate", "harvest_day", "harvest_state", "ingest_run", "mail_backoff", "paper", "paper_source", "rate_limit", "search_outbox", "subscriber", "vote"]);
+    expect(tables.rows.map((row) => row.table_name)).toEqual(["_prisma_migrations", "delivery", "digest", "fetch_gate", "harvest_day", "harvest_state", "ingest_run", "mail_backoff", "paper", "paper_source", "person", "rate_limit", "search_outbox", "session", "sign_in_link", "subscriber", "vote"]);
   });
 
   it("two processes migrating at once take turns", async () => {

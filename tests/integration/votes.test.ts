@@ -1,12 +1,20 @@
-// Votes through POST /api/votes against real Postgres: one per visitor, toggling, the signed cookie,
-// limits, unknown papers, and trending reacting to votes.
+// Votes through POST /api/votes against real Postgres: they belong to signed-in people (one per
+// person per paper, toggling), a signed-out or forged request gets 401 whatever headers it sends,
+// anonymous voting is an operator setting whose cookie only pages give out, limits (an unknown
+// client address refuses), unknown papers, and trending reacting to votes.
 import { NextRequest } from "next/server";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { POST as vote } from "@/app/api/votes/route";
+import { verifyPerson } from "@/lib/auth/people";
+import { createSession, revokeAllSessions, SESSION_COOKIE } from "@/lib/auth/sessions";
+import { env } from "@/lib/env";
+import { tokenSecret } from "@/lib/mail/secret";
 import { listTrending } from "@/lib/papers/trending";
 import { resetLimiters } from "@/lib/rate-limit";
-import { VISITOR_COOKIE } from "@/lib/votes/visitor";
+import { newVisitorSetCookie } from "@/lib/votes/visitor";
 import { createAppDatabase, type TestDatabase } from "./test-db";
+import { lazyBody, streamed } from "../lazy-body";
+import { fromClient } from "./client";
 
 const DAY = "2026-06-16";
 let database: TestDatabase;
@@ -20,28 +28,35 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  await database.pool.query(`TRUNCATE vote, rate_limit`);
+  await database.pool.query(`TRUNCATE vote, rate_limit, session, person CASCADE`);
   await database.pool.query(`UPDATE paper SET local_upvotes = 0 WHERE local_upvotes <> 0`);
   resetLimiters();
 });
 
-type Visitor = { cookie: string | null; ip: string };
+type Voter = { cookie: string | null; ip: string | null; personId?: bigint };
 
 let nextIp = 1;
-/** A browser: keeps the cookie the site sets, from its own IP unless told otherwise. */
-function visitor(ip = `198.51.100.${nextIp++}`): Visitor {
+let nextPerson = 1;
+
+/** A browser with no cookie, from its own IP unless told otherwise. */
+function visitor(ip = `198.51.100.${nextIp++}`): Voter {
   return { cookie: null, ip };
 }
 
-async function cast(who: Visitor, body: unknown, headers: Record<string, string> = {}) {
+/** A browser signed in as a fresh person (as confirming a mailed link leaves it). */
+async function person(ip = `198.51.100.${nextIp++}`): Promise<Voter> {
+  const personId = await verifyPerson(`reader${nextPerson++}@example.org`);
+  const session = await createSession(personId);
+  return { cookie: `${SESSION_COOKIE}=${session.token}`, ip, personId };
+}
+
+async function cast(who: Voter, body: unknown, headers: Record<string, string> = {}) {
   const request = new NextRequest(new URL("/api/votes", "http://localhost:3000"), {
     method: "POST",
     body: typeof body === "string" ? body : JSON.stringify(body),
-    headers: { "content-type": "application/json", "x-forwarded-for": who.ip, ...(who.cookie ? { cookie: who.cookie } : {}), ...headers },
+    headers: { "content-type": "application/json", ...(who.ip ? fromClient(who.ip) : {}), ...(who.cookie ? { cookie: who.cookie } : {}), ...headers },
   });
   const response = await vote(request);
-  const set = response.cookies.get(VISITOR_COOKIE);
-  if (set) who.cookie = `${VISITOR_COOKIE}=${set.value}`;
   return { status: response.status, body: await response.json(), response };
 }
 
@@ -50,61 +65,131 @@ async function votesOf(id: string): Promise<{ local: number; total: number }> {
   return rows[0];
 }
 
+async function voteRows(): Promise<number> {
+  const { rows } = await database.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM vote`);
+  return rows[0]!.n;
+}
+
 async function somePaper(): Promise<{ id: string; votes: number }> {
   const page = await listTrending({ period: "day", date: DAY, limit: 5 });
   return page.items[2]!;
 }
 
-describe("POST /api/votes", () => {
-  it("counts one vote per visitor, however often it is sent, and sets a signed httpOnly cookie", async () => {
+describe("who may vote", () => {
+  it("a cookie-less loop with rotating X-Forwarded-For adds no vote: 401 every time, no cookie given", async () => {
     const paper = await somePaper();
-    const alice = visitor();
-    const first = await cast(alice, { paperId: paper.id });
-    expect(first).toMatchObject({ status: 200, body: { paperId: paper.id, votes: paper.votes + 1, voted: true } });
-    const cookie = first.response.headers.get("set-cookie") ?? "";
-    expect(cookie).toMatch(new RegExp(`^${VISITOR_COOKIE}=[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{32};`));
-    expect(cookie).toMatch(/HttpOnly/i);
-    expect(cookie).toMatch(/SameSite=lax/i);
-    expect(cookie).toMatch(/Max-Age=31536000/i);
+    const statuses = new Set<number>();
+    for (let index = 0; index < 30; index++) {
+      const result = await cast(visitor(), { paperId: paper.id }, { "x-forwarded-for": `203.0.113.${index}`, "x-real-ip": `203.0.113.${index}` });
+      statuses.add(result.status);
+      expect(result.response.headers.get("set-cookie")).toBeNull();
+    }
+    expect([...statuses]).toEqual([401]);
+    expect(await votesOf(paper.id)).toEqual({ local: 0, total: paper.votes });
+    expect(await voteRows()).toBe(0);
+  });
 
-    const again = await cast(alice, { paperId: paper.id, voted: true });
-    expect(again.body).toMatchObject({ votes: paper.votes + 1, voted: true });
-    // A known visitor is not given a new cookie.
-    expect(again.response.headers.get("set-cookie")).toBeNull();
+  it("a signed-in person's vote counts once, however often it is sent", async () => {
+    const paper = await somePaper();
+    const alice = await person();
+    expect(await cast(alice, { paperId: paper.id })).toMatchObject({ status: 200, body: { paperId: paper.id, votes: paper.votes + 1, voted: true } });
+    expect(await cast(alice, { paperId: paper.id, voted: true })).toMatchObject({ status: 200, body: { votes: paper.votes + 1 } });
+    // From another browser of the same person: still one vote.
+    const second = await createSession(alice.personId!);
+    expect((await cast({ cookie: `${SESSION_COOKIE}=${second.token}`, ip: "198.51.100.250" }, { paperId: paper.id })).body.votes).toBe(paper.votes + 1);
     expect(await votesOf(paper.id)).toEqual({ local: 1, total: paper.votes + 1 });
-
-    const bob = visitor();
+    const bob = await person();
     expect((await cast(bob, { paperId: paper.id })).body.votes).toBe(paper.votes + 2);
   });
 
-  it("toggles: removing a vote takes it back once, and only the visitor's own", async () => {
+  it("a forged, edited or revoked session is signed out: 401", async () => {
     const paper = await somePaper();
-    const alice = visitor();
-    const bob = visitor();
+    const alice = await person();
+    const token = alice.cookie!.split("=")[1]!;
+    const edited = `${token.slice(0, -1)}${token.endsWith("A") ? "B" : "A"}`;
+    expect((await cast({ cookie: `${SESSION_COOKIE}=${edited}`, ip: alice.ip }, { paperId: paper.id })).status).toBe(401);
+    expect((await cast({ cookie: `${SESSION_COOKIE}=${"x".repeat(43)}`, ip: alice.ip }, { paperId: paper.id })).status).toBe(401);
+    await revokeAllSessions(alice.personId!);
+    expect(await cast(alice, { paperId: paper.id })).toMatchObject({ status: 401, body: { error: { code: "sign_in_required" } } });
+    expect(await voteRows()).toBe(0);
+  });
+
+  it("toggles: removing a vote takes it back once, and only the person's own", async () => {
+    const paper = await somePaper();
+    const alice = await person();
+    const bob = await person();
     await cast(alice, { paperId: paper.id });
     await cast(bob, { paperId: paper.id });
     expect((await cast(alice, { paperId: paper.id, voted: false })).body).toMatchObject({ votes: paper.votes + 1, voted: false });
     expect((await cast(alice, { paperId: paper.id, voted: false })).body).toMatchObject({ votes: paper.votes + 1, voted: false });
-    // A visitor who never voted removes nothing.
-    expect((await cast(visitor(), { paperId: paper.id, voted: false })).body.votes).toBe(paper.votes + 1);
+    expect((await cast(await person(), { paperId: paper.id, voted: false })).body.votes).toBe(paper.votes + 1);
     expect(await votesOf(paper.id)).toEqual({ local: 1, total: paper.votes + 1 });
   });
 
-  it("does not trust a forged or edited cookie: it counts as a new visitor", async () => {
+  it("an unknown client address is refused (429), not let through", async () => {
     const paper = await somePaper();
-    const alice = visitor();
-    await cast(alice, { paperId: paper.id });
-    const [name, value] = alice.cookie!.split("=");
-    const [id, signature] = value!.split(".");
-    const forged = { cookie: `${name}=${id!.slice(0, -1)}${id!.endsWith("A") ? "B" : "A"}.${signature}`, ip: alice.ip };
-    const result = await cast(forged, { paperId: paper.id, voted: false });
-    // Not Alice: her vote stays, and a fresh visitor cookie is issued.
-    expect(result.body.votes).toBe(paper.votes + 1);
-    expect(forged.cookie).not.toContain(id!.slice(0, -1) + (id!.endsWith("A") ? "B" : "A"));
+    const alice = await person();
+    const result = await cast({ ...alice, ip: null }, { paperId: paper.id });
+    expect(result).toMatchObject({ status: 429, body: { error: { code: "rate_limited" } } });
+    expect(await voteRows()).toBe(0);
   });
 
+  it("anonymous votes cast before sign-in existed keep counting", async () => {
+    const paper = await somePaper();
+    await database.pool.query(`INSERT INTO vote (paper_id, visitor_id) VALUES ($1, 'OldVisitorId0123456789')`, [paper.id]);
+    await database.pool.query(`UPDATE paper SET local_upvotes = local_upvotes + 1 WHERE id = $1`, [paper.id]);
+    expect((await cast(await person(), { paperId: paper.id })).body.votes).toBe(paper.votes + 2);
+  });
+});
+
+describe("with anonymous voting on (VOTES_ANONYMOUS)", () => {
+  beforeEach(() => {
+    (env as { VOTES_ANONYMOUS: boolean }).VOTES_ANONYMOUS = true;
+  });
+  afterEach(() => {
+    (env as { VOTES_ANONYMOUS: boolean }).VOTES_ANONYMOUS = false;
+  });
+
+  /** A visitor cookie as a page hands it out. */
+  function pageCookie(): string {
+    return newVisitorSetCookie(tokenSecret(), env.APP_URL).split(";")[0]!;
+  }
+
+  it("a cookie-less loop still gets 401 and never a cookie from the vote's answer", async () => {
+    const paper = await somePaper();
+    for (let index = 0; index < 10; index++) {
+      const result = await cast(visitor(), { paperId: paper.id }, { "x-forwarded-for": `203.0.113.${index}` });
+      expect(result.status).toBe(401);
+      expect(result.response.headers.get("set-cookie")).toBeNull();
+    }
+    expect(await voteRows()).toBe(0);
+  });
+
+  it("a visitor cookie from a page votes once per paper; a forged one is refused", async () => {
+    const paper = await somePaper();
+    const browser = { cookie: pageCookie(), ip: "198.51.100.77" };
+    expect((await cast(browser, { paperId: paper.id })).body).toMatchObject({ votes: paper.votes + 1, voted: true });
+    expect((await cast(browser, { paperId: paper.id })).body).toMatchObject({ votes: paper.votes + 1 });
+    const [name, value] = browser.cookie.split("=");
+    const [id, signature] = value!.split(".");
+    const forged = `${name}=${id!.slice(0, -1)}${id!.endsWith("A") ? "B" : "A"}.${signature}`;
+    expect((await cast({ cookie: forged, ip: browser.ip }, { paperId: paper.id })).status).toBe(401);
+    expect(await votesOf(paper.id)).toEqual({ local: 1, total: paper.votes + 1 });
+  });
+
+  it("fresh page cookies from one address hit the per-IP limit", async () => {
+    const { rows } = await database.pool.query<{ id: string }>(`SELECT id FROM paper ORDER BY id LIMIT 51`);
+    const statuses: number[] = [];
+    // VOTE_LIMIT_IP is 50 in the integration tests' environment.
+    for (const row of rows) statuses.push((await cast({ cookie: pageCookie(), ip: "203.0.113.99" }, { paperId: row.id })).status);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(50);
+    expect(statuses.at(-1)).toBe(429);
+  });
+});
+
+describe("POST /api/votes", () => {
   it("answers 404 for a paper that does not exist and 400/415/403 for bad requests, never a 500", async () => {
-    const someone = visitor();
+    const someone = await person();
     expect(await cast(someone, { paperId: "2599.99999" })).toMatchObject({ status: 404, body: { error: { code: "not_found" } } });
     expect(await cast(someone, { paperId: "not an id" })).toMatchObject({ status: 404 });
     expect(await cast(someone, { paperId: 5 })).toMatchObject({ status: 400, body: { error: { message: expect.stringMatching(/^paperId:/) } } });
@@ -117,10 +202,24 @@ describe("POST /api/votes", () => {
     expect(rows[0].n).toBe(0);
   });
 
-  it("limits votes per visitor and per IP with 429 and Retry-After", async () => {
+  it("answers 413 to a 400 MB body, at once by its Content-Length and after 2 KB without one", async () => {
+    const url = "http://localhost:3000/api/votes";
+    const json = { "content-type": "application/json" };
+    const announced = lazyBody();
+    expect((await vote(new NextRequest(url, streamed(announced.stream, { ...json, "content-length": String(400 * 1024 * 1024) })))).status).toBe(413);
+    expect(announced.state).toEqual({ pulled: 0, cancelled: true });
+    const chunked = lazyBody();
+    const response = await vote(new NextRequest(url, streamed(chunked.stream, json)));
+    expect(response.status).toBe(413);
+    expect((await response.json()).error.code).toBe("invalid_request");
+    expect(chunked.state.pulled).toBeLessThanOrEqual(2_000 + 64 * 1024);
+    expect(chunked.state.cancelled).toBe(true);
+  });
+
+  it("limits votes per person and per IP with 429 and Retry-After", async () => {
     const { rows } = await database.pool.query<{ id: string }>(`SELECT id FROM paper ORDER BY id LIMIT 60`);
     // VOTE_LIMIT_VISITOR is 20 in the integration tests' environment, VOTE_LIMIT_IP 50.
-    const alice = visitor();
+    const alice = await person();
     const statuses: number[] = [];
     for (const row of rows.slice(0, 21)) statuses.push((await cast(alice, { paperId: row.id })).status);
     expect(statuses.slice(0, 20).every((status) => status === 200)).toBe(true);
@@ -129,17 +228,17 @@ describe("POST /api/votes", () => {
     expect(Number(limited.response.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(limited.body.error.code).toBe("rate_limited");
 
-    // Many fresh visitors from one address hit the per-IP limit.
+    // Many people behind one address hit the per-IP limit.
     const sharedIp = "203.0.113.9";
     const perIp: number[] = [];
-    for (const row of rows.slice(0, 51)) perIp.push((await cast(visitor(sharedIp), { paperId: row.id })).status);
+    for (const row of rows.slice(0, 51)) perIp.push((await cast(await person(sharedIp), { paperId: row.id })).status);
     expect(perIp.filter((status) => status === 200)).toHaveLength(50);
     expect(perIp.at(-1)).toBe(429);
   });
 });
 
 describe("votes and trending", () => {
-  it("a paper overtakes the one above it once enough visitors vote for it", async () => {
+  it("a paper overtakes the one above it once enough people vote for it", async () => {
     const page = await listTrending({ period: "day", date: DAY, limit: 30 });
     // The adjacent pair with the smallest score gap, so a handful of votes is enough.
     let below = 1;
@@ -150,7 +249,7 @@ describe("votes and trending", () => {
     const target = page.items[below]!;
     const needed = Math.floor(above.score - target.score) + 1;
     expect(needed).toBeLessThan(40);
-    for (let count = 0; count < needed; count++) expect((await cast(visitor(), { paperId: target.id })).status).toBe(200);
+    for (let count = 0; count < needed; count++) expect((await cast(await person(), { paperId: target.id })).status).toBe(200);
     const after = await listTrending({ period: "day", date: DAY, limit: 30 });
     const rank = (id: string) => after.items.find((item) => item.id === id)!.rank;
     expect(rank(target.id)).toBeLessThan(rank(above.id));
@@ -159,7 +258,7 @@ describe("votes and trending", () => {
   it("queues the voted paper for the search index in the same transaction", async () => {
     const paper = await somePaper();
     await database.pool.query(`TRUNCATE search_outbox`);
-    await cast(visitor(), { paperId: paper.id });
+    await cast(await person(), { paperId: paper.id });
     const { rows } = await database.pool.query(`SELECT paper_id FROM search_outbox`);
     expect(rows.map((row) => row.paper_id)).toContain(paper.id);
   });

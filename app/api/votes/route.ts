@@ -1,16 +1,17 @@
-// POST /api/votes {"paperId", "voted"}: casts (voted: true, the default) or removes this visitor's
-// vote on a paper and answers with the paper's votes. The visitor is a signed httpOnly cookie, set
-// on the first vote. JSON only (so a cross-site form cannot vote), same-origin only when the
-// browser says where the request comes from; limits per visitor and per IP (429 + Retry-After).
+// POST /api/votes {"paperId", "voted"}: casts (voted: true, the default) or removes the signed-in
+// person's vote on a paper and answers with the paper's votes. Signed out: 401 sign_in_required
+// (the button then asks for an address). With VOTES_ANONYMOUS, a visitor cookie that a page set
+// counts as a voter; this answer never sets one, so a loop without cookies gets 401, not votes.
+// JSON only (so a cross-site form cannot vote), same-origin only when the browser says where the
+// request comes from; limits per voter and per IP (429 + Retry-After); an unknown IP is refused.
 import { NextResponse, type NextRequest } from "next/server";
 import { z } from "zod";
 import { clientIp } from "@/lib/api/client-ip";
-import { ApiError, handle, jsonError, readJsonBody } from "@/lib/api/respond";
+import { ApiError, handle, jsonError, limitedResponse, readJsonBody } from "@/lib/api/respond";
 import { env } from "@/lib/env";
 import { paperIdFromSegments } from "@/lib/papers/paper-id";
-import { tokenSecret } from "@/lib/mail/secret";
 import { consumeLimits } from "@/lib/rate-limit";
-import { newVisitorId, readVisitorCookie, VISITOR_COOKIE, visitorCookieOptions, visitorCookieValue } from "@/lib/votes/visitor";
+import { voterFromCookies } from "@/lib/votes/current";
 import { setVote } from "@/lib/votes/votes";
 
 export const dynamic = "force-dynamic";
@@ -20,7 +21,7 @@ const bodySchema = z.object({
   voted: z.boolean().default(true),
 });
 
-/** A browser sends Origin on POST; one from another site is refused (the cookie is SameSite=Lax too). */
+/** A browser sends Origin on POST; one from another site is refused (the cookies are SameSite=Lax too). */
 function checkOrigin(request: NextRequest): void {
   const origin = request.headers.get("origin");
   if (origin && origin !== new URL(env.APP_URL).origin && origin !== request.nextUrl.origin) {
@@ -31,25 +32,18 @@ function checkOrigin(request: NextRequest): void {
 export async function POST(request: NextRequest) {
   return handle(async () => {
     checkOrigin(request);
-    const body = await readJsonBody(request, bodySchema, { maxChars: 2_000, example: '{"paperId": "…", "voted": true}' });
+    const body = await readJsonBody(request, bodySchema, { maxBytes: 2_000, example: '{"paperId": "…", "voted": true}' });
     const paperId = paperIdFromSegments([body.paperId]);
     if (!paperId) return jsonError(404, "not_found", `No paper with id ${JSON.stringify(body.paperId)}.`);
-    const secret = tokenSecret();
-    const known = readVisitorCookie(secret, request.cookies.get(VISITOR_COOKIE)?.value);
-    const visitor = known ?? newVisitorId();
+    const voter = await voterFromCookies((name) => request.cookies.get(name)?.value);
+    if (!voter) return jsonError(401, "sign_in_required", "Sign in to vote: we mail you a link, no password needed.");
     const limits = await consumeLimits([
       { name: "vote-ip", limit: { points: env.VOTE_LIMIT_IP, duration: 3600 }, key: clientIp(request.headers) },
-      { name: "vote-visitor", limit: { points: env.VOTE_LIMIT_VISITOR, duration: 3600 }, key: visitor },
+      { name: "vote-voter", limit: { points: env.VOTE_LIMIT_VISITOR, duration: 3600 }, key: "personId" in voter ? `person:${voter.personId}` : `visitor:${voter.visitorId}` },
     ]);
-    if (!limits.ok) {
-      const response = jsonError(429, "rate_limited", `Too many votes; try again in ${limits.retryAfterSeconds} s.`);
-      response.headers.set("Retry-After", String(limits.retryAfterSeconds));
-      return response;
-    }
-    const result = await setVote(paperId, visitor, body.voted);
+    if (!limits.ok) return limitedResponse(limits, `Too many votes; try again in ${limits.retryAfterSeconds} s.`);
+    const result = await setVote(paperId, voter, body.voted);
     if (result.status === "not-found") return jsonError(404, "not_found", `No paper with id ${paperId}.`);
-    const response = NextResponse.json({ paperId: result.paperId, votes: result.votes, voted: result.voted }, { headers: { "Cache-Control": "no-store" } });
-    if (!known) response.cookies.set(VISITOR_COOKIE, visitorCookieValue(secret, visitor), visitorCookieOptions(env.APP_URL));
-    return response;
+    return NextResponse.json({ paperId: result.paperId, votes: result.votes, voted: result.voted }, { headers: { "Cache-Control": "no-store" } });
   });
 }

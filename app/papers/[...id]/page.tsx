@@ -90,7 +90,7 @@ export default async function PaperPage({ params }: Props) {
           ))}
         </dl>
         <div className="paper-links">
-          <VoteButton paperId={paper.id} title={paper.title} votes={paper.votes} voted={(await currentVotes([paper.id])).has(paper.id)} size="page" />
+          <PaperVote paperId={paper.id} title={paper.title} votes={paper.votes} />
           {paper.arxivUrl && (
             <a className="button button-primary" href={paper.arxivUrl}>
               View on arXiv
@@ -173,4 +173,10 @@ function Details({ paper }: { paper: PaperDetail }) {
       </dl>
     </section>
   );
+}
+
+/** The page's upvote button, with this reader's vote. */
+async function PaperVote({ paperId, title, votes }: { paperId: string; title: string; votes: number }) {
+  const current = await currentVotes([paperId]);
+  return <VoteButton paperId={paperId} title={title} votes={votes} voted={current.voted.has(paperId)} canVote={current.canVote} size="page" />;
 }

@@ -1,0 +1,119 @@
+// Sign-in by email: a single-use, expiring link mailed to the address, through the same address
+// rules and limits as subscribing. Asking changes nothing but the link table; confirming (a POST
+// from the link's page) makes the address a person, opens a session and casts the vote that was
+// waiting for it.
+import { db } from "@/lib/db/client";
+import { env } from "@/lib/env";
+import { normalizeEmail } from "@/lib/mail/address";
+import { consumeMailLimits, mailLimitMessage } from "@/lib/mail/limits";
+import { renderSignInMail } from "@/lib/mail/render";
+import { tokenSecret } from "@/lib/mail/secret";
+import { newNonce, readSignInToken, signInToken, SIGN_IN_TTL_MS } from "@/lib/mail/tokens";
+import { mailTransport } from "@/lib/mail/transport";
+import { paperIdFromSegments } from "@/lib/papers/paper-id";
+import { setVote } from "@/lib/votes/votes";
+import { verifyPerson } from "./people";
+
+export type SignInRequest = { email: unknown; ip: string | undefined; votePaperId?: string; nextPath?: string };
+
+export type SignInRequestResult =
+  | { status: "check-inbox"; email: string }
+  | { status: "invalid"; error: string }
+  | { status: "limited"; retryAfterSeconds: number; message: string }
+  | { status: "mail-failed" };
+
+export const SIGN_IN_MAIL_FAILED = "We could not send the sign-in email just now. Please try again in a few minutes.";
+
+export function signInCheckInbox(email: string): string {
+  return `We sent a sign-in link to ${email}. Open it on this device within an hour and press the button on the page it opens.`;
+}
+
+/** A path on this site to return to, or undefined: never another origin (`//host`, `/\host`, a scheme). */
+export function safeNextPath(value: unknown): string | undefined {
+  if (typeof value !== "string" || value.length > 500) return undefined;
+  if (!/^\/(?![/\\])[^\s\\]*$/.test(value)) return undefined;
+  return value;
+}
+
+export function signInUrl(linkId: bigint, nonce: string): string {
+  const url = new URL("/signin/confirm", env.APP_URL);
+  url.searchParams.set("token", signInToken(tokenSecret(), linkId, nonce));
+  return url.toString();
+}
+
+export async function requestSignIn(input: SignInRequest): Promise<SignInRequestResult> {
+  const address = normalizeEmail(input.email);
+  if (!address.ok) return { status: "invalid", error: address.error };
+  const email = address.email;
+  const votePaperId = input.votePaperId ? (paperIdFromSegments([input.votePaperId]) ?? undefined) : undefined;
+  const nextPath = safeNextPath(input.nextPath);
+  const limit = await consumeMailLimits({ email, ip: input.ip });
+  if (!limit.ok) return { status: "limited", retryAfterSeconds: limit.retryAfterSeconds, message: mailLimitMessage(limit) };
+
+  const nonce = newNonce();
+  // The paper is looked up here so the mail can name it; an unknown id is simply not voted on.
+  const { rows } = await db.pool.query<{ id: string; title: string | null }>(
+    `INSERT INTO sign_in_link (email, nonce, expires_at, vote_paper_id, next_path)
+     VALUES ($1, $2, now() + make_interval(secs => $3::double precision / 1000), (SELECT id FROM paper WHERE id = $4), $5)
+     RETURNING id::text, (SELECT title FROM paper WHERE id = $4) AS title`,
+    [email, nonce, SIGN_IN_TTL_MS, votePaperId ?? null, nextPath ?? null],
+  );
+  const row = rows[0]!;
+  const mail = await renderSignInMail({ appUrl: env.APP_URL, signInUrl: signInUrl(BigInt(row.id), nonce), paperTitle: row.title ?? undefined });
+  try {
+    await mailTransport().sendMail({ from: env.MAIL_FROM, to: email, subject: mail.subject, html: mail.html, text: mail.text });
+  } catch (error) {
+    console.error(`sign-in: could not send to ${email}: ${(error as Error).message}`);
+    return { status: "mail-failed" };
+  }
+  return { status: "check-inbox", email };
+}
+
+export type SignInLinkState =
+  | { status: "valid"; email: string; paperTitle: string | null }
+  | { status: "expired" }
+  | { status: "used" }
+  | { status: "invalid" };
+
+/** What the link's page shows (a GET): read only, the link stays usable. */
+export async function inspectSignIn(token: string): Promise<SignInLinkState> {
+  const check = readSignInToken(tokenSecret(), token);
+  if (!check.ok) return { status: check.reason === "expired" ? "expired" : "invalid" };
+  const { rows } = await db.pool.query<{ email: string; usedAt: Date | null; title: string | null }>(
+    `SELECT l.email, l.used_at AS "usedAt", p.title FROM sign_in_link l LEFT JOIN paper p ON p.id = l.vote_paper_id WHERE l.id = $1 AND l.nonce = $2`,
+    [check.value.linkId.toString(), check.value.nonce],
+  );
+  const row = rows[0];
+  if (!row) return { status: "invalid" };
+  if (row.usedAt) return { status: "used" };
+  return { status: "valid", email: row.email, paperTitle: row.title };
+}
+
+export type SignInResult =
+  | { status: "signed-in"; personId: bigint; email: string; nextPath: string | null; votedPaperId: string | null }
+  | { status: "expired" }
+  | { status: "used" }
+  | { status: "invalid" };
+
+/** Uses the link (once): the address becomes a person, and the waiting vote is cast. */
+export async function confirmSignIn(token: string): Promise<SignInResult> {
+  const check = readSignInToken(tokenSecret(), token);
+  if (!check.ok) return { status: check.reason === "expired" ? "expired" : "invalid" };
+  const { rows } = await db.pool.query<{ email: string; votePaperId: string | null; nextPath: string | null }>(
+    `UPDATE sign_in_link SET used_at = now() WHERE id = $1 AND nonce = $2 AND used_at IS NULL AND expires_at > now()
+     RETURNING email, vote_paper_id AS "votePaperId", next_path AS "nextPath"`,
+    [check.value.linkId.toString(), check.value.nonce],
+  );
+  const link = rows[0];
+  if (!link) {
+    const state = await inspectSignIn(token);
+    return { status: state.status === "valid" ? "expired" : state.status };
+  }
+  const personId = await verifyPerson(link.email);
+  let votedPaperId: string | null = null;
+  if (link.votePaperId) {
+    const vote = await setVote(link.votePaperId, { personId }, true);
+    if (vote.status === "ok") votedPaperId = link.votePaperId;
+  }
+  return { status: "signed-in", personId, email: link.email, nextPath: link.nextPath, votedPaperId };
+}
