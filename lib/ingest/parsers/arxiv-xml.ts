@@ -45,8 +45,32 @@ const xmlParser = new XMLParser({
 
 export type XmlDocument = { ok: true; root: Json } | { ok: false; reason: string };
 
-/** A document type declaration may appear only before the root element, after the XML declaration and comments. */
-const DOCTYPE_IN_PROLOG = /^(?:\s|<\?[\s\S]*?\?>|<!--[\s\S]*?-->)*<!DOCTYPE/i;
+const SPACE = /\s+/y;
+const DOCTYPE = /<!DOCTYPE/iy;
+/** What may stand in the prolog besides whitespace, by its opening and closing marks. */
+const PROLOG_MARKUP = [["<?", "?>"], ["<!--", "-->"]] as const;
+
+/**
+ * Does a document type declaration open after the prolog's whitespace, processing instructions
+ * (the XML declaration among them) and comments, the only place one may stand? One pass: each
+ * instruction and comment is read up to its first end marker, as XML reads it. A single regular
+ * expression for this backtracked exponentially over a run of instructions with no DOCTYPE after them.
+ */
+export function hasDoctypeInProlog(xml: string): boolean {
+  let at = 0;
+  for (;;) {
+    SPACE.lastIndex = at;
+    if (SPACE.test(xml)) at = SPACE.lastIndex;
+    const markup = PROLOG_MARKUP.find(([open]) => xml.startsWith(open, at));
+    if (!markup) break; // the prolog ends here
+    const [open, close] = markup;
+    const end = xml.indexOf(close, at + open.length);
+    if (end === -1) return false; // unterminated: nothing can follow it (and the validator rejects the document)
+    at = end + close.length;
+  }
+  DOCTYPE.lastIndex = at;
+  return DOCTYPE.test(xml);
+}
 
 /**
  * Well-formedness is checked first because the parser itself is lenient: a response cut off
@@ -55,7 +79,7 @@ const DOCTYPE_IN_PROLOG = /^(?:\s|<\?[\s\S]*?\?>|<!--[\s\S]*?-->)*<!DOCTYPE/i;
 export function readXml(xml: string): XmlDocument {
   const body = xml.replace(/^\uFEFF/, "");
   // arXiv never sends a DTD; one in a saved response means it is not what it claims to be.
-  if (DOCTYPE_IN_PROLOG.test(body)) {
+  if (hasDoctypeInProlog(body)) {
     return { ok: false, reason: "XML with a <!DOCTYPE> declaration: arXiv responses have none, and DTDs are not processed" };
   }
   const validation = XMLValidator.validate(body);

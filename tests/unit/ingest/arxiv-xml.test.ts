@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { readFileSync, statSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -7,6 +8,7 @@ import { parseFile } from "@/lib/ingest/parse-file";
 import { describeIssues, LISTED_RANK, paperRecordSchema, type PaperCandidate, type ParseEvent } from "@/lib/ingest/paper";
 import { parseAtomXml, readAtomPage } from "@/lib/ingest/parsers/arxiv-atom";
 import { parseOaiXml, readOaiPage, splitAuthors } from "@/lib/ingest/parsers/arxiv-oai";
+import { readXml } from "@/lib/ingest/parsers/arxiv-xml";
 
 const ATOM = "tests/fixtures/arxiv-atom";
 const SEARCH = `${ATOM}/q_testing_s0_m100_cfe7536492ca.xml`;
@@ -390,6 +392,52 @@ describe("damaged arXiv XML", () => {
   it("decodes numeric character references once, and leaves undeclared entities as text", () => {
     const xml = read(NEW_ID).replace("Heat-bath random walks", "Caf&#233; &#x2014; &amp;#233; &lol; walks");
     expect(recordOf(parseAtomXml(xml, "x.xml")[0]).title).toBe("Café — &#233; &lol; walks with Markov bases");
+  });
+});
+
+describe("the DOCTYPE check before parsing", () => {
+  const DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
+  const rejected = { ok: false, reason: expect.stringContaining("DOCTYPE") };
+
+  it.each([
+    ["first thing", "<!DOCTYPE feed><feed/>"],
+    ["after the XML declaration", `${DECLARATION}<!DOCTYPE feed><feed/>`],
+    ["after processing instructions, comments and whitespace", `${DECLARATION}<?xml-stylesheet href="a.xsl"?>\n<!-- a -->\t<?pi x?>\r\n<!---->  <!DOCTYPE feed>\n<feed/>`],
+    ["in lower case, after a byte order mark", `\uFEFF${DECLARATION}<!-- a --><!doctype feed><feed/>`],
+    ["with an internal subset, after 40 instructions", `${DECLARATION}${"<?pi x?>".repeat(40)}<!DOCTYPE feed [<!ENTITY a "b">]><feed/>`],
+  ])("finds a DOCTYPE %s", (_, xml) => {
+    expect(readXml(xml)).toEqual(rejected);
+  });
+
+  it.each([
+    ["a comment", `${DECLARATION}<!-- <!DOCTYPE feed> --><feed/>`],
+    ["a processing instruction", `${DECLARATION}<?pi <!DOCTYPE feed> ?><feed/>`],
+  ])("takes a DOCTYPE inside %s for text", (_, xml) => {
+    expect(readXml(xml)).toEqual({ ok: true, root: expect.objectContaining({ feed: "" }) });
+  });
+
+  it("leaves an unterminated instruction to the validator", () => {
+    expect(readXml(`${DECLARATION}<?pi <!DOCTYPE feed><feed/>`)).toEqual({ ok: false, reason: expect.stringMatching(/^invalid or truncated XML/) });
+  });
+
+  // Run in a child process that is killed at `timeout`: a pattern that backtracks blocks the thread
+  // it runs on, so a timer in this one could never fire. 40 instructions took the old pattern hours.
+  it("reads prologs of 20 and 40 processing instructions without a DOCTYPE in linear time", { timeout: 30_000 }, async () => {
+    const script = `
+      const { readXml } = await import(process.argv[1]);
+      const prolog = (n) => '<?xml version="1.0"?>' + "<?pi x?>".repeat(n);
+      const answers = [20, 40].flatMap((n) => [readXml(prolog(n) + "<feed/>").ok, readXml(prolog(n) + "<!-- c --><!DOCTYPE x><feed/>").ok]);
+      process.stdout.write(JSON.stringify(answers));
+    `;
+    const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script, path.resolve("lib/ingest/parsers/arxiv-xml.ts")], {
+      stdio: ["ignore", "pipe", "inherit"],
+      timeout: 10_000,
+    });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+    expect(exit, "killed: the check did not finish within 10 s").toEqual({ code: 0, signal: null });
+    expect(JSON.parse(output)).toEqual([true, false, true, false]);
   });
 });
 
