@@ -1,12 +1,17 @@
 // Request limits (rate-limiter-flexible). By default kept in Postgres (its Postgres store, table
 // from a migration) so every web process shares them; a limit may instead live in this process's
 // memory, where a database round trip per request would cost more than the limit protects.
-// Each feature declares its limits; a request takes one point from each.
+// Each feature declares its limits; a request takes one point from each. A limit that cannot tell
+// who is asking (its key unknown) refuses: an unidentified request must not bypass it.
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { db } from "@/lib/db/client";
 
 export type Limit = { points: number; duration: number; store?: "postgres" | "memory" };
-export type LimitCheck = { ok: true } | { ok: false; retryAfterSeconds: number };
+/** Why a request was refused: a limit was used up, or a limit's key (e.g. the client's IP) was unknown. */
+export type LimitRefusal = "exhausted" | "unknown-key";
+/** A refusal names the limit (its `name`) and how long to wait. */
+export type LimitRefused = { ok: false; reason: LimitRefusal; limit: string; retryAfterSeconds: number };
+export type LimitCheck = { ok: true } | LimitRefused;
 
 const globalForLimits = globalThis as unknown as { trendingPapersLimiters?: Map<string, RateLimiterAbstract> };
 
@@ -41,15 +46,20 @@ export function resetLimiters(): void {
 }
 
 /**
- * Takes one point from each limit whose key is known, in order; stops at the first exhausted one
- * and says how long to wait.
+ * Takes one point from each limit, in order; stops at the first exhausted one and says how long to
+ * wait. When any key is unknown nothing is taken and the request is refused: retrying does not help
+ * until the caller can be told apart, so the wait given is that limit's window.
  */
 export async function consumeLimits(checks: { name: string; limit: Limit; key: string | undefined }[]): Promise<LimitCheck> {
-  try {
-    for (const check of checks) if (check.key) await limiter(check.name, check.limit).consume(check.key);
-    return { ok: true };
-  } catch (error) {
-    if (error instanceof RateLimiterRes) return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(error.msBeforeNext / 1000)) };
-    throw error;
+  const unknown = checks.find((check) => !check.key);
+  if (unknown) return { ok: false, reason: "unknown-key", limit: unknown.name, retryAfterSeconds: Math.max(1, unknown.limit.duration) };
+  for (const check of checks) {
+    try {
+      await limiter(check.name, check.limit).consume(check.key!);
+    } catch (error) {
+      if (!(error instanceof RateLimiterRes)) throw error;
+      return { ok: false, reason: "exhausted", limit: check.name, retryAfterSeconds: Math.max(1, Math.ceil(error.msBeforeNext / 1000)) };
+    }
   }
+  return { ok: true };
 }

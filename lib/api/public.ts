@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { NextResponse, type NextRequest } from "next/server";
 import { clientIp } from "@/lib/api/client-ip";
-import { handle, jsonError } from "@/lib/api/respond";
+import { handle, limitedResponse } from "@/lib/api/respond";
 import { env } from "@/lib/env";
 import { consumeLimits } from "@/lib/rate-limit";
 
@@ -44,11 +44,7 @@ export async function publicGet(request: NextRequest, run: () => Promise<NextRes
     const limit = await consumeLimits([
       { name: "api-ip", limit: { points: env.API_LIMIT_IP, duration: 60, store: "memory" }, key: clientIp(request.headers) },
     ]);
-    if (!limit.ok) {
-      const limited = jsonError(429, "rate_limited", `Too many requests; try again in ${limit.retryAfterSeconds} s.`);
-      limited.headers.set("Retry-After", String(limit.retryAfterSeconds));
-      return limited;
-    }
+    if (!limit.ok) return limitedResponse(limit, `Too many requests; try again in ${limit.retryAfterSeconds} s.`);
     return run();
   });
   for (const [name, value] of Object.entries(CORS_HEADERS)) response.headers.set(name, value);

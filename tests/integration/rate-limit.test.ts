@@ -1,0 +1,58 @@
+// Request limits against real Postgres: a limit that cannot find its key refuses.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { consumeLimits, resetLimiters, type Limit } from "@/lib/rate-limit";
+import { createAppDatabase, type TestDatabase } from "./test-db";
+
+let database: TestDatabase;
+
+beforeAll(async () => {
+  database = await createAppDatabase();
+});
+
+afterAll(async () => {
+  await database.drop();
+});
+
+beforeEach(async () => {
+  await database.pool.query(`TRUNCATE rate_limit`);
+  resetLimiters();
+});
+
+async function rows(): Promise<{ key: string; points: number }[]> {
+  return (await database.pool.query(`SELECT key, points FROM rate_limit ORDER BY key`)).rows;
+}
+
+describe("consumeLimits", () => {
+  const perIp: Limit = { points: 5, duration: 3600 };
+  const perVisitor: Limit = { points: 5, duration: 3600 };
+
+  it.each([undefined, ""])("refuses when a limit's key is unknown (%j), taking no point from any limit", async (key) => {
+    const check = await consumeLimits([
+      { name: "test-visitor", limit: perVisitor, key: "visitor-1" },
+      { name: "test-ip", limit: perIp, key },
+    ]);
+    expect(check).toEqual({ ok: false, reason: "unknown-key", limit: "test-ip", retryAfterSeconds: 3600 });
+    expect(await rows()).toEqual([]);
+  });
+
+  it("refuses an unknown key in a limit kept in memory too", async () => {
+    const check = await consumeLimits([{ name: "test-memory", limit: { points: 1_000, duration: 60, store: "memory" }, key: undefined }]);
+    expect(check).toMatchObject({ ok: false, reason: "unknown-key", limit: "test-memory", retryAfterSeconds: 60 });
+  });
+
+  it("takes a point from each known key and names the exhausted limit", async () => {
+    const checks = [
+      { name: "test-ip", limit: { points: 2, duration: 3600 }, key: "192.0.2.1" },
+      { name: "test-visitor", limit: perVisitor, key: "visitor-1" },
+    ];
+    expect(await consumeLimits(checks)).toEqual({ ok: true });
+    expect(await consumeLimits(checks)).toEqual({ ok: true });
+    const over = await consumeLimits(checks);
+    expect(over).toMatchObject({ ok: false, reason: "exhausted", limit: "test-ip" });
+    expect(!over.ok && over.retryAfterSeconds).toBeGreaterThan(3_500);
+    expect(await rows()).toEqual([
+      { key: "test-ip:192.0.2.1", points: 3 },
+      { key: "test-visitor:visitor-1", points: 2 },
+    ]);
+  });
+});
