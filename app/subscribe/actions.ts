@@ -3,7 +3,7 @@
 import { headers } from "next/headers";
 import { z } from "zod";
 import { clientIp } from "@/lib/api/client-ip";
-import { checkInboxMessage, limitedMessage, MAIL_FAILED_MESSAGE, subscribe, unsubscribe } from "@/lib/subscriptions/subscribe";
+import { checkInboxMessage, MAIL_FAILED_MESSAGE, subscribe, unsubscribe } from "@/lib/subscriptions/subscribe";
 
 export type SubscribeFormState = { status: "idle" | "ok" | "error"; message: string; email: string };
 
@@ -21,7 +21,7 @@ export async function subscribeAction(_previous: SubscribeFormState, form: FormD
       case "invalid":
         return { status: "error", message: result.error, email };
       case "limited":
-        return { status: "error", message: limitedMessage(result.retryAfterSeconds), email };
+        return { status: "error", message: result.message, email };
       case "mail-failed":
         return { status: "error", message: MAIL_FAILED_MESSAGE, email };
     }

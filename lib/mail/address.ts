@@ -1,4 +1,5 @@
-// Email addresses as subscribers type them, normalised to one canonical form (pure).
+// Email addresses as subscribers type them, normalised to one canonical form, and folded to the
+// mailbox they reach for counting (pure).
 import { domainToASCII } from "node:url";
 
 export type AddressResult = { ok: true; email: string } | { ok: false; error: string };
@@ -40,4 +41,23 @@ export function normalizeEmail(input: unknown): AddressResult {
   const email = `${local}@${domain}`;
   if (email.length > MAX_ADDRESS) return { ok: false, error: "That email address is too long." };
   return { ok: true, email };
+}
+
+// Providers that deliver every dotted spelling of a local part to one mailbox, and their one name.
+const DOTS_IGNORED: Record<string, string> = { "gmail.com": "gmail.com", "googlemail.com": "gmail.com" };
+
+/**
+ * The mailbox an address delivers to, for counting mails per mailbox only (mail still goes to the
+ * address as given): the local part lower-cased and cut at its first `+` (a subaddress tag), and
+ * for Gmail its dots dropped and googlemail.com read as gmail.com. Takes what normalizeEmail returns.
+ */
+export function foldMailbox(email: string): string {
+  const at = email.lastIndexOf("@");
+  const domain = email.slice(at + 1).toLowerCase();
+  let local = email.slice(0, at).toLowerCase();
+  const plus = local.indexOf("+");
+  if (plus >= 0) local = local.slice(0, plus);
+  const folded = DOTS_IGNORED[domain];
+  if (folded) local = local.replaceAll(".", "");
+  return `${local}@${folded ?? domain}`;
 }

@@ -4,7 +4,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { z } from "zod";
 import { clientIp } from "@/lib/api/client-ip";
 import { handle, jsonError, readJsonBody } from "@/lib/api/respond";
-import { checkInboxMessage, limitedMessage, MAIL_FAILED_MESSAGE, subscribe } from "@/lib/subscriptions/subscribe";
+import { checkInboxMessage, MAIL_FAILED_MESSAGE, subscribe } from "@/lib/subscriptions/subscribe";
 
 export const dynamic = "force-dynamic";
 
@@ -12,13 +12,13 @@ const bodySchema = z.object({ email: z.string().max(1_000, "is too long") });
 
 export async function POST(request: NextRequest) {
   return handle(async () => {
-    const { email } = await readJsonBody(request, bodySchema, { maxChars: 10_000, example: '{"email": "…"}' });
+    const { email } = await readJsonBody(request, bodySchema, { maxBytes: 10_000, example: '{"email": "…"}' });
     const result = await subscribe({ email, ip: clientIp(request.headers) });
     switch (result.status) {
       case "invalid":
         return jsonError(400, "invalid_request", `email: ${result.error}`);
       case "limited": {
-        const response = jsonError(429, "rate_limited", limitedMessage(result.retryAfterSeconds));
+        const response = jsonError(429, "rate_limited", result.message);
         response.headers.set("Retry-After", String(result.retryAfterSeconds));
         return response;
       }

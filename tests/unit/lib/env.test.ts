@@ -6,6 +6,7 @@ describe("parseEnv", () => {
     const env = parseEnv({});
     expect(env).toMatchObject({ PORT: 3000, APP_URL: "http://localhost:3000", DATA_DIR: ".data" });
     expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.MAIL_LIMIT_HOURLY).toBe(200);
   });
 
   it("treats an empty DATABASE_URL as unset (embedded Postgres)", () => {
@@ -18,6 +19,7 @@ describe("parseEnv", () => {
     [{ APP_URL: "not a url" }, "APP_URL"],
     [{ DATABASE_URL: "postgres is here" }, "DATABASE_URL"],
     [{ INGEST_BATCH_SIZE: "0" }, "INGEST_BATCH_SIZE"],
+    [{ MAIL_LIMIT_HOURLY: "0" }, "MAIL_LIMIT_HOURLY"],
   ])("stops on %o naming %s", (source, variable) => {
     expect(() => parseEnv(source)).toThrow(new RegExp(`^Invalid configuration:\\n  ${variable}:`));
   });

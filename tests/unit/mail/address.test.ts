@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { normalizeEmail } from "@/lib/mail/address";
+import { foldMailbox, normalizeEmail } from "@/lib/mail/address";
 
 describe("normalizeEmail", () => {
   it.each([
@@ -36,5 +36,35 @@ describe("normalizeEmail", () => {
     const result = normalizeEmail(input);
     expect(result.ok).toBe(false);
     expect(!result.ok && result.error).toMatch(message);
+  });
+});
+
+describe("foldMailbox", () => {
+  it.each([
+    ["victim@gmail.com", "victim@gmail.com"],
+    ["Victim@gmail.com", "victim@gmail.com"],
+    ["victim+1@gmail.com", "victim@gmail.com"],
+    ["VICTIM+news+more@gmail.com", "victim@gmail.com"],
+    ["v.ictim@gmail.com", "victim@gmail.com"],
+    ["v.i.c.t.i.m+x@googlemail.com", "victim@gmail.com"],
+    ["Victim@googlemail.com", "victim@gmail.com"],
+    // Elsewhere dots can make a different mailbox, so they stay; case and +tags fold everywhere.
+    ["First.Last+papers@Example.org", "first.last@example.org"],
+    ["first.last@example.org", "first.last@example.org"],
+    ["firstlast@example.org", "firstlast@example.org"],
+    ["v.ictim@gmail.com.example", "v.ictim@gmail.com.example"],
+    ["jose@xn--bcher-kva.example", "jose@xn--bcher-kva.example"],
+  ])("%s -> %s", (email, mailbox) => {
+    expect(foldMailbox(email)).toBe(mailbox);
+  });
+
+  it("folds what normalizeEmail accepts, so every spelling of one Gmail mailbox counts as one", () => {
+    const spellings = ["victim@gmail.com", "victim+1@gmail.com", "victim+2@gmail.com", " Victim@GMAIL.com ", "v.ictim@gmail.com", "vic.tim+a@googlemail.com"];
+    const mailboxes = spellings.map((spelling) => {
+      const address = normalizeEmail(spelling);
+      if (!address.ok) throw new Error(address.error);
+      return foldMailbox(address.email);
+    });
+    expect(new Set(mailboxes)).toEqual(new Set(["victim@gmail.com"]));
   });
 });
