@@ -28,7 +28,8 @@ function limiter(keyPrefix: string, limit: Limit): RateLimiterAbstract {
       storeClient: db.pool,
       storeType: "pool",
       tableName: "rate_limit",
-      // The table comes from a migration; expired rows are overwritten in place, so no cleanup timer.
+      // The table comes from a migration; expired rows are overwritten in place and the rest are
+      // deleted by a scheduled job (deleteExpiredLimits), not by a timer in every web process.
       tableCreated: true,
       clearExpiredByTimeout: false,
       keyPrefix,
@@ -62,4 +63,13 @@ export async function consumeLimits(checks: { name: string; limit: Limit; key: s
     }
   }
   return { ok: true };
+}
+
+/**
+ * Deletes the Postgres store's expired rows (`expire` is epoch ms; rows without one never expire).
+ * A row a request is renewing at the same moment is re-checked under its lock and kept.
+ */
+export async function deleteExpiredLimits(now = Date.now()): Promise<number> {
+  const result = await db.pool.query(`DELETE FROM rate_limit WHERE expire <= $1`, [now]);
+  return result.rowCount ?? 0;
 }

@@ -2,17 +2,21 @@
 // harvested at HARVEST_CRON (after arXiv's announcement, before the digest) and search is synced
 // after them; the daily digest runs at DIGEST_CRON in DIGEST_TZ. Any number of workers may run:
 // pg-boss hands each job to one, the digest is safe to run twice, and harvests share one request
-// gate per host in Postgres.
+// gate per host in Postgres. Expired request-limit rows are deleted every hour.
 import PgBoss from "pg-boss";
 import { env } from "@/lib/env";
 import { db } from "@/lib/db/client";
 import { describeRun, runDigest } from "@/lib/digest/run";
 import { describeHarvest, runHarvest } from "@/lib/harvest/run";
+import { deleteExpiredLimits } from "@/lib/rate-limit";
 import { engineConfig } from "@/lib/search/engine";
 import { syncSearchNow } from "@/lib/search/sync";
 
 export const DIGEST_QUEUE = "daily-digest";
 export const HARVEST_QUEUE = "harvest";
+export const LIMITS_CLEANUP_QUEUE = "rate-limit-cleanup";
+/** Off the hour, away from the harvest's and the digest's starts. */
+const LIMITS_CLEANUP_CRON = "30 * * * *";
 
 export type Scheduler = { boss: PgBoss; stop(): Promise<void> };
 
@@ -45,6 +49,9 @@ export async function startScheduler(options: { databaseUrl: string; log: (messa
   } else {
     await boss.unschedule(HARVEST_QUEUE);
   }
+  // One run at a time; a missed or failed run is simply done by the next one.
+  await boss.createQueue(LIMITS_CLEANUP_QUEUE, { name: LIMITS_CLEANUP_QUEUE, policy: "stately", retryLimit: 0, expireInSeconds: 600 });
+  await boss.schedule(LIMITS_CLEANUP_QUEUE, LIMITS_CLEANUP_CRON, {}, { tz: "UTC" });
   const controller = new AbortController();
   await boss.work(HARVEST_QUEUE, async () => {
     const outcomes = await runHarvest(db.pool, { log: (message) => options.log(`harvest: ${message}`), signal: controller.signal });
@@ -55,6 +62,7 @@ export async function startScheduler(options: { databaseUrl: string; log: (messa
     if (failed.length > 0) throw new Error(`harvest failed for ${failed.map((outcome) => outcome.description).join("; ")}`);
     return { sources: outcomes.map((outcome) => ({ source: outcome.source, scope: outcome.scope, stored: outcome.summary.inserted + outcome.summary.updated })) };
   });
+  await boss.work(LIMITS_CLEANUP_QUEUE, async () => ({ deleted: await deleteExpiredLimits() }));
   await boss.work(DIGEST_QUEUE, async () => {
     const result = await runDigest({ log: (message) => options.log(`digest: ${message}`), signal: controller.signal });
     options.log(`digest: ${describeRun(result)}`);

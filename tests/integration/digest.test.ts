@@ -6,7 +6,7 @@ import { runDigest } from "@/lib/digest/run";
 import { tokenSecret } from "@/lib/mail/secret";
 import { unsubscribeToken } from "@/lib/mail/tokens";
 import { closeMailTransport, createMailTransport, setSmtpUrl } from "@/lib/mail/transport";
-import { DIGEST_QUEUE, HARVEST_QUEUE, startScheduler } from "@/lib/jobs/scheduler";
+import { DIGEST_QUEUE, HARVEST_QUEUE, LIMITS_CLEANUP_QUEUE, startScheduler } from "@/lib/jobs/scheduler";
 import { unsubscribe } from "@/lib/subscriptions/subscribe";
 import { startSmtp, type TestSmtp } from "./smtp";
 import { createAppDatabase, type TestDatabase } from "./test-db";
@@ -292,21 +292,30 @@ describe("unsubscribing", () => {
 });
 
 describe("the scheduler", () => {
-  it("runs the digest job on pg-boss in the same Postgres", async () => {
+  it("runs the digest job, and the hourly cleanup of expired limits, on pg-boss in the same Postgres", async () => {
     const emails = await addSubscribers(2);
     const logs: string[] = [];
     setSmtpUrl(smtp.url);
     const scheduler = await startScheduler({ databaseUrl: database.url, log: (message) => logs.push(message) });
     try {
       const { rows } = await database.pool.query(`SELECT name, cron, timezone FROM pgboss.schedule ORDER BY cron`);
-      // The harvest runs before the digest, so the digest has the day's papers.
+      // The harvest runs before the digest, so the digest has the day's papers; expired limits go hourly.
       expect(rows).toEqual([
         { name: HARVEST_QUEUE, cron: "0 2 * * *", timezone: "UTC" },
         { name: DIGEST_QUEUE, cron: "0 7 * * *", timezone: "UTC" },
+        { name: LIMITS_CLEANUP_QUEUE, cron: "30 * * * *", timezone: "UTC" },
       ]);
       await scheduler.boss.send(DIGEST_QUEUE, {});
       await smtp.waitFor(2, 30_000);
       expect(recipients()).toEqual(emails);
+      // The cleanup job deletes expired limit rows and keeps live ones.
+      await database.pool.query(`INSERT INTO rate_limit (key, points, expire) VALUES ('expired:a', 1, $1), ('live:a', 1, $2)`, [Date.now() - 1_000, Date.now() + 3_600_000]);
+      await scheduler.boss.send(LIMITS_CLEANUP_QUEUE, {});
+      const deadline = Date.now() + 20_000;
+      while ((await database.pool.query(`SELECT 1 FROM rate_limit WHERE key = 'expired:a'`)).rowCount !== 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect((await database.pool.query(`SELECT key FROM rate_limit WHERE key IN ('expired:a', 'live:a')`)).rows).toEqual([{ key: "live:a" }]);
     } finally {
       await scheduler.stop();
       closeMailTransport();

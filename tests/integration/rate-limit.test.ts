@@ -1,6 +1,7 @@
-// Request limits against real Postgres: a limit that cannot find its key refuses.
+// Request limits against real Postgres: a limit that cannot find its key refuses, and expired rows
+// are deleted while live ones stay.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { consumeLimits, resetLimiters, type Limit } from "@/lib/rate-limit";
+import { consumeLimits, deleteExpiredLimits, resetLimiters, type Limit } from "@/lib/rate-limit";
 import { createAppDatabase, type TestDatabase } from "./test-db";
 
 let database: TestDatabase;
@@ -54,5 +55,29 @@ describe("consumeLimits", () => {
       { key: "test-ip:192.0.2.1", points: 3 },
       { key: "test-visitor:visitor-1", points: 2 },
     ]);
+  });
+});
+
+describe("deleteExpiredLimits", () => {
+  it("deletes the rows whose window has passed and keeps live ones and those without an expiry", async () => {
+    const now = Date.now();
+    await database.pool.query(
+      `INSERT INTO rate_limit (key, points, expire) VALUES
+         ('gone:a', 3, $1), ('gone:b', 1, $2), ('live:a', 2, $3), ('live:b', 1, $4), ('forever:a', 7, NULL)`,
+      [now - 86_400_000, now - 1, now + 1_000, now + 3_600_000],
+    );
+    // A limit in use right now stays, with its count.
+    expect(await consumeLimits([{ name: "live", limit: { points: 5, duration: 3600 }, key: "c" }])).toEqual({ ok: true });
+    expect(await deleteExpiredLimits(now)).toBe(2);
+    expect(await rows()).toEqual([
+      { key: "forever:a", points: 7 },
+      { key: "live:a", points: 2 },
+      { key: "live:b", points: 1 },
+      { key: "live:c", points: 1 },
+    ]);
+    expect(await deleteExpiredLimits(now)).toBe(0);
+    // With the clock past their windows, the rest go too (but not the one without an expiry).
+    expect(await deleteExpiredLimits(now + 2 * 3_600_000)).toBe(3);
+    expect(await rows()).toEqual([{ key: "forever:a", points: 7 }]);
   });
 });
