@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { freePort } from "./ports";
+import { copyToSharedDir, createFile, isSharedDirOf, makeSharedDir, openForAppend, replaceFile, setFolder, type Owner } from "./shared-dirs";
 
 export type EmbeddedPostgres = {
   url: string;
@@ -28,7 +29,7 @@ async function loadBinaries(): Promise<Binaries> {
 }
 
 /** Postgres refuses to run as root: as root, run it as the `postgres` user (created if missing). */
-function postgresUser(): { uid: number; gid: number } | undefined {
+function postgresUser(): Owner | undefined {
   if (process.getuid?.() !== 0) return undefined;
   const lookup = () => spawnSync("id", ["-u", "postgres"], { encoding: "utf8" });
   if (lookup().status !== 0) {
@@ -42,28 +43,30 @@ function postgresUser(): { uid: number; gid: number } | undefined {
 }
 
 /** Can `user` run `bin` and write into `dir`? Checked by trying, since any parent may be 0700. */
-function reachable(user: { uid: number; gid: number }, bin: string, dir: string): { bin: boolean; dir: boolean } {
+function reachable(user: Owner, bin: string, dir: string): { bin: boolean; dir: boolean } {
   const run = spawnSync(bin, ["--version"], { ...user, stdio: "ignore" });
   const write = spawnSync("test", ["-w", dir, "-a", "-x", dir], { ...user, stdio: "ignore" });
   return { bin: run.status === 0, dir: write.status === 0 };
 }
 
-/** Copies the Postgres binaries once to a folder every user can enter (for checkouts under /root). */
-function copyBinariesToTmp(binaries: Binaries): Binaries {
-  const nativeDir = path.dirname(path.dirname(binaries.postgres));
-  const version = path.basename(path.dirname(path.dirname(nativeDir))) + "-" + fs.statSync(binaries.postgres).size;
-  const target = path.join(os.tmpdir(), `trending-papers-postgres-${version}`);
-  if (!fs.existsSync(path.join(target, "bin", "postgres"))) {
-    const staging = `${target}.${process.pid}`;
-    fs.cpSync(nativeDir, staging, { recursive: true, verbatimSymlinks: true });
-    fs.chmodSync(staging, 0o755);
-    try {
-      fs.renameSync(staging, target);
-    } catch {
-      fs.rmSync(staging, { recursive: true, force: true }); // another process won the race
-    }
-  }
-  return { postgres: path.join(target, "bin", "postgres"), initdb: path.join(target, "bin", "initdb") };
+/**
+ * Copies the Postgres binaries to a new folder every user can enter (for checkouts under /root).
+ * Each start that needs them makes its own copy, removed when that server stops: a shared copy at
+ * a fixed path could have been planted by anyone.
+ */
+function copyBinaries(binaries: Binaries): { binaries: Binaries; dir: string } {
+  const dir = copyToSharedDir(path.dirname(path.dirname(binaries.postgres)), "trending-papers-postgres-bin-");
+  return { binaries: { postgres: path.join(dir, "bin", "postgres"), initdb: path.join(dir, "bin", "initdb") }, dir };
+}
+
+/**
+ * Where the cluster lives when the postgres user cannot enter the data folder: the temp folder an
+ * earlier start recorded in the state file, if it is still that user's own, else a new one.
+ */
+function fallbackDir(recorded: State | undefined, home: string, user: Owner): { dir: string; fresh: boolean } {
+  const previous = recorded && path.dirname(recorded.dataDir);
+  if (previous && previous !== home && isSharedDirOf(previous, user)) return { dir: previous, fresh: false };
+  return { dir: makeSharedDir("trending-papers-postgres-data-", user), fresh: true };
 }
 
 function connectionUrl(state: State, database = "postgres"): string {
@@ -83,12 +86,12 @@ async function canConnect(url: string): Promise<boolean> {
   }
 }
 
-function waitForReady(child: ChildProcess, logFile: string): Promise<void> {
+function waitForReady(child: ChildProcess, log: number): Promise<void> {
   return new Promise((resolve, reject) => {
     let output = "";
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      fs.appendFileSync(logFile, chunk);
+      fs.writeSync(log, chunk);
       if (output.includes("database system is ready to accept connections")) resolve();
     };
     child.stderr?.on("data", onData);
@@ -112,30 +115,12 @@ export type StartOptions = {
  */
 export async function startEmbeddedPostgres(options: StartOptions): Promise<EmbeddedPostgres> {
   const log = options.log ?? (() => undefined);
-  let binaries = await loadBinaries();
-  const user = postgresUser();
-  let dataDir = path.resolve(options.dataDir);
-  fs.mkdirSync(dataDir, { recursive: true });
-  if (user) {
-    const access = reachable(user, binaries.postgres, dataDir);
-    if (!access.bin) {
-      binaries = copyBinariesToTmp(binaries);
-      log(`The postgres user cannot reach node_modules here; using a copy of the binaries in ${path.dirname(path.dirname(binaries.postgres))}.`);
-    }
-    fs.chownSync(dataDir, user.uid, user.gid);
-    if (!reachable(user, binaries.postgres, dataDir).dir) {
-      const fallback = path.join(os.tmpdir(), `trending-papers-${Buffer.from(dataDir).toString("base64url").slice(-40)}`);
-      log(`The postgres user cannot enter ${dataDir} (a parent folder is private); keeping the cluster in ${fallback} instead.`);
-      dataDir = fallback;
-      fs.mkdirSync(dataDir, { recursive: true, mode: 0o755 });
-      fs.chmodSync(dataDir, 0o755);
-      fs.chownSync(dataDir, user.uid, user.gid);
-    }
-  }
-  const clusterDir = path.join(dataDir, "cluster");
-  const stateFile = path.join(path.resolve(options.dataDir), "postgres.json");
+  const home = path.resolve(options.dataDir);
+  fs.mkdirSync(home, { recursive: true });
+  const stateFile = path.join(home, "postgres.json");
   const database = options.database ?? "postgres";
 
+  // The state file says where a server another process started listens (and where its cluster is).
   const existing = readState(stateFile);
   if (existing && (await canConnect(connectionUrl(existing)))) {
     await ensureDatabase(connectionUrl(existing), database);
@@ -143,48 +128,85 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
     return { url: connectionUrl(existing, database), owned: false, stop: async () => undefined };
   }
 
-  const state: State = existing ?? { port: 0, password: randomBytes(18).toString("base64url"), dataDir: clusterDir };
-  if (!fs.existsSync(path.join(clusterDir, "PG_VERSION"))) {
-    fs.rmSync(clusterDir, { recursive: true, force: true });
-    fs.mkdirSync(clusterDir, { recursive: true, mode: 0o700 });
-    if (user) fs.chownSync(clusterDir, user.uid, user.gid);
-    const pwFile = path.join(dataDir, `.pw-${process.pid}`);
-    fs.writeFileSync(pwFile, `${state.password}\n`, { mode: 0o600 });
-    if (user) fs.chownSync(pwFile, user.uid, user.gid);
-    log("Initialising the embedded Postgres cluster…");
-    const init = spawnSync(
-      binaries.initdb,
-      ["-D", clusterDir, "-U", "postgres", "--auth=scram-sha-256", `--pwfile=${pwFile}`, "-E", "UTF8", "--locale=C", "--no-instructions"],
-      { ...user, encoding: "utf8" },
-    );
-    fs.rmSync(pwFile, { force: true });
-    if (init.status !== 0) throw new Error(`initdb failed:\n${init.stderr || init.stdout}`);
-  }
-  state.port = await freePort(options.port ?? existing?.port ?? 54329);
-  state.dataDir = clusterDir;
+  let binaries = await loadBinaries();
+  const user = postgresUser();
+  // Temp folders made by this start: removed if it fails; the binaries' copy also once the server stops.
+  let binariesCopy: string | undefined;
+  let freshFallback: string | undefined;
+  const removeMade = () => {
+    for (const dir of [binariesCopy, freshFallback]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  };
+  let dataDir = home;
+  let child: ChildProcess;
+  const state: State = existing ?? { port: 0, password: randomBytes(18).toString("base64url"), dataDir: path.join(home, "cluster") };
+  try {
+    if (user) {
+      if (!reachable(user, binaries.postgres, home).bin) {
+        ({ binaries, dir: binariesCopy } = copyBinaries(binaries));
+        log(`The postgres user cannot reach node_modules here; using a copy of the binaries in ${binariesCopy}.`);
+      }
+      setFolder(home, { owner: user });
+      if (!reachable(user, binaries.postgres, home).dir) {
+        const fallback = fallbackDir(existing, home, user);
+        if (fallback.fresh) freshFallback = fallback.dir;
+        dataDir = fallback.dir;
+        log(`The postgres user cannot enter ${home} (a parent folder is private); keeping the cluster in ${dataDir} instead.`);
+      }
+    }
+    const clusterDir = path.join(dataDir, "cluster");
+    if (!fs.existsSync(path.join(clusterDir, "PG_VERSION"))) {
+      fs.rmSync(clusterDir, { recursive: true, force: true });
+      fs.mkdirSync(clusterDir, { mode: 0o700 }); // fails on anything (a link, say) put there since
+      if (user) setFolder(clusterDir, { owner: user });
+      const pwFile = path.join(dataDir, `.pw-${process.pid}`);
+      fs.rmSync(pwFile, { force: true });
+      createFile(pwFile, `${state.password}\n`, 0o600, user);
+      log("Initialising the embedded Postgres cluster…");
+      const init = spawnSync(
+        binaries.initdb,
+        ["-D", clusterDir, "-U", "postgres", "--auth=scram-sha-256", `--pwfile=${pwFile}`, "-E", "UTF8", "--locale=C", "--no-instructions"],
+        { ...user, encoding: "utf8" },
+      );
+      fs.rmSync(pwFile, { force: true });
+      if (init.status !== 0) throw new Error(`initdb failed:\n${init.stderr || init.stdout}`);
+    }
+    state.port = await freePort(options.port ?? existing?.port ?? 54329);
+    state.dataDir = clusterDir;
 
-  const child = spawn(
-    binaries.postgres,
-    ["-D", clusterDir, "-p", String(state.port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200", "-c", "shared_buffers=128MB", "-c", "fsync=on"],
-    { ...user, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  const logFile = path.join(path.resolve(options.dataDir), "postgres.log");
-  await waitForReady(child, logFile);
-  fs.writeFileSync(stateFile, JSON.stringify(state), { mode: 0o600 });
+    // The data folder may belong to the postgres user: a link planted at the log's name is refused.
+    const logFile = openForAppend(path.join(home, "postgres.log"), 0o644);
+    child = spawn(
+      binaries.postgres,
+      ["-D", clusterDir, "-p", String(state.port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200", "-c", "shared_buffers=128MB", "-c", "fsync=on"],
+      { ...user, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    child.once("close", () => fs.closeSync(logFile));
+    await waitForReady(child, logFile);
+  } catch (error) {
+    removeMade();
+    throw error;
+  }
+  // Replaced, not written through, for the same reason; it records the cluster's folder for the next start.
+  replaceFile(stateFile, JSON.stringify(state), 0o600);
   const url = connectionUrl(state, database);
   await ensureDatabase(connectionUrl(state), database);
-  log(`Embedded Postgres ready on 127.0.0.1:${state.port} (data in ${clusterDir}).`);
+  log(`Embedded Postgres ready on 127.0.0.1:${state.port} (data in ${state.dataDir}).`);
 
+  const server = child;
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      const force = setTimeout(() => child.kill("SIGKILL"), 30_000);
-      child.once("exit", () => {
-        clearTimeout(force);
+      const done = () => {
+        if (binariesCopy) fs.rmSync(binariesCopy, { recursive: true, force: true });
         resolve();
+      };
+      if (server.exitCode !== null || server.signalCode !== null) return done();
+      const force = setTimeout(() => server.kill("SIGKILL"), 30_000);
+      server.once("exit", () => {
+        clearTimeout(force);
+        done();
       });
-      child.kill("SIGINT"); // "fast shutdown": ends sessions and checkpoints cleanly
+      server.kill("SIGINT"); // "fast shutdown": ends sessions and checkpoints cleanly
     }));
   return { url, owned: true, stop };
 }
