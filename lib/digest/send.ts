@@ -1,25 +1,53 @@
 // Sending a frozen digest, exactly once per delivery row, from any number of processes at once.
 //
-// Each sender holds a session advisory lock on a random owner key for as long as it runs and stamps
-// the rows it claims with that key. A row moves pending -> sending (claimed) -> sent | failed, or back
-// to pending with a later next_attempt_at after a temporary SMTP failure. Rows left in `sending` by
-// a sender whose lock is gone (killed, crashed, connection lost) go back to pending: their mail was
-// in flight, and the SMTP server drops a message whose DATA it never acknowledged. The one window
-// left: the server accepted a mail (250) and the sender died before recording it, so that mail can
-// go twice; it is at most the mails in flight (DIGEST_CONCURRENCY), and a retried mail keeps its
-// Message-ID so receiving systems can recognise the repeat.
+// Each sender holds a session advisory lock on a random owner key, on a connection of its own, for
+// as long as it runs, and stamps the rows it claims with that key (the rows' SQL is in
+// deliveries.ts). A row moves pending -> sending (claimed) -> sent | failed, or back to pending:
+// later, after a 4xx for its address (an attempt spent), or at once when the relay itself is
+// unreachable (no SMTP reply, or 421: no attempt spent, and every sender pauses, see backoff.ts).
+// Rows left in `sending` by a sender whose lock is gone (killed, crashed, connection lost) go back to
+// pending: their mail was in flight, and the SMTP server drops a message whose DATA it never
+// acknowledged.
+//
+// A sender stops as soon as its lock connection errors or ends, and when a record finds its row
+// taken. Right before the final dot of each mail's DATA it asks, on the lock connection itself,
+// whether it still holds the row; if not (or if that connection is dead) the message stream fails,
+// so the server never accepts the mail. The window left: the server accepted a mail (250) and the
+// sender died or lost its lock before recording it (or between that check and the server's answer),
+// so that mail can go twice. A lane never has more than one accepted, unrecorded mail, so it is at
+// most DIGEST_CONCURRENCY mails, and a retried mail keeps its Message-ID so receiving systems can
+// recognise the repeat.
 import { randomInt } from "node:crypto";
 import { Readable } from "node:stream";
 import pg from "pg";
-import { databaseUrl, db } from "@/lib/db/client";
+import { databaseUrl } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { personalize, renderDigestMail, type RenderedMail } from "@/lib/mail/render";
-import { isTemporaryMailError, type MailTransport } from "@/lib/mail/transport";
+import { isMailOutage, isTemporaryMailError, type MailTransport } from "@/lib/mail/transport";
 import { oneClickUnsubscribeUrl, unsubscribePageUrl } from "@/lib/subscriptions/links";
+import { currentPause, pauseMail } from "./backoff";
 import type { FrozenDigest } from "./build";
+import {
+  claim,
+  counts,
+  DeliveryLostError,
+  markCompleted,
+  markFailed,
+  markRetry,
+  markSent,
+  OWNER_LOCK_CLASS,
+  recoverAbandoned,
+  release,
+  skipUnsubscribed,
+  stillHeld,
+  wasSent,
+  type Claimed,
+} from "./deliveries";
 
-/** The class of the advisory locks senders hold (the second key is the owner). */
-const OWNER_LOCK_CLASS = 0x7470_6467; // "tpdg"
+export { recoverAbandoned } from "./deliveries";
+
+/** How a sender's owner-lock connection shows in pg_stat_activity. */
+export const OWNER_APPLICATION_NAME = "trending-papers-digest-owner";
 /** Longest wait between retries of one delivery. */
 const MAX_RETRY_DELAY_MS = 15 * 60_000;
 /** Tries to record a sent mail before giving up (the mail would then go again on a later run). */
@@ -34,7 +62,10 @@ export type SendOptions = {
   /** Send only this subscriber's delivery (`npm run digest -- --only`). */
   onlySubscriberId?: bigint;
   maxAttempts?: number;
+  /** First retry delay of a delivery, and first pause of all sending in an SMTP outage (both doubling). */
   retryMs?: number;
+  /** Longest pause of all sending in an SMTP outage (defaults to DIGEST_PAUSE_MAX_MS). */
+  pauseMaxMs?: number;
   /** Stop waiting for due retries after this long (the rows stay pending for the next run). */
   maxWaitMs?: number;
   log?: (message: string) => void;
@@ -45,7 +76,10 @@ export type SendOptions = {
 export type SendReport = {
   sent: number;
   failed: number;
+  /** Mails put back for a later try: a 4xx for the address, or (`paused`) the relay unreachable. */
   retried: number;
+  /** Of those, mails put back without spending an attempt because the SMTP relay was unreachable. */
+  paused: number;
   /** The digest's deliveries afterwards, whichever run handled them. */
   totals: { sent: number; failed: number; skipped: number; pending: number; sending: number };
   /** Kept for callers that read them flat: the totals' skipped, pending and sending. */
@@ -54,7 +88,15 @@ export type SendReport = {
   sending: number;
 };
 
-type Claimed = { id: string; subscriberId: string; email: string; attempts: number };
+/** A sender that stopped before its work was done: its lock connection went away. */
+export class SenderStoppedError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "SenderStoppedError";
+  }
+}
+
+type OwnerLock = { owner: number; connection: pg.Client; lost: AbortSignal; release(): Promise<void> };
 
 /** Waits; an abort ends the wait early (without an error: the lane then stops). */
 const sleep = (ms: number, signal?: AbortSignal) =>
@@ -76,81 +118,45 @@ function messageDomain(): string {
   return new URL(env.APP_URL).hostname || "localhost";
 }
 
-/** Holds this sender's owner lock on a dedicated connection: while it is held, the sender is alive. */
-async function takeOwnerLock(url: string): Promise<{ owner: number; release(): Promise<void> }> {
-  const client = new pg.Client({ connectionString: url });
-  client.on("error", () => undefined);
-  await client.connect();
-  for (;;) {
-    const owner = randomInt(1, 2 ** 31 - 1);
-    const { rows } = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock($1, $2) AS ok`, [OWNER_LOCK_CLASS, owner]);
-    if (rows[0]?.ok) return { owner, release: () => client.end().catch(() => undefined) };
+/**
+ * Holds this sender's owner lock on a dedicated connection: while it is held, the sender is alive.
+ * `lost` fires when that connection errors or ends before release(): the lock is gone with it.
+ */
+async function takeOwnerLock(url: string): Promise<OwnerLock> {
+  const connection = new pg.Client({ connectionString: url, application_name: OWNER_APPLICATION_NAME });
+  const lost = new AbortController();
+  let released = false;
+  const lose = (why: string) => {
+    if (released || lost.signal.aborted) return;
+    lost.abort(new SenderStoppedError(`the digest sender stopped: its owner-lock connection to Postgres ${why}; the deliveries it held go back to pending for another or the next run`));
+  };
+  connection.on("error", (error) => lose(`failed (${error.message})`));
+  connection.on("end", () => lose("ended"));
+  await connection.connect();
+  try {
+    for (;;) {
+      const owner = randomInt(1, 2 ** 31 - 1);
+      const { rows } = await connection.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock($1, $2) AS ok`, [OWNER_LOCK_CLASS, owner]);
+      if (rows[0]?.ok) {
+        return {
+          owner,
+          connection,
+          lost: lost.signal,
+          release: () => {
+            released = true;
+            return connection.end().catch(() => undefined);
+          },
+        };
+      }
+    }
+  } catch (error) {
+    released = true;
+    await connection.end().catch(() => undefined);
+    throw error;
   }
 }
 
-/** Puts back rows claimed by senders that are gone (their owner lock is free). */
-export async function recoverAbandoned(date: string, owner: number): Promise<number> {
-  const { rowCount } = await db.pool.query(
-    `UPDATE delivery SET status = 'pending', claimed_by = NULL, claimed_at = NULL, next_attempt_at = now()
-     WHERE digest_date = $1::date AND status = 'sending' AND claimed_by IS DISTINCT FROM $2
-       AND (claimed_by IS NULL OR pg_try_advisory_xact_lock(${OWNER_LOCK_CLASS}, claimed_by))`,
-    [date, owner],
-  );
-  return rowCount ?? 0;
-}
-
-/** Marks pending deliveries of subscribers who are no longer confirmed as skipped. */
-async function skipUnsubscribed(date: string): Promise<number> {
-  const { rowCount } = await db.pool.query(
-    `UPDATE delivery d SET status = 'skipped', error = 'unsubscribed before it was sent'
-     FROM subscriber s WHERE s.id = d.subscriber_id AND d.digest_date = $1::date AND d.status = 'pending' AND s.status <> 'confirmed'`,
-    [date],
-  );
-  return rowCount ?? 0;
-}
-
-async function claim(date: string, owner: number, only: bigint | undefined): Promise<Claimed | undefined> {
-  const params: unknown[] = [date, owner];
-  const onlyClause = only === undefined ? "" : `AND d.subscriber_id = $${params.push(only.toString())}`;
-  const { rows } = await db.pool.query<Claimed>(
-    `WITH next AS (
-       SELECT d.id, s.email FROM delivery d JOIN subscriber s ON s.id = d.subscriber_id
-       WHERE d.digest_date = $1::date AND d.status = 'pending' AND d.next_attempt_at <= now() AND s.status = 'confirmed' ${onlyClause}
-       ORDER BY d.id LIMIT 1 FOR UPDATE OF d SKIP LOCKED
-     )
-     UPDATE delivery d SET status = 'sending', claimed_by = $2, claimed_at = now(), attempts = d.attempts + 1
-     FROM next WHERE d.id = next.id
-     RETURNING d.id::text AS id, d.subscriber_id::text AS "subscriberId", next.email, d.attempts`,
-    params,
-  );
-  return rows[0];
-}
-
-/** Gives back a row claimed ahead that this sender will not send after all (it stopped). */
-async function unclaim(row: Claimed, owner: number): Promise<void> {
-  await db.pool.query(
-    `UPDATE delivery SET status = 'pending', claimed_by = NULL, claimed_at = NULL, attempts = attempts - 1 WHERE id = $1 AND claimed_by = $2`,
-    [row.id, owner],
-  );
-}
-
-type Counts = { due: Date | null; pending: number; sending: number; skipped: number; sent: number; failed: number };
-
-async function counts(date: string, only: bigint | undefined): Promise<Counts> {
-  const params: unknown[] = [date];
-  const onlyClause = only === undefined ? "" : `AND subscriber_id = $${params.push(only.toString())}`;
-  const { rows } = await db.pool.query<Counts>(
-    `SELECT min(next_attempt_at) FILTER (WHERE status = 'pending') AS due,
-            count(*) FILTER (WHERE status = 'pending')::int AS pending,
-            count(*) FILTER (WHERE status = 'sending')::int AS sending,
-            count(*) FILTER (WHERE status = 'skipped')::int AS skipped,
-            count(*) FILTER (WHERE status = 'sent')::int AS sent,
-            count(*) FILTER (WHERE status = 'failed')::int AS failed
-     FROM delivery WHERE digest_date = $1::date ${onlyClause}`,
-    params,
-  );
-  return rows[0] ?? { due: null, pending: 0, sending: 0, skipped: 0, sent: 0, failed: 0 };
-}
+type Sent = { id: string; messageId: string | null };
 
 /** Sends every due delivery of a frozen digest; returns when none is left for this sender. */
 export async function sendDigest(digest: FrozenDigest, options: SendOptions): Promise<SendReport> {
@@ -158,26 +164,50 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
   const concurrency = options.concurrency ?? env.DIGEST_CONCURRENCY;
   const maxAttempts = options.maxAttempts ?? env.DIGEST_MAX_ATTEMPTS;
   const retryMs = options.retryMs ?? env.DIGEST_RETRY_MS;
+  const pauseMaxMs = options.pauseMaxMs ?? env.DIGEST_PAUSE_MAX_MS;
   const deadline = Date.now() + (options.maxWaitMs ?? 2 * 3_600_000);
-  const report: SendReport = { sent: 0, failed: 0, retried: 0, totals: { sent: 0, failed: 0, skipped: 0, pending: 0, sending: 0 }, skipped: 0, pending: 0, sending: 0 };
+  const report: SendReport = { sent: 0, failed: 0, retried: 0, paused: 0, totals: { sent: 0, failed: 0, skipped: 0, pending: 0, sending: 0 }, skipped: 0, pending: 0, sending: 0 };
   const rendered: RenderedMail = await renderDigestMail({ date: digest.date, papers: digest.papers, appUrl: env.APP_URL });
   const domain = messageDomain();
   const lock = await takeOwnerLock(databaseUrl());
   const { owner } = lock;
+  // A lane that fails stops the others; so do a lost lock and the caller's signal.
+  const failure = new AbortController();
+  const signal = AbortSignal.any([lock.lost, failure.signal, ...(options.signal ? [options.signal] : [])]);
+  let loggedFailures = 0;
+  // One query at a time on the lock connection (pg's own queueing of concurrent queries is deprecated).
+  let lockQueue: Promise<unknown> = Promise.resolve();
+  const heldOnLock = (id: string) => {
+    const asked = lockQueue.then(() => stillHeld(lock.connection, id, owner));
+    lockQueue = asked.catch(() => undefined);
+    return asked;
+  };
 
   /**
    * Sends one claimed delivery. The end of its HTML part waits for `previous`, the "sent" record
    * of the lane's last mail: the server cannot accept this mail (it needs the final dot of DATA)
    * before the last one is recorded, so a lane never has more than one accepted, unrecorded mail,
-   * while the record's round trip overlaps this mail's envelope. Returns the sent mail for recording.
+   * while the record's round trip overlaps this mail's envelope. Then, still before the dot, it
+   * checks that this sender holds the row and its lock. Returns the sent mail for recording, or
+   * "outage" when the relay could not be reached (the row is back to pending, sending paused).
    */
-  async function deliver(row: Claimed, previous: Promise<void>): Promise<{ id: string; messageId: string | null } | undefined> {
+  async function deliver(row: Claimed, previous: Promise<void>): Promise<Sent | "outage" | undefined> {
     const subscriberId = BigInt(row.subscriberId);
     const mail = personalize(rendered, unsubscribePageUrl(subscriberId));
-    let previousFailed = false;
-    previous.catch(() => {
-      previousFailed = true;
+    // Set when this sender cut the mail off on purpose: not this delivery's fault.
+    let cutOff: unknown;
+    previous.catch((error: unknown) => {
+      cutOff ??= error ?? new Error("recording the lane's previous mail failed");
     });
+    const confirmHeld = async () => {
+      let held: boolean;
+      try {
+        held = await heldOnLock(row.id);
+      } catch (error) {
+        throw (cutOff = lock.lost.reason ?? new SenderStoppedError(`the digest sender stopped: its owner-lock connection failed (${(error as Error).message})`));
+      }
+      if (!held) throw (cutOff = new DeliveryLostError("before the end of its mail", row.id, owner));
+    };
     try {
       const info = await options.transport.sendMail({
         from: env.MAIL_FROM,
@@ -187,6 +217,7 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
           (async function* () {
             yield mail.html;
             await previous;
+            await confirmHeld();
           })(),
         ),
         text: mail.text,
@@ -196,21 +227,28 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
       });
       return { id: row.id, messageId: info.messageId ?? null };
     } catch (error) {
-      // The last mail's record failed, so this one was cut off on purpose: not this delivery's fault.
-      // Its row stays claimed and goes back to pending once this sender stops.
-      if (previousFailed) throw error;
+      // The row stays claimed and goes back to pending once this sender stops.
+      if (cutOff !== undefined) throw cutOff;
       const message = (error as Error).message.slice(0, 500);
+      if (isMailOutage(error)) {
+        // Pause everyone first, so no lane claims this row again before the pause is in place.
+        const pause = await pauseMail(message, retryMs, pauseMaxMs);
+        await release(row.id, owner, message);
+        report.retried++;
+        report.paused++;
+        if (pause.failures !== loggedFailures) {
+          loggedFailures = pause.failures;
+          log(`SMTP unreachable (${message}): every sender pauses until ${pause.until.toISOString()} (failure ${pause.failures}); no attempt spent`);
+        }
+        return "outage";
+      }
       if (isTemporaryMailError(error) && row.attempts < maxAttempts) {
         const delay = retryDelay(row.attempts, retryMs);
-        await db.pool.query(
-          `UPDATE delivery SET status = 'pending', claimed_by = NULL, error = $3, next_attempt_at = now() + make_interval(secs => $4::double precision / 1000)
-           WHERE id = $1 AND claimed_by = $2`,
-          [row.id, owner, message, delay],
-        );
+        await markRetry(row.id, owner, message, delay);
         report.retried++;
         log(`${row.email}: temporary failure (${message}); attempt ${row.attempts} of ${maxAttempts}, next in ${Math.round(delay / 1000)} s`);
       } else {
-        await db.pool.query(`UPDATE delivery SET status = 'failed', claimed_by = NULL, error = $3 WHERE id = $1 AND claimed_by = $2`, [row.id, owner, message]);
+        await markFailed(row.id, owner, message);
         report.failed++;
         log(`${row.email}: failed (${message})`);
       }
@@ -219,16 +257,21 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
   }
 
   /** Records a sent mail, trying a few times: a mail left unrecorded would go again on a later run. */
-  async function record(sent: { id: string; messageId: string | null }): Promise<void> {
+  async function record(sent: Sent): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const { rowCount } = await db.pool.query(
-          `UPDATE delivery SET status = 'sent', sent_at = now(), message_id = $3, error = NULL, claimed_by = NULL WHERE id = $1 AND claimed_by = $2`,
-          [sent.id, owner, sent.messageId],
-        );
-        if (rowCount) report.sent++;
+        await markSent(sent.id, owner, sent.messageId);
+        report.sent++;
         return;
       } catch (error) {
+        // A try whose answer was lost may have been written: then the retry finds the row sent.
+        if (error instanceof DeliveryLostError) {
+          if (attempt > 1 && (await wasSent(sent.id, sent.messageId))) {
+            report.sent++;
+            return;
+          }
+          throw error;
+        }
         if (attempt >= RECORD_ATTEMPTS) throw error;
         await sleep(100 * attempt);
       }
@@ -245,20 +288,27 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
     let recorded: Promise<void> = Promise.resolve();
     let next: Promise<Claimed | undefined> | undefined = claimNext();
     try {
-      while (!options.signal?.aborted) {
+      while (!signal.aborted) {
         const row = await (next ?? claimNext());
         next = undefined;
         if (row) {
           next = claimNext();
           // Mark the pending promise as handled; it is awaited at the top of the loop or in `finally`.
           next.catch(() => undefined);
-          const sent = await deliver(row, recorded);
+          const outcome = await deliver(row, recorded);
           await recorded;
-          recorded = sent ? record(sent) : Promise.resolve();
+          recorded = typeof outcome === "object" ? record(outcome) : Promise.resolve();
           recorded.catch(() => undefined);
+          if (outcome === "outage") {
+            // The row claimed ahead would meet the same outage: it waits for the pause like the rest.
+            const ahead = await next;
+            next = undefined;
+            if (ahead) await release(ahead.id, owner);
+          }
           continue;
         }
         await recorded;
+        if (signal.aborted) break;
         const recovered = await recoverAbandoned(digest.date, owner);
         if (recovered > 0) {
           log(`${recovered} deliveries were in flight in a sender that stopped; sending them again`);
@@ -267,15 +317,18 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
         const left = await counts(digest.date, options.onlySubscriberId);
         // Done when nothing is pending; rows other live senders are sending are theirs to finish.
         if (left.pending === 0 || Date.now() >= deadline) return;
-        const wait = left.due ? Math.max(0, left.due.getTime() - Date.now()) : MAX_IDLE_MS;
-        await sleep(Math.min(wait, MAX_IDLE_MS, Math.max(0, deadline - Date.now())) + 5, options.signal);
+        const pause = await currentPause();
+        const resumeAt = Math.max(left.due?.getTime() ?? 0, pause?.active ? pause.until.getTime() : 0);
+        const wait = resumeAt > 0 ? Math.max(0, resumeAt - Date.now()) : MAX_IDLE_MS;
+        await sleep(Math.min(wait, MAX_IDLE_MS, Math.max(0, deadline - Date.now())) + 5, signal);
       }
     } finally {
       // The row claimed ahead goes back whatever happened to the last record.
       const recordFailure = await recorded.then(() => undefined, (error: unknown) => error ?? new Error("recording a sent mail failed"));
       const ahead = await next?.catch(() => undefined);
-      if (ahead) await unclaim(ahead, owner).catch(() => undefined);
-      if (recordFailure) throw recordFailure;
+      const releaseFailure = ahead ? await release(ahead.id, owner).then(() => undefined, (error: unknown) => error) : undefined;
+      const error = recordFailure ?? releaseFailure;
+      if (error) throw error;
     }
   }
 
@@ -283,18 +336,25 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
     await skipUnsubscribed(digest.date);
     // Every lane finishes (and records its last mail) before the owner lock is released: a lane
     // still sending must not have its rows taken for abandoned by another sender.
-    const lanes = await Promise.allSettled(Array.from({ length: concurrency }, () => lane()));
+    const lanes = await Promise.allSettled(
+      Array.from({ length: concurrency }, () =>
+        lane().catch((error: unknown) => {
+          failure.abort(error);
+          throw error;
+        }),
+      ),
+    );
+    // A lost lock explains whatever else went wrong (another sender took the rows over).
+    if (lock.lost.aborted) throw lock.lost.reason;
     const failed = lanes.find((result) => result.status === "rejected");
     if (failed) throw failed.reason;
     await skipUnsubscribed(digest.date);
-    const left = await counts(digest.date, undefined);
+    const left = await counts(digest.date);
     report.totals = { sent: left.sent, failed: left.failed, skipped: left.skipped, pending: left.pending, sending: left.sending };
     report.pending = left.pending;
     report.sending = left.sending;
     report.skipped = left.skipped;
-    if (left.pending === 0 && left.sending === 0) {
-      await db.pool.query(`UPDATE digest SET completed_at = coalesce(completed_at, now()) WHERE date = $1::date`, [digest.date]);
-    }
+    if (left.pending === 0 && left.sending === 0) await markCompleted(digest.date);
     return report;
   } finally {
     await lock.release();

@@ -60,3 +60,17 @@ export function isTemporaryMailError(error: unknown): boolean {
   // a message nodemailer refuses to build (EENVELOPE, EMESSAGE) is not.
   return code !== "EENVELOPE" && code !== "EMESSAGE";
 }
+
+/**
+ * Whether an SMTP error says the relay itself cannot be used right now, whatever the message or
+ * address: no SMTP reply at all (refused, dropped or timed-out connection, DNS, TLS), a 421 (the
+ * server is closing the channel) at any stage, or a refused login. Such a failure is no
+ * delivery's fault, so it pauses sending instead of spending attempts.
+ */
+export function isMailOutage(error: unknown): boolean {
+  const { responseCode, code } = error as { responseCode?: number; code?: string };
+  if (responseCode === 421 || code === "EAUTH") return true;
+  if (typeof responseCode === "number") return false;
+  // Without a reply: a network problem, unless nodemailer refused to build or stream the message.
+  return code !== "EENVELOPE" && code !== "EMESSAGE" && code !== "ESTREAM";
+}

@@ -234,8 +234,21 @@ describe("SMTP failures", () => {
     expect(result.outcome === "sent" && result.report).toMatchObject({ sent: 6, failed: 0 });
     expect(result.outcome === "sent" && result.report.retried).toBeGreaterThanOrEqual(8);
     expect(recipients()).toEqual(emails);
+    // A 421 is the server closing the channel, not a verdict on the address: it pauses every sender
+    // (tests/integration/digest-faults.test.ts) and spends no delivery's attempt.
     const { rows } = await database.pool.query<{ attempts: number }>(`SELECT max(attempts) AS attempts FROM delivery`);
-    expect(rows[0]!.attempts).toBeGreaterThan(1);
+    expect(rows[0]!.attempts).toBe(1);
+  });
+
+  it("retries a 450 for one address with that delivery's own backoff, spending its attempts", async () => {
+    const emails = await addSubscribers(3);
+    let refusals = 0;
+    smtp.script = { rcpt: (address) => (address === emails[1] && refusals++ < 2 ? { code: 450, message: "Mailbox busy" } : undefined) };
+    const result = await send({ concurrency: 1 });
+    expect(result.outcome === "sent" && result.report).toMatchObject({ sent: 3, failed: 0, retried: 2, paused: 0 });
+    expect(recipients()).toEqual(emails);
+    const { rows } = await database.pool.query(`SELECT s.email, d.attempts FROM delivery d JOIN subscriber s ON s.id = d.subscriber_id ORDER BY s.email`);
+    expect(rows).toEqual(emails.map((email, i) => ({ email, attempts: i === 1 ? 3 : 1 })));
   });
 
   it("retries when the server is down, and delivers once it is back", async () => {

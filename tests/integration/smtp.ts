@@ -4,12 +4,14 @@ import { SMTPServer, type SMTPServerSession } from "smtp-server";
 
 export type Received = ParsedMail & { envelopeTo: string[]; raw: string };
 
+type Reply = { code: number; message: string };
+
 /** What the server answers: undefined accepts; an Error with responseCode rejects with that code. */
 export type Script = {
-  /** Called at RCPT TO; return a code (e.g. 550) to refuse that address. */
-  rcpt?: (address: string) => { code: number; message: string } | undefined;
+  /** Called at RCPT TO (count: RCPT TO commands so far, this one included); return a code (e.g. 550) to refuse that address, or a promise to hold the answer. */
+  rcpt?: (address: string, count: number) => Promise<Reply | undefined> | Reply | undefined;
   /** Called once the message's data has arrived, before the server answers; may delay or refuse. */
-  data?: (mail: Received, count: number) => Promise<{ code: number; message: string } | undefined> | { code: number; message: string } | undefined;
+  data?: (mail: Received, count: number) => Promise<Reply | undefined> | Reply | undefined;
 };
 
 export type TestSmtp = {
@@ -18,18 +20,19 @@ export type TestSmtp = {
   mails: Received[];
   script: Script;
   waitFor(count: number, timeoutMs?: number): Promise<void>;
-  /** Forgets received mails, restarts the arrival count and drops the script. */
+  /** Forgets received mails, restarts the counts and drops the script. */
   reset(): void;
   close(): Promise<void>;
 };
 
-function smtpError(reply: { code: number; message: string }): Error {
+function smtpError(reply: Reply): Error {
   return Object.assign(new Error(reply.message), { responseCode: reply.code });
 }
 
 export async function startSmtp(script: Script = {}, port = 0): Promise<TestSmtp> {
   const mails: Received[] = [];
   let arrived = 0;
+  let rcpts = 0;
   const state: TestSmtp = {
     url: "",
     mails,
@@ -44,6 +47,7 @@ export async function startSmtp(script: Script = {}, port = 0): Promise<TestSmtp
     reset() {
       mails.length = 0;
       arrived = 0;
+      rcpts = 0;
       state.script = {};
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
@@ -53,8 +57,8 @@ export async function startSmtp(script: Script = {}, port = 0): Promise<TestSmtp
     disabledCommands: ["STARTTLS"],
     logger: false,
     onRcptTo(address, _session, callback) {
-      const reply = state.script.rcpt?.(address.address);
-      callback(reply ? smtpError(reply) : undefined);
+      rcpts++;
+      void Promise.resolve(state.script.rcpt?.(address.address, rcpts)).then((reply) => callback(reply ? smtpError(reply) : undefined));
     },
     onData(stream, session: SMTPServerSession, callback) {
       const chunks: Buffer[] = [];

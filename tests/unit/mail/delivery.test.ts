@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { retryDelay } from "@/lib/digest/send";
-import { isTemporaryMailError } from "@/lib/mail/transport";
+import { isMailOutage, isTemporaryMailError } from "@/lib/mail/transport";
 import { parseEnv } from "@/lib/env";
 
 describe("isTemporaryMailError", () => {
@@ -12,6 +12,20 @@ describe("isTemporaryMailError", () => {
     expect(isTemporaryMailError(Object.assign(new Error("550"), { responseCode: 550, code: "EENVELOPE" }))).toBe(false);
     expect(isTemporaryMailError(Object.assign(new Error("554"), { responseCode: 554 }))).toBe(false);
     expect(isTemporaryMailError(Object.assign(new Error("bad"), { code: "EMESSAGE" }))).toBe(false);
+  });
+});
+
+describe("isMailOutage", () => {
+  it("pauses on failures of the relay itself (no reply, 421, a refused login), not on an address's or a message's", () => {
+    expect(isMailOutage(Object.assign(new Error("refused"), { code: "ESOCKET", originalCode: "ECONNREFUSED" }))).toBe(true);
+    expect(isMailOutage(Object.assign(new Error("closed"), { code: "ECONNECTION" }))).toBe(true);
+    expect(isMailOutage(Object.assign(new Error("timeout"), { code: "ETIMEDOUT" }))).toBe(true);
+    expect(isMailOutage(Object.assign(new Error("421"), { code: "EENVELOPE", responseCode: 421 }))).toBe(true);
+    expect(isMailOutage(Object.assign(new Error("535"), { code: "EAUTH", responseCode: 535 }))).toBe(true);
+    expect(isMailOutage(Object.assign(new Error("450"), { code: "EENVELOPE", responseCode: 450 }))).toBe(false);
+    expect(isMailOutage(Object.assign(new Error("550"), { code: "EENVELOPE", responseCode: 550 }))).toBe(false);
+    expect(isMailOutage(Object.assign(new Error("bad"), { code: "EMESSAGE" }))).toBe(false);
+    expect(isMailOutage(Object.assign(new Error("cut off"), { code: "ESTREAM" }))).toBe(false);
   });
 });
 
