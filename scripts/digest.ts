@@ -1,11 +1,18 @@
-// npm run digest -- [--date YYYY-MM-DD] [--dry-run] [--only EMAIL]: build (and send) one day's digest by hand.
+// npm run digest -- [--date YYYY-MM-DD] [--dry-run] [--only EMAIL]: build (and send) one day's digest by hand
+// (without --date, after finishing earlier unfinished ones), then say what is still left unsent.
 import { parseArgs } from "node:util";
 import { connectDatabase } from "@/lib/db/connect";
 import { closeDb } from "@/lib/db/client";
-import { DigestInputError, describeRun, runDigest } from "@/lib/digest/run";
+import { describeDigestHealth, digestHealth } from "@/lib/digest/health";
+import { DigestInputError, describeRun, runDigest, runLeftWork } from "@/lib/digest/run";
 import { connectMail } from "@/lib/mail/connect";
 import { closeMailTransport } from "@/lib/mail/transport";
 import { runCli } from "./cli";
+
+/** Whatever is still unsent, in every digest, whoever left it: never dropped silently. */
+async function reportLeftBehind(print: (line: string) => void): Promise<void> {
+  for (const line of describeDigestHealth(await digestHealth())) print(line);
+}
 
 async function main(): Promise<number> {
   let args;
@@ -25,12 +32,15 @@ async function main(): Promise<number> {
     const result = await runDigest({ date: args.date, dryRun: args["dry-run"], only: args.only, log });
     console.log(describeRun(result));
     if (mail?.catcher && result.outcome === "sent") console.log(`Read it in the local inbox: ${mail.catcher.webUrl}`);
-    return result.outcome === "sent" && (result.report.failed > 0 || result.report.pending > 0) ? 1 : 0;
+    await reportLeftBehind(console.log);
+    return runLeftWork(result) ? 1 : 0;
   } catch (error) {
     if (error instanceof DigestInputError) {
       console.error(error.message);
       return 2;
     }
+    // The run stopped (e.g. its lock connection was lost): still say what is left for the next one.
+    await reportLeftBehind(console.error).catch(() => undefined);
     throw error;
   } finally {
     closeMailTransport();

@@ -1,31 +1,42 @@
-// One digest run, as the scheduled job and `npm run digest` do it: pick the day, freeze (or reuse)
-// its digest, send what is due.
+// One digest run, as the scheduled job and `npm run digest` do it: finish the digests earlier runs
+// left unfinished (oldest first), then pick the day, freeze (or reuse) its digest, send what is due.
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { normalizeEmail } from "@/lib/mail/address";
 import { mailTransport, type MailTransport } from "@/lib/mail/transport";
 import { pluralize } from "@/lib/papers/format";
 import { isValidDay } from "@/lib/time";
-import { computeDigest, defaultDigestDate, freezeDigest, getDigest } from "./build";
+import { computeDigest, defaultDigestDate, freezeDigest, getDigest, type FrozenDigest } from "./build";
+import { unfinishedDigests, type UnfinishedDigest } from "./deliveries";
 import { sendDigest, type SendReport } from "./send";
 import type { DigestPaper } from "./types";
 
+/** How long one run waits, in all, for due retries and SMTP pauses (its digests share it). */
+const DEFAULT_MAX_WAIT_MS = 2 * 3_600_000;
+
 export type RunDigestOptions = {
-  /** YYYY-MM-DD; default: the latest day with listed papers. */
+  /** YYYY-MM-DD; default: the latest day with listed papers, after finishing earlier unfinished digests. */
   date?: string;
   /** Show what would be sent; write and send nothing. */
   dryRun?: boolean;
-  /** Send only this subscriber's mail (the digest is still frozen for everyone). */
+  /** Send only this subscriber's mail (the digest is still frozen for everyone; earlier digests are left alone). */
   only?: string;
   transport?: MailTransport;
   log?: (message: string) => void;
   signal?: AbortSignal;
-} & Pick<Parameters<typeof sendDigest>[1], "concurrency" | "maxAttempts" | "retryMs" | "maxWaitMs">;
+} & Pick<Parameters<typeof sendDigest>[1], "concurrency" | "maxAttempts" | "retryMs" | "pauseMaxMs" | "maxWaitMs">;
 
-export type RunDigestResult =
+/** One digest this run sent (or tried to). */
+export type SentDigest = { date: string; papers: number; created: boolean; recipients: number; report: SendReport };
+
+export type RunDigestResult = (
   | { outcome: "no-papers"; date: string | null }
-  | { outcome: "dry-run"; date: string; papers: DigestPaper[]; recipients: number; existing: boolean }
-  | { outcome: "sent"; date: string; papers: number; created: boolean; recipients: number; report: SendReport };
+  | { outcome: "dry-run"; date: string; papers: DigestPaper[]; recipients: number; existing: boolean; unfinished?: UnfinishedDigest[] }
+  | ({ outcome: "sent" } & SentDigest)
+) & {
+  /** Earlier digests left unfinished by other runs, which this run sent first (oldest first); absent when there were none. */
+  earlier?: SentDigest[];
+};
 
 export class DigestInputError extends Error {}
 
@@ -46,6 +57,9 @@ export async function runDigest(options: RunDigestOptions = {}): Promise<RunDige
     if (rows[0].status !== "confirmed") throw new DigestInputError(`--only: ${address.email} is ${rows[0].status}, not confirmed`);
     onlyId = BigInt(rows[0].id);
   }
+  // A run for a given day, or for one subscriber, does just that; the daily run also finishes what
+  // earlier runs left (an SMTP outage, a crash), before the new day is frozen.
+  const catchUp = options.date === undefined && onlyId === undefined;
 
   const existing = await getDigest(date);
   if (options.dryRun) {
@@ -54,8 +68,42 @@ export async function runDigest(options: RunDigestOptions = {}): Promise<RunDige
       ? await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM delivery WHERE digest_date = $1::date AND status IN ('pending', 'sending')`, [date])
       : await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM subscriber WHERE status = 'confirmed'`);
     if (papers.length === 0) return { outcome: "no-papers", date };
-    return { outcome: "dry-run", date, papers, recipients: onlyId === undefined ? (rows[0]?.n ?? 0) : 1, existing: existing !== null };
+    const unfinished = catchUp ? await unfinishedDigests(date) : [];
+    return {
+      outcome: "dry-run",
+      date,
+      papers,
+      recipients: onlyId === undefined ? (rows[0]?.n ?? 0) : 1,
+      existing: existing !== null,
+      ...(unfinished.length > 0 ? { unfinished } : {}),
+    };
   }
+
+  const deadline = Date.now() + (options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS);
+  const send = (digest: FrozenDigest) =>
+    sendDigest(digest, {
+      transport: options.transport ?? mailTransport(),
+      onlySubscriberId: onlyId,
+      concurrency: options.concurrency,
+      maxAttempts: options.maxAttempts,
+      retryMs: options.retryMs,
+      pauseMaxMs: options.pauseMaxMs,
+      maxWaitMs: Math.max(0, deadline - Date.now()),
+      log,
+      signal: options.signal,
+    });
+
+  const earlier: SentDigest[] = [];
+  for (const unfinished of catchUp ? await unfinishedDigests(date) : []) {
+    if (options.signal?.aborted) break;
+    const digest = await getDigest(unfinished.date);
+    if (!digest) continue;
+    log(`Digest for ${unfinished.date} is unfinished (${unfinished.pending} pending, ${unfinished.sending} sending): sending it first.`);
+    const report = await send(digest);
+    const { rows } = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM delivery WHERE digest_date = $1::date`, [unfinished.date]);
+    earlier.push({ date: unfinished.date, papers: digest.papers.length, created: false, recipients: rows[0]?.n ?? 0, report });
+  }
+  const withEarlier = earlier.length > 0 ? { earlier } : {};
 
   let frozen = existing;
   let created = false;
@@ -64,7 +112,7 @@ export async function runDigest(options: RunDigestOptions = {}): Promise<RunDige
     const content = await computeDigest(date, env.DIGEST_SIZE);
     if (content.papers.length === 0) {
       log(`No papers listed on ${date}: nothing to send.`);
-      return { outcome: "no-papers", date };
+      return { outcome: "no-papers", date, ...withEarlier };
     }
     ({ digest: frozen, created, recipients } = await freezeDigest(content));
     log(created ? `Digest for ${date} frozen: ${content.papers.length} papers, ${recipients} confirmed subscribers.` : `Digest for ${date} was frozen by another run.`);
@@ -77,38 +125,41 @@ export async function runDigest(options: RunDigestOptions = {}): Promise<RunDige
     const { rows } = await db.pool.query(`SELECT 1 FROM delivery WHERE digest_date = $1::date AND subscriber_id = $2`, [date, onlyId.toString()]);
     if (rows.length === 0) throw new DigestInputError(`--only: ${options.only} confirmed after the ${date} digest was frozen; they get the next one`);
   }
-  const report = await sendDigest(frozen, {
-    transport: options.transport ?? mailTransport(),
-    onlySubscriberId: onlyId,
-    concurrency: options.concurrency,
-    maxAttempts: options.maxAttempts,
-    retryMs: options.retryMs,
-    maxWaitMs: options.maxWaitMs,
-    log,
-    signal: options.signal,
-  });
-  return { outcome: "sent", date, papers: frozen.papers.length, created, recipients, report };
+  const report = await send(frozen);
+  return { outcome: "sent", date, papers: frozen.papers.length, created, recipients, report, ...withEarlier };
+}
+
+/** Whether a run left work undone: a delivery failed, or some are still pending, in any digest it sent. */
+export function runLeftWork(result: RunDigestResult): boolean {
+  const sent = [...(result.earlier ?? []), ...(result.outcome === "sent" ? [result] : [])];
+  return sent.some(({ report }) => report.failed > 0 || report.pending > 0);
+}
+
+function describeSent(sent: SentDigest, label: string): string {
+  const { report } = sent;
+  const { totals } = report;
+  const now = [`${report.sent} sent`, `${report.failed} failed`];
+  if (report.retried) now.push(`${report.retried} temporary failures to retry`);
+  if (report.paused) now.push(`${report.paused} of them while the SMTP relay was unreachable (no attempt spent)`);
+  const all = [`${totals.sent} sent`, `${totals.failed} failed`, `${totals.skipped} skipped (unsubscribed)`];
+  if (totals.pending) all.push(`${totals.pending} still pending (a later run retries them)`);
+  if (totals.sending) all.push(`${totals.sending} in flight in another sender`);
+  const header = `${label} ${sent.date} (${sent.papers} papers, ${pluralize(sent.recipients, "recipient")}${sent.created ? ", frozen now" : ""})`;
+  return `${header}: this run ${now.join(", ")}; in all ${all.join(", ")}.`;
 }
 
 export function describeRun(result: RunDigestResult): string {
+  const earlier = (result.earlier ?? []).map((sent) => describeSent(sent, "Unfinished digest for"));
   switch (result.outcome) {
     case "no-papers":
-      return result.date ? `No papers listed on ${result.date}: nothing sent.` : "No papers at all yet: nothing sent.";
+      return [...earlier, result.date ? `No papers listed on ${result.date}: nothing sent.` : "No papers at all yet: nothing sent."].join("\n");
     case "dry-run":
       return [
         `Dry run for ${result.date}${result.existing ? " (already frozen)" : ""}: ${result.papers.length} papers, ${result.recipients} recipients would get it. Nothing written or sent.`,
+        ...(result.unfinished ?? []).map((digest) => `  First, the unfinished digest for ${digest.date} would be sent on (${digest.pending} pending, ${digest.sending} sending).`),
         ...result.papers.map((paper) => `  ${String(paper.rank).padStart(2)}. ${paper.title} (${paper.votes} votes)`),
       ].join("\n");
-    case "sent": {
-      const { report } = result;
-      const { totals } = report;
-      const now = [`${report.sent} sent`, `${report.failed} failed`];
-      if (report.retried) now.push(`${report.retried} temporary failures to retry`);
-      const all = [`${totals.sent} sent`, `${totals.failed} failed`, `${totals.skipped} skipped (unsubscribed)`];
-      if (totals.pending) all.push(`${totals.pending} still pending (a later run retries them)`);
-      if (totals.sending) all.push(`${totals.sending} in flight in another sender`);
-      const header = `Digest for ${result.date} (${result.papers} papers, ${pluralize(result.recipients, "recipient")}${result.created ? ", frozen now" : ""})`;
-      return `${header}: this run ${now.join(", ")}; in all ${all.join(", ")}.`;
-    }
+    case "sent":
+      return [...earlier, describeSent(result, "Digest for")].join("\n");
   }
 }

@@ -1,5 +1,6 @@
 import { NextResponse } from "next/server";
 import { db } from "@/lib/db/client";
+import { digestHealth } from "@/lib/digest/health";
 import { harvestStatus } from "@/lib/harvest/state";
 import { latestListedDay } from "@/lib/papers/trending";
 import { searchHealth } from "@/lib/search";
@@ -15,10 +16,12 @@ export async function GET() {
     // Live sources: the last harvest of each, and whether it is late (no good one in HARVEST_LATE_HOURS).
     const sources = await harvestStatus(db.pool);
     const harvest = { late: sources.some((source) => source.late), sources };
+    // What the digest could not send yet (unfinished digests, an SMTP outage, recent failures): reported, not counted.
+    const digest = await digestHealth();
     // Search falling back to Postgres is degraded, not down: the site still answers. A late harvest
     // is reported, not counted: the site still serves what it has.
     const status = search.degraded ? "degraded" : "ok";
-    return NextResponse.json({ status, database, search, harvest }, { headers: { "Cache-Control": "no-store" } });
+    return NextResponse.json({ status, database, search, harvest, digest }, { headers: { "Cache-Control": "no-store" } });
   } catch (error) {
     // Connection details stay in the server log, not in the response.
     console.error("health check failed:", error);
