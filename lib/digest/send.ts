@@ -82,7 +82,7 @@ export type SendReport = {
   paused: number;
   /** The digest's deliveries afterwards, whichever run handled them. */
   totals: { sent: number; failed: number; skipped: number; pending: number; sending: number };
-  /** Kept for callers that read them flat: the totals' skipped, pending and sending. */
+  /** Skipped, pending and sending among the deliveries this run was asked for (all, or --only's one). */
   skipped: number;
   pending: number;
   sending: number;
@@ -351,9 +351,11 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
     await skipUnsubscribed(digest.date);
     const left = await counts(digest.date);
     report.totals = { sent: left.sent, failed: left.failed, skipped: left.skipped, pending: left.pending, sending: left.sending };
-    report.pending = left.pending;
-    report.sending = left.sending;
-    report.skipped = left.skipped;
+    // What this run was asked to send (one subscriber's mail with --only) is what is left of it.
+    const mine = options.onlySubscriberId === undefined ? left : await counts(digest.date, options.onlySubscriberId);
+    report.pending = mine.pending;
+    report.sending = mine.sending;
+    report.skipped = mine.skipped;
     if (left.pending === 0 && left.sending === 0) await markCompleted(digest.date);
     return report;
   } finally {

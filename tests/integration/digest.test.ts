@@ -2,7 +2,7 @@
 // crashes, concurrent senders and SMTP failures, and unsubscribes during a send.
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { runDigest } from "@/lib/digest/run";
+import { runDigest, runLeftWork } from "@/lib/digest/run";
 import { tokenSecret } from "@/lib/mail/secret";
 import { unsubscribeToken } from "@/lib/mail/tokens";
 import { closeMailTransport, createMailTransport, setSmtpUrl } from "@/lib/mail/transport";
@@ -143,6 +143,16 @@ describe("the digest mail", () => {
     expect(rerun).toMatchObject({ outcome: "sent", created: false, report: { sent: 0 } });
     expect(smtp.mails).toHaveLength(4);
     expect((await database.pool.query(`SELECT papers FROM digest WHERE date = $1`, [DATE])).rows[0].papers).toEqual(before);
+  });
+});
+
+describe("one subscriber's mail (--only)", () => {
+  it("sends that mail alone, and counts as done once it is sent, whatever else is pending", async () => {
+    const [first] = await addSubscribers(3);
+    const result = await send({ only: first });
+    expect(recipients()).toEqual([first]);
+    expect(result).toMatchObject({ outcome: "sent", report: { sent: 1, pending: 0, totals: { sent: 1, pending: 2 } } });
+    expect(runLeftWork(result)).toBe(false);
   });
 });
 
