@@ -1,5 +1,16 @@
 // The only reader of process.env: every setting, validated once, with the variable named on error.
+import ipaddr from "ipaddr.js";
 import { z } from "zod";
+import { DEFAULT_PROXY_NETWORKS } from "@/lib/http/client-address";
+
+function isCidr(range: string): boolean {
+  try {
+    ipaddr.parseCIDR(range);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const optionalUrl = z
   .string()
@@ -81,8 +92,11 @@ const schema = z.object({
   DKIM_DOMAIN: z.string().trim().optional(),
   DKIM_SELECTOR: z.string().trim().optional(),
   DKIM_PRIVATE_KEY: z.string().trim().optional(),
-  /** Reverse proxies in front of the web server whose X-Forwarded-For entries are trusted (for per-IP limits). */
+  /** Reverse proxies in front of the web server: how many, and the networks they may sit in (a hop outside them is the client). */
   TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
+  TRUSTED_PROXY_NETWORKS: commaList
+    .pipe(z.array(z.string().refine((range) => ipaddr.isValid(range.split("/")[0] ?? "") && (!range.includes("/") || isCidr(range)), "CIDR ranges such as 10.0.0.0/8 or 2001:db8::/32")))
+    .default(DEFAULT_PROXY_NETWORKS),
   /** Live sources the daily harvest fetches: any of hf-daily, arxiv-oai (empty: none). */
   INGEST_SOURCES: commaList.pipe(z.array(z.enum(["hf-daily", "arxiv-oai"]))).default(["hf-daily", "arxiv-oai"]),
   /** When the harvest runs: after arXiv's announcement (20:00 US Eastern) and before the digest. */

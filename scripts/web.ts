@@ -9,6 +9,7 @@ const log = (message: string) => console.log(`[web] ${message}`);
 async function main(): Promise<void> {
   const { env } = await import("@/lib/env");
   const { createWebServer, listen } = await import("@/lib/http/web-server");
+  const { parseNetworks } = await import("@/lib/http/client-address");
   const { visitorCookieIssuer } = await import("@/lib/http/visitor-cookie");
   const { tokenSecret } = await import("@/lib/mail/secret");
   // Fails at once, naming TOKEN_SECRET, in production without one.
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
   const server = createWebServer({
     handler: (request, response) => handle(request, response),
     trustedProxies: env.TRUSTED_PROXIES,
+    proxyNetworks: parseNetworks(env.TRUSTED_PROXY_NETWORKS),
     beforeHandler: env.VOTES_ANONYMOUS ? visitorCookieIssuer(secret, env.APP_URL) : undefined,
     log,
   });

@@ -25,12 +25,15 @@ export function linkGet(request: NextRequest): NextResponse {
   return new NextResponse(null, { status: 303, headers: { Location: linkPagePath(token), "Cache-Control": "no-store" } });
 }
 
-/** A login CSRF guard: a browser's cross-site form must not sign someone in as the link's owner. */
+/**
+ * A login CSRF guard: a form on another site (or in a sandboxed frame, whose Origin is "null") must
+ * not sign a browser in as the link's owner. A browser says where a POST comes from; curl says nothing.
+ */
 function checkSameSite(request: NextRequest): void {
   const site = request.headers.get("sec-fetch-site");
   const origin = request.headers.get("origin");
   const ours = [new URL(env.APP_URL).origin, request.nextUrl.origin];
-  if (site === "cross-site" || (origin && origin !== "null" && !ours.includes(origin))) {
+  if ((site && site !== "same-origin" && site !== "none") || (origin && !ours.includes(origin))) {
     throw new ApiError(403, "invalid_request", "Open the link from your mail and press the button on this site's page.");
   }
 }

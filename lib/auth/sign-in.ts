@@ -28,10 +28,13 @@ export function signInCheckInbox(email: string): string {
   return `We sent a sign-in link to ${email}. Open it on this device within an hour and press the button on the page it opens.`;
 }
 
-/** A path on this site to return to, or undefined: never another origin (`//host`, `/\host`, a scheme). */
+/**
+ * A path on this site to return to, or undefined: never another origin (`//host`, `/\host`, a
+ * scheme), and printable ASCII only, so it is always a valid Location header.
+ */
 export function safeNextPath(value: unknown): string | undefined {
   if (typeof value !== "string" || value.length > 500) return undefined;
-  if (!/^\/(?![/\\])[^\s\\]*$/.test(value)) return undefined;
+  if (!/^\/(?![/\\])[\x21-\x5b\x5d-\x7e]*$/.test(value)) return undefined;
   return value;
 }
 

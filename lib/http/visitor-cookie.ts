@@ -15,5 +15,7 @@ export function visitorCookieIssuer(secret: string, appUrl: string) {
     if (!isPageRequest(request)) return;
     if (readVisitorCookie(secret, cookieFromHeader(request.headers.cookie, VISITOR_COOKIE))) return;
     response.setHeader("Set-Cookie", newVisitorSetCookie(secret, appUrl));
+    // A page carrying someone's new cookie must never be stored by a shared cache.
+    response.setHeader("Cache-Control", "private, no-store");
   };
 }

@@ -5,7 +5,7 @@
 // larger than every route accepts, before a byte of it is read.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { CLIENT_ADDRESS_HEADER, clientAddress } from "./client-address";
+import { CLIENT_ADDRESS_HEADER, clientAddress, type Networks } from "./client-address";
 import { markBehindWebServer } from "./web-server-mark";
 
 export type RequestHandler = (request: http.IncomingMessage, response: http.ServerResponse) => Promise<void> | void;
@@ -16,15 +16,17 @@ export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
 export type WebServerOptions = {
   handler: RequestHandler;
   trustedProxies: number;
+  /** Networks a trusted proxy may sit in (default: loopback and private ranges). */
+  proxyNetworks?: Networks;
   /** Runs before Next sees the request (e.g. to give a page's visitor a cookie). */
   beforeHandler?: (request: http.IncomingMessage, response: http.ServerResponse) => void;
   log?: (message: string) => void;
 };
 
 /** Prepares a request for Next: the client address header set from what this server can vouch for. */
-export function stampClientAddress(request: http.IncomingMessage, trustedProxies: number): void {
+export function stampClientAddress(request: http.IncomingMessage, trustedProxies: number, proxyNetworks?: Networks): void {
   delete request.headers[CLIENT_ADDRESS_HEADER];
-  const address = clientAddress({ peer: request.socket.remoteAddress, forwardedFor: request.headers["x-forwarded-for"], trustedProxies });
+  const address = clientAddress({ peer: request.socket.remoteAddress, forwardedFor: request.headers["x-forwarded-for"], trustedProxies, proxyNetworks });
   if (address) request.headers[CLIENT_ADDRESS_HEADER] = address;
 }
 
@@ -37,7 +39,7 @@ function refuse(response: http.ServerResponse, status: number, code: string, mes
 export function createWebServer(options: WebServerOptions): http.Server {
   markBehindWebServer();
   return http.createServer((request, response) => {
-    stampClientAddress(request, options.trustedProxies);
+    stampClientAddress(request, options.trustedProxies, options.proxyNetworks);
     const declared = Number(request.headers["content-length"] ?? 0);
     if (Number.isFinite(declared) && declared > MAX_REQUEST_BODY_BYTES) {
       // Close rather than drain: the client may be sending gigabytes.

@@ -1,5 +1,6 @@
 // Email addresses as subscribers type them, normalised to one canonical form, and folded to the
 // mailbox they reach for counting (pure).
+import { createHash } from "node:crypto";
 import { domainToASCII } from "node:url";
 
 export type AddressResult = { ok: true; email: string } | { ok: false; error: string };
@@ -60,4 +61,9 @@ export function foldMailbox(email: string): string {
   const folded = DOTS_IGNORED[domain];
   if (folded) local = local.replaceAll(".", "");
   return `${local}@${folded ?? domain}`;
+}
+
+/** The folded mailbox, hashed: what limits count by and what makes one person (short, and no address in it). */
+export function mailboxKey(email: string): string {
+  return createHash("sha256").update(foldMailbox(email)).digest("base64url");
 }

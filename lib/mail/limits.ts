@@ -1,8 +1,7 @@
 // Limits on the mails a visitor can make the site send (confirmation and sign-in links), against
 // mail bombing: per mailbox, per client IP, and an hourly cap on all of them together.
-import { createHash } from "node:crypto";
 import { env } from "@/lib/env";
-import { foldMailbox } from "@/lib/mail/address";
+import { mailboxKey } from "@/lib/mail/address";
 import { consumeLimits, type LimitCheck, type LimitRefused } from "@/lib/rate-limit";
 
 export const MAIL_LIMITS = {
@@ -22,7 +21,7 @@ const HOURLY = "mail-hourly";
  */
 export function consumeMailLimits(request: { email: string; ip: string | undefined }): Promise<LimitCheck> {
   // Hashed: the table's keys stay short (an address may be 254 characters) and hold no addresses.
-  const mailbox = createHash("sha256").update(foldMailbox(request.email)).digest("base64url");
+  const mailbox = mailboxKey(request.email);
   return consumeLimits([
     { name: "mail-ip", limit: MAIL_LIMITS.ip, key: request.ip },
     { name: "mail-address", limit: MAIL_LIMITS.address, key: mailbox },

@@ -104,6 +104,8 @@ describe("sign-in links", () => {
     const link = linkIn("grace@example.org", "/signin/confirm");
     expect((await signInPost(request(link, "POST", { "sec-fetch-site": "cross-site" }))).status).toBe(403);
     expect((await signInPost(request(link, "POST", { origin: "https://evil.example" }))).status).toBe(403);
+    expect((await signInPost(request(link, "POST", { origin: "null" }))).status).toBe(403);
+    expect((await signInPost(request(link, "POST", { "sec-fetch-site": "same-site" }))).status).toBe(403);
     expect(await inspectSignIn(link.searchParams.get("token")!)).toMatchObject({ status: "valid" });
     // curl sends neither header: it works.
     const curl = await signInPost(request(link, "POST"));
@@ -125,6 +127,18 @@ describe("sign-in links", () => {
     await requestSignIn({ email: "eve@example.org", ip: IP, nextPath: "//evil.example/path" });
     const response = await signInPost(request(linkIn("eve@example.org", "/signin/confirm"), "POST"));
     expect(response.headers.get("location")).toBe("/account");
+  });
+});
+
+describe("one person per mailbox", () => {
+  it("another spelling of the same mailbox signs in as the same person, who still votes once", async () => {
+    for (const [index, email] of ["Ada@example.org", "ada+papers@example.org"].entries()) {
+      await requestSignIn({ email, ip: `192.0.2.${70 + index}`, votePaperId: PAPER });
+      expect((await signInPost(request(linkIn(email, "/signin/confirm"), "POST"))).status).toBe(303);
+    }
+    const people = await database.pool.query(`SELECT email FROM person`);
+    expect(people.rows).toEqual([{ email: "Ada@example.org" }]);
+    expect(await localVotes()).toBe(1);
   });
 });
 

@@ -6,6 +6,7 @@
 CREATE TABLE "person" (
     "id" BIGSERIAL NOT NULL,
     "email" TEXT NOT NULL,
+    "mailbox_key" TEXT NOT NULL,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "verified_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
@@ -43,6 +44,9 @@ CREATE TABLE "sign_in_link" (
 
 -- CreateIndex
 CREATE UNIQUE INDEX "person_email_key" ON "person"("email");
+
+-- CreateIndex: one person per mailbox, however its address is spelled (case, +tags, Gmail's dots).
+CREATE UNIQUE INDEX "person_mailbox_key_key" ON "person"("mailbox_key");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "session_token_hash_key" ON "session"("token_hash");

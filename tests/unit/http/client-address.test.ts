@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canonicalAddress, clientAddress, limitKey } from "@/lib/http/client-address";
+import { canonicalAddress, clientAddress, limitKey, parseNetworks } from "@/lib/http/client-address";
 
 describe("clientAddress", () => {
   it("is the TCP peer when no proxy is trusted, whatever X-Forwarded-For says", () => {
@@ -15,7 +15,8 @@ describe("clientAddress", () => {
 
   it("is unknown when the trusted entry is missing or not an address", () => {
     expect(clientAddress({ peer: "10.0.0.2", forwardedFor: undefined, trustedProxies: 1 })).toBeUndefined();
-    expect(clientAddress({ peer: "10.0.0.2", forwardedFor: "203.0.113.7", trustedProxies: 2 })).toBeUndefined();
+    // Two proxies configured, both hops are proxies, and nothing before them: no client address.
+    expect(clientAddress({ peer: "10.0.0.2", forwardedFor: "10.0.0.1", trustedProxies: 2 })).toBeUndefined();
     expect(clientAddress({ peer: "10.0.0.2", forwardedFor: "<script>", trustedProxies: 1 })).toBeUndefined();
     expect(clientAddress({ peer: undefined, forwardedFor: "203.0.113.7", trustedProxies: 0 })).toBeUndefined();
   });
@@ -44,5 +45,24 @@ describe("clientIp without our web server in front", () => {
     const { clientIp } = await import("@/lib/api/client-ip");
     const { CLIENT_ADDRESS_HEADER } = await import("@/lib/http/client-address");
     expect(clientIp(new Headers({ [CLIENT_ADDRESS_HEADER]: "203.0.113.7", "x-forwarded-for": "203.0.113.7" }))).toBeUndefined();
+  });
+});
+
+describe("clientAddress with trusted proxy networks", () => {
+  it("a peer outside the proxy networks is the client, whatever X-Forwarded-For says", () => {
+    // TRUSTED_PROXIES=1 but the request came straight from the internet, not through the proxy.
+    expect(clientAddress({ peer: "198.51.100.7", forwardedFor: "203.0.113.1", trustedProxies: 1 })).toBe("198.51.100.7");
+    expect(clientAddress({ peer: "198.51.100.7", forwardedFor: "203.0.113.1", trustedProxies: 1, proxyNetworks: parseNetworks(["198.51.100.0/24"]) })).toBe("203.0.113.1");
+  });
+
+  it("stops at the first hop outside the networks when walking out through several proxies", () => {
+    // The nearest proxy (10.0.0.2) is trusted; the entry it appended (203.0.113.5) is not a proxy.
+    expect(clientAddress({ peer: "10.0.0.2", forwardedFor: "1.1.1.1, 203.0.113.5", trustedProxies: 2 })).toBe("203.0.113.5");
+    expect(clientAddress({ peer: "10.0.0.2", forwardedFor: "1.1.1.1, 203.0.113.5, 10.0.0.1", trustedProxies: 2 })).toBe("203.0.113.5");
+  });
+
+  it("refuses malformed networks", () => {
+    expect(() => parseNetworks(["10.0.0.0/33"])).toThrow();
+    expect(parseNetworks(["192.0.2.1"])).toHaveLength(1);
   });
 });
