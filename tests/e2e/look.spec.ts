@@ -18,6 +18,10 @@ const PAGES = [
   { name: "subscribe-confirm-damaged", path: "/subscribe/confirm?token=c.1.damaged", status: 200 },
   { name: "unsubscribe-damaged", path: "/unsubscribe?token=u.1.damaged", status: 200 },
   { name: "digests", path: "/digests", status: 200 },
+  { name: "signin", path: "/signin", status: 200 },
+  { name: "signin-vote", path: "/signin?vote=2606.14777&next=/", status: 200 },
+  { name: "signin-link-damaged", path: "/signin/confirm?token=s.1.damaged", status: 200 },
+  { name: "account-signed-out", path: "/account", status: 200 },
 ];
 
 for (const { name, path, status } of PAGES) {
@@ -26,7 +30,7 @@ for (const { name, path, status } of PAGES) {
     expect(response?.status()).toBe(status);
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
     await expectNoAxeViolations(page);
-    if (["home", "paper-math", "paper-old-style", "not-found", "search", "subscribe", "digests"].includes(name)) {
+    if (["home", "paper-math", "paper-old-style", "not-found", "search", "subscribe", "digests", "signin-vote", "signin-link-damaged"].includes(name)) {
       await saveScreenshot(page, testInfo, name, name !== "home" && name !== "search");
     }
   });

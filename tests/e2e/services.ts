@@ -20,3 +20,25 @@ export async function mailsTo(address: string): Promise<MaildevMail[]> {
   const mails = (await response.json()) as MaildevMail[];
   return mails.filter((mail) => mail.to.some((to) => to.address.toLowerCase() === address.toLowerCase()));
 }
+
+/** A signed-in session for `email`, made in the database as confirming a link would: its cookie's token. */
+export async function sessionFor(email: string): Promise<string> {
+  const { default: pg } = await import("pg");
+  const { createHash, randomBytes } = await import("node:crypto");
+  const client = new pg.Client({ connectionString: e2eServices().databaseUrl });
+  await client.connect();
+  try {
+    const token = randomBytes(32).toString("base64url");
+    const { rows } = await client.query<{ id: string }>(
+      `INSERT INTO person (email, mailbox_key) VALUES ($1, $2) ON CONFLICT (mailbox_key) DO UPDATE SET verified_at = now() RETURNING id::text`,
+      [email, createHash("sha256").update(email.toLowerCase()).digest("base64url")],
+    );
+    await client.query(`INSERT INTO session (token_hash, person_id, expires_at) VALUES ($1, $2, now() + interval '1 day')`, [
+      createHash("sha256").update(token).digest("base64url"),
+      rows[0]!.id,
+    ]);
+    return token;
+  } finally {
+    await client.end();
+  }
+}
