@@ -9,3 +9,10 @@ markBehindWebServer();
 export function fromClient(address: string): Record<string, string> {
   return { [CLIENT_ADDRESS_HEADER]: address };
 }
+
+let next = 0;
+/** A client at a fresh address each call, for tests that are not about per-IP limits. */
+export function fromSomeClient(): Record<string, string> {
+  next++;
+  return fromClient(`198.18.${(next >> 8) & 255}.${next & 255}`);
+}

@@ -10,6 +10,7 @@ import type { TrendingItem } from "@/lib/papers/types";
 import { GET as getRss } from "@/app/feed.xml/route";
 import { GET as getJsonFeed } from "@/app/feed.json/route";
 import { createAppDatabase, type TestDatabase } from "./test-db";
+import { fromSomeClient } from "./client";
 
 const SIZE = env.TRENDING_PAGE_SIZE;
 // Markup, an ampersand, a CDATA end and control characters (Postgres text cannot hold NUL, so no \u0000).
@@ -35,7 +36,7 @@ afterAll(async () => {
 
 // Requests arrive under a foreign Host: links must still come from APP_URL.
 function request(url: string, headers: Record<string, string> = {}): NextRequest {
-  return new NextRequest(new URL(url, "http://evil.example"), { headers: { host: "evil.example", ...headers } });
+  return new NextRequest(new URL(url, "http://evil.example"), { headers: { host: "evil.example", ...fromSomeClient(), ...headers } });
 }
 
 async function rss(query = "", headers: Record<string, string> = {}) {

@@ -17,6 +17,7 @@ import { startEmbeddedMeilisearch } from "@/lib/services/embedded-meilisearch";
 import { GET as searchApi } from "@/app/api/search/route";
 import { GET as healthApi } from "@/app/api/health/route";
 import { createAppDatabase, type TestDatabase } from "./test-db";
+import { fromSomeClient } from "./client";
 
 const FIXTURES = path.join(process.cwd(), "tests", "fixtures");
 const INDEX = `papers_it_${Date.now()}`;
@@ -183,7 +184,7 @@ describe("search through Meilisearch", () => {
   });
 
   it("returns hostile text as data: tags in titles and abstracts stay text, only our markers highlight", async () => {
-    const response = await searchApi(new NextRequest("http://localhost/api/search?q=robust+transformers+onerror"));
+    const response = await searchApi(new NextRequest("http://localhost/api/search?q=robust+transformers+onerror", { headers: fromSomeClient() }));
     const body = await response.json();
     const hit = body.items.find((item: { id: string }) => item.id === "2607.00101");
     expect(text(hit.highlights.title)).toBe("Robust <script>alert(1)</script> Transformers");
@@ -273,7 +274,7 @@ describe("when Meilisearch is down", () => {
       expect(byCategory.items.length).toBeGreaterThan(0);
       expect(byCategory.items.every((hit) => hit.categories.includes("hep-ph"))).toBe(true);
 
-      const degradedApi = await (await searchApi(new NextRequest("http://localhost/api/search?q=attention"))).json();
+      const degradedApi = await (await searchApi(new NextRequest("http://localhost/api/search?q=attention", { headers: fromSomeClient() }))).json();
       expect(degradedApi.degraded).toBe(true);
       expect(await (await healthApi()).json()).toMatchObject({ status: "degraded", search: { ok: false, degraded: true } });
 
@@ -474,7 +475,7 @@ describe("GET /api/search input checks", () => {
     ["hasCode=maybe", "hasCode"],
     ["offset=-1", "offset"],
   ])("%s is a 400 naming %s", async (params, name) => {
-    const response = await searchApi(new NextRequest(`http://localhost/api/search?${params}`));
+    const response = await searchApi(new NextRequest(`http://localhost/api/search?${params}`, { headers: fromSomeClient() }));
     expect(response.status).toBe(400);
     const body = await response.json();
     expect(body.error.code).toBe("invalid_request");

@@ -7,6 +7,7 @@ import { GET as getPapers } from "@/app/api/papers/route";
 import { GET as getPaperById } from "@/app/api/papers/[...id]/route";
 import { GET as getHealth } from "@/app/api/health/route";
 import { createAppDatabase, type TestDatabase } from "./test-db";
+import { fromSomeClient } from "./client";
 
 let database: TestDatabase;
 
@@ -19,7 +20,7 @@ afterAll(async () => {
 });
 
 function api(url: string): NextRequest {
-  return new NextRequest(new URL(url, "http://localhost"));
+  return new NextRequest(new URL(url, "http://localhost"), { headers: fromSomeClient() });
 }
 
 describe("listTrending", () => {
