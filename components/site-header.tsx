@@ -30,10 +30,12 @@ export function SiteHeader() {
         <Suspense fallback={<PlainSearch />}>
           <HeaderSearch />
         </Suspense>
-        <Link className="subscribe-link" href="/subscribe">
-          Subscribe
-        </Link>
-        <AccountLink />
+        <div className="header-actions">
+          <Link className="subscribe-link" href="/subscribe">
+            Subscribe
+          </Link>
+          <AccountLink />
+        </div>
       </div>
     </header>
   );

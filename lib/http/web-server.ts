@@ -13,6 +13,10 @@ export type RequestHandler = (request: http.IncomingMessage, response: http.Serv
 /** No route reads more than this; a larger declared body is refused before it is read. */
 export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
 
+/** How long, and how much of, a refused body is read and thrown away before the connection is closed. */
+const LINGER_MS = 2_000;
+const LINGER_BYTES = 4 * 1024 * 1024;
+
 export type WebServerOptions = {
   handler: RequestHandler;
   trustedProxies: number;
@@ -32,7 +36,7 @@ export function stampClientAddress(request: http.IncomingMessage, trustedProxies
 
 function refuse(response: http.ServerResponse, status: number, code: string, message: string): void {
   const body = JSON.stringify({ error: { code, message } });
-  response.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body), Connection: "close", "Cache-Control": "no-store" });
+  response.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body), "Cache-Control": "no-store" });
   response.end(body);
 }
 
@@ -42,8 +46,19 @@ export function createWebServer(options: WebServerOptions): http.Server {
     stampClientAddress(request, options.trustedProxies, options.proxyNetworks);
     const declared = Number(request.headers["content-length"] ?? 0);
     if (Number.isFinite(declared) && declared > MAX_REQUEST_BODY_BYTES) {
-      // Close rather than drain: the client may be sending gigabytes.
-      response.on("finish", () => request.destroy());
+      // Answer at once, then discard what is still arriving for a moment before closing: closing
+      // with unread bytes would reset the connection and the client might never read the 413.
+      // Discarded bytes take no memory; the client may be sending gigabytes, so not for long.
+      response.on("finish", () => {
+        let discarded = 0;
+        request.on("data", (chunk: Buffer) => {
+          discarded += chunk.length;
+          if (discarded > LINGER_BYTES) request.destroy();
+        });
+        const linger = setTimeout(() => request.destroy(), LINGER_MS);
+        request.once("end", () => clearTimeout(linger));
+        request.once("close", () => clearTimeout(linger));
+      });
       return refuse(response, 413, "invalid_request", "The request body is too large.");
     }
     options.beforeHandler?.(request, response);

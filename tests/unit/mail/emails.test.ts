@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { abstractExcerpt } from "@/emails/digest";
 import type { DigestPaper } from "@/lib/digest/types";
-import { UNSUBSCRIBE_PLACEHOLDER, personalize, renderConfirmMail, renderDigestMail } from "@/lib/mail/render";
+import { UNSUBSCRIBE_PLACEHOLDER, personalize, renderConfirmMail, renderDigestMail, renderSignInMail } from "@/lib/mail/render";
 
 const appUrl = "https://papers.example.org";
 
@@ -175,5 +175,18 @@ describe("renderConfirmMail", () => {
       expect(part).not.toContain(confirmUrl);
       expect(part).toContain(unsubscribeUrl);
     }
+  });
+});
+
+describe("renderSignInMail", () => {
+  it("carries the link in both parts and names the paper as text, never as markup", async () => {
+    const signInUrl = "https://papers.example.org/signin/confirm?token=s.1.AAAAAAAAAAAAAAAA.abc.sig";
+    const mail = await renderSignInMail({ appUrl, signInUrl, paperTitle: 'Attention <img src=x onerror="alert(1)"> & more' });
+    expect(mail.subject).toBe("Your Trending Papers sign-in link");
+    expect(mail.html).toContain(`href="${signInUrl.replace(/&/g, "&amp;")}"`);
+    expect(mail.text).toContain(signInUrl);
+    expect(mail.html).not.toContain("<img src=x");
+    expect(mail.html).toContain("Attention &lt;img src=x");
+    expect(mail.text).toContain('Attention <img src=x onerror="alert(1)"> & more');
   });
 });
