@@ -110,10 +110,15 @@ async function stopGroup(child: ChildProcess): Promise<void> {
   clearTimeout(force);
 }
 
-async function startNext(env: NodeJS.ProcessEnv, port: number, logFile: string): Promise<{ url: string; pid: number | undefined }> {
+/**
+ * Starts the web server as npm start runs it (scripts/web.ts: Next behind our HTTP server), or with
+ * `bare`, plain `next start` (only to measure what our server in front costs).
+ */
+async function startNext(env: NodeJS.ProcessEnv, port: number, logFile: string, bare = false): Promise<{ url: string; pid: number | undefined }> {
   const out = fs.openSync(logFile, "a");
+  const args = bare ? [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"] : ["--import", "tsx", "scripts/web.ts"];
   // Its own process group, so stopping it also stops anything it forks.
-  const child = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], { env, detached: true, stdio: ["ignore", out, out] });
+  const child = spawn(process.execPath, args, { env: { ...env, PORT: String(port), HOST: "127.0.0.1" }, detached: true, stdio: ["ignore", out, out] });
   fs.closeSync(out);
   onCleanup(() => stopGroup(child));
   const url = `http://127.0.0.1:${port}`;
@@ -318,13 +323,14 @@ function apiTarget(baseUrl: string, send: Transport): Target {
 }
 
 /**
- * /api/search refusing a request (an unknown sort: 400 and a small JSON error): what Next and the
- * route cost per request on their own, with no Meilisearch, Postgres or search work behind them.
+ * /api/search refusing a request (an unknown sort: 400 and a small JSON error; a bare `next start`,
+ * with no client address, refuses it as 429 at the limit): what Next and the route cost per
+ * request on their own, with no Meilisearch, Postgres or search work behind them.
  */
-function floorTarget(baseUrl: string, send: Transport): Target {
+function floorTarget(baseUrl: string, send: Transport, code = "invalid_request"): Target {
   return async () => {
     const reply = await send(`${baseUrl}/api/search?q=x&sort=nonsense`, { method: "GET" });
-    const refused = !reply.ok && (reply.body as { error?: { code?: string } }).error?.code === "invalid_request";
+    const refused = !reply.ok && (reply.body as { error?: { code?: string } }).error?.code === code;
     return { ok: refused, ids: [], serverMs: undefined, degraded: false };
   };
 }
@@ -547,6 +553,8 @@ async function main(): Promise<void> {
     DATA_DIR: path.join(tmp, "data"), PORT: String(port), APP_URL: `http://127.0.0.1:${port}`,
     // Every benchmark request comes from one IP: lift the per-IP limit (it is still counted).
     API_LIMIT_IP: "1000000",
+    NODE_ENV: "production",
+    TOKEN_SECRET: "bench-search-token-secret-0123456789abcdef",
   };
   delete webEnv.MEILI_MASTER_KEY;
   const next = await startNext(webEnv, port, path.join(tmp, "next.log"));
@@ -561,7 +569,7 @@ async function main(): Promise<void> {
       return master !== undefined && (proc.pid === master.pid || proc.ppid === master.pid);
     },
   };
-  console.log(`next start on ${baseUrl} (production build, MEILI_SEARCH_KEY only)`);
+  console.log(`web server on ${baseUrl} (scripts/web.ts as npm start runs it: the production build behind our HTTP server, MEILI_SEARCH_KEY only)`);
 
   const material = await queryMaterial(pool);
   const mix = buildMix(material, QUERIES, SEED);
@@ -623,6 +631,29 @@ async function main(): Promise<void> {
   printHeader(`Next's own cost per request, ${CONCURRENCY} clients: /api/search answering 400 to an unknown sort (no search behind it)`);
   printRow("/api/search 400", floor);
   printCpu([{ label: "/api/search 400", run: floorRun }]);
+
+  // What our HTTP server in front of Next costs: the same refusal through it and through a bare
+  // `next start` on the same build, in alternating chunks (the bare one refuses with 429: it has
+  // no client address, so the limit fails closed; the answer is as small).
+  const barePort = await freePort(0);
+  const bare = await startNext(webEnv, barePort, path.join(tmp, "next-bare.log"), true);
+  const ownPid = next.pid;
+  // Each run is charged with the server it loaded: the other one idles during its chunks.
+  cpuGroups.next = (proc) => proc.pgrp === ownPid || proc.pgrp === bare.pid;
+  const bareClient = transport();
+  onCleanup(bareClient.close);
+  const floors = [floorTarget(baseUrl, apiClient.send), floorTarget(bare.url, bareClient.send, "rate_limited")];
+  // The bare server is fresh: warm it (and ours again) before measuring.
+  await compare(floors, warm, CONCURRENCY);
+  const [viaOurs, viaBare] = await compare(floors, mix, CONCURRENCY);
+  const [oursFloor, bareFloor] = [stats(viaOurs!), stats(viaBare!)];
+  printHeader(`our server in front of Next, ${CONCURRENCY} clients: the same small refusal through scripts/web.ts and through a bare next start`);
+  printRow("via scripts/web.ts", oursFloor);
+  printRow("via bare next start", bareFloor);
+  printRatio("ratio ours / bare", oursFloor, bareFloor);
+  printCpu([{ label: "via scripts/web.ts", run: viaOurs! }, { label: "via bare next start", run: viaBare! }]);
+  const cpuPer = (run: Run) => (run.cpu.next ?? 0) / Math.max(1, run.latencies.filter((value) => value !== undefined).length);
+  console.log(`  our server's cost: ${(cpuPer(viaOurs!) - cpuPer(viaBare!)).toFixed(3)} ms of web-process CPU per request (negative: cheaper than next start's own front)`);
 
   const one = results.get(1)!;
   const many = results.get(CONCURRENCY)!;
