@@ -143,7 +143,8 @@ export async function resolveKeys(url: string, key: string, indexName: string): 
     // All indexes: Meilisearch shows an index swap's task (which belongs to no single index) only
     // to keys that may see every index. The key still cannot manage keys or take dumps.
     admin: await ensure("admin", ["search", "documents.*", "indexes.*", "settings.*", "tasks.*", "stats.get"], ["*"], "Trending Papers: indexing"),
-    search: await ensure("search", ["search"], [`${indexName}*`], "Trending Papers: search (server side only)"),
+    // Named by its index too: a key made for another MEILI_INDEX would be refused on this one.
+    search: await ensure(`search:${indexName}`, ["search"], [`${indexName}*`], "Trending Papers: search (server side only)"),
   };
 }
 

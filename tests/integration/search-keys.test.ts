@@ -17,7 +17,10 @@ describe("Meilisearch keys", () => {
   it("give the web server a search-only key and the worker no key management", async () => {
     const url = inject("meiliUrl");
     const index = `keys_${Date.now()}`;
+    // Keys made for another index name first (as another instance, or an earlier MEILI_INDEX, would).
+    const other = await resolveKeys(url, inject("meiliMasterKey"), "papers");
     const keys = await resolveKeys(url, inject("meiliMasterKey"), index);
+    expect(keys.search).not.toBe(other.search);
     expect(keys.search).not.toBe(inject("meiliMasterKey"));
     expect(keys.admin).not.toBe(inject("meiliMasterKey"));
     expect(await call(url, keys.admin, "POST", "/indexes", { uid: index, primaryKey: "id" })).toBe(202);
