@@ -19,11 +19,12 @@
 // recognise the repeat.
 import { randomInt } from "node:crypto";
 import { Readable } from "node:stream";
+import type { SendMailOptions } from "nodemailer";
 import pg from "pg";
 import { databaseUrl } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { personalize, renderDigestMail, type RenderedMail } from "@/lib/mail/render";
-import { isMailOutage, isTemporaryMailError, type MailTransport } from "@/lib/mail/transport";
+import { type DataStartHook, isMailOutage, isTemporaryMailError, type MailTransport } from "@/lib/mail/transport";
 import { oneClickUnsubscribeUrl, unsubscribePageUrl } from "@/lib/subscriptions/links";
 import { currentPause, pauseMail } from "./backoff";
 import type { FrozenDigest } from "./build";
@@ -208,8 +209,12 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
       }
       if (!held) throw (cutOff = new DeliveryLostError("before the end of its mail", row.id, owner));
     };
+    // The server has said go ahead to DATA: only then is the check below the last word before the dot.
+    let dataStarted: () => void = () => undefined;
+    const started = new Promise<void>((resolve) => (dataStarted = resolve));
     try {
-      const info = await options.transport.sendMail({
+      const mailOptions: SendMailOptions & DataStartHook = {
+        onDataStart: () => dataStarted(),
         from: env.MAIL_FROM,
         to: row.email,
         subject: mail.subject,
@@ -217,6 +222,10 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
           (async function* () {
             yield mail.html;
             await previous;
+            // nodemailer reads the message ahead as soon as a connection takes it, before the
+            // envelope: checking then would leave the envelope's round trips (or a server holding
+            // RCPT) between the check and the dot.
+            await started;
             await confirmHeld();
           })(),
         ),
@@ -224,7 +233,8 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
         // The same id on every attempt of this delivery: a repeat after a crash is recognisable.
         messageId: `<digest.${digest.date}.${row.id}@${domain}>`,
         headers: { "List-Unsubscribe": `<${oneClickUnsubscribeUrl(subscriberId)}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
-      });
+      };
+      const info = await options.transport.sendMail(mailOptions);
       return { id: row.id, messageId: info.messageId ?? null };
     } catch (error) {
       // The row stays claimed and goes back to pending once this sender stops.

@@ -1,6 +1,8 @@
 // The one pooled SMTP transport of the process (SMTP_URL), with optional DKIM signing.
 import fs from "node:fs";
+import type { Readable } from "node:stream";
 import nodemailer from "nodemailer";
+import type MailMessage from "nodemailer/lib/mailer/mail-message";
 import { env } from "@/lib/env";
 
 export type MailTransport = ReturnType<typeof createMailTransport>;
@@ -23,11 +25,33 @@ function dkim() {
   return { domainName: env.DKIM_DOMAIN, keySelector: env.DKIM_SELECTOR, privateKey: key };
 }
 
+/** A send option: called when the server has said go ahead to DATA (354), before any of the message goes out. */
+export type DataStartHook = { onDataStart?: () => void };
+
+/**
+ * Tells a mail's `onDataStart` when its message starts to flow to the server. nodemailer builds
+ * (and buffers) the message as soon as a connection takes the mail, before the envelope; the SMTP
+ * connection starts reading it only once the server has answered DATA, which resumes the stream.
+ */
+function notifyDataStart(mail: MailMessage, done: (error?: Error | null) => void): void {
+  const hook = (mail.data as DataStartHook).onDataStart;
+  if (hook) {
+    const message = mail.message as unknown as { createReadStream: (...args: unknown[]) => Readable };
+    const create = message.createReadStream.bind(message);
+    message.createReadStream = (...args: unknown[]) => {
+      const stream = create(...args);
+      stream.once("resume", hook);
+      return stream;
+    };
+  }
+  done();
+}
+
 /** A pooled transport: `connections` SMTP connections at most, reused across mails. */
 export function createMailTransport(url: string, connections = env.DIGEST_CONCURRENCY) {
   const parsed = new URL(url);
   const local = parsed.hostname === "127.0.0.1" || parsed.hostname === "localhost" || parsed.hostname === "::1";
-  return nodemailer.createTransport({
+  const transport = nodemailer.createTransport({
     pool: true,
     url,
     maxConnections: connections,
@@ -39,6 +63,8 @@ export function createMailTransport(url: string, connections = env.DIGEST_CONCUR
     socketTimeout: 60_000,
     dkim: dkim(),
   });
+  transport.use("stream", notifyDataStart);
+  return transport;
 }
 
 export function mailTransport(): MailTransport {

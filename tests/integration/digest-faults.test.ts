@@ -190,6 +190,11 @@ describe("a sender that dies", () => {
     await reached.promise;
     const pids = await ownerLockPids();
     expect(pids).toHaveLength(1);
+    // nodemailer reads a message ahead as soon as a connection takes it; give an early check the
+    // time it would need, then see on the lock connection that none ran: it must wait for DATA.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const { rows: last } = await database.pool.query<{ query: string }>(`SELECT query FROM pg_stat_activity WHERE pid = $1`, [pids[0]]);
+    expect(last[0]?.query).not.toMatch(/FROM delivery/);
     await terminate(pids[0]!);
 
     // The first sender's rows (the held mail and the row claimed ahead) are free: a second sender sends all.
