@@ -4,7 +4,7 @@ import Link from "next/link";
 import { SignInForm } from "@/components/sign-in-form";
 import { safeNextPath } from "@/lib/auth/sign-in";
 import { getPaperTitle } from "@/lib/papers/get-paper";
-import { paperIdFromSegments } from "@/lib/papers/paper-id";
+import { paperIdFromSegments } from "@/lib/papers/identity";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Sign in", robots: { index: false } };

@@ -10,7 +10,7 @@ import { renderSignInMail } from "@/lib/mail/render";
 import { tokenSecret } from "@/lib/mail/secret";
 import { newNonce, readSignInToken, signInToken, SIGN_IN_TTL_MS } from "@/lib/mail/tokens";
 import { mailTransport } from "@/lib/mail/transport";
-import { paperIdFromSegments } from "@/lib/papers/paper-id";
+import { paperIdFromSegments } from "@/lib/papers/identity";
 import { setVote } from "@/lib/votes/votes";
 import { verifyPerson } from "./people";
 

@@ -1,5 +1,5 @@
 // What a feed of trending papers says, whatever its format: titles, links, stable ids and dates (pure).
-import { isArxivId } from "@/lib/ingest/paper";
+import { isArxivId } from "@/lib/papers/identity";
 import { formatWindow } from "@/lib/papers/format";
 import type { Period } from "@/lib/papers/period";
 import { paperPath } from "@/lib/papers/present";

@@ -3,7 +3,7 @@
 import type pg from "pg";
 import { env } from "@/lib/env";
 import type { IngestWriter } from "@/lib/ingest/run-ingest";
-import { normalizeArxivId } from "@/lib/ingest/paper";
+import { normalizeArxivId } from "@/lib/papers/identity";
 import { parseAtomXml, readAtomPage } from "@/lib/ingest/parsers/arxiv-atom";
 import { ARXIV_GATE } from "./arxiv-oai";
 import { politeFetch } from "./fetch";

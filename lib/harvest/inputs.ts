@@ -1,6 +1,6 @@
 // What `npm run ingest` can be given besides files: arXiv ids and the live sources' URLs.
 import type pg from "pg";
-import { normalizeArxivId } from "@/lib/ingest/paper";
+import { normalizeArxivId } from "@/lib/papers/identity";
 import type { IngestWriter } from "@/lib/ingest/run-ingest";
 import { isValidDay } from "@/lib/time";
 import { fetchArxivIds, fetchArxivQuery } from "./arxiv-api";

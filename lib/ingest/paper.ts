@@ -1,9 +1,7 @@
 // The one normalized paper record every parser produces and the upsert consumes.
 import { z } from "zod";
-
-/** Where a record came from; stored per paper in paper_source. */
-export const SOURCES = ["hf-daily", "arxiv-kaggle", "hf-search-page", "arxiv-oai", "arxiv-api"] as const;
-export type SourceName = (typeof SOURCES)[number];
+import { isPaperId } from "@/lib/papers/identity";
+import { SOURCES } from "@/lib/papers/sources";
 
 /**
  * How much a source's listing date says about when a paper was "listed" (announced or featured).
@@ -15,29 +13,6 @@ export const LISTED_RANK = { stamped: 0, arxiv: 1, featured: 2 } as const;
 export const MAX_TITLE_CHARS = 1_000;
 export const MAX_ABSTRACT_CHARS = 20_000;
 export const MAX_AUTHORS = 10_000;
-
-const NEW_STYLE_ID = /^\d{4}\.\d{4,5}$/;
-const OLD_STYLE_ID = /^[a-z][a-z-]*(\.[A-Z]{2})?\/\d{7}$/;
-const LOCAL_ID = /^local-[0-9a-f]{16}$/;
-
-/** Strips a version suffix and an arxiv.org URL prefix: "https://arxiv.org/abs/2506.01234v2" -> "2506.01234". */
-export function normalizeArxivId(raw: string): string | null {
-  const trimmed = raw
-    .trim()
-    .replace(/^https?:\/\/(www\.|export\.)?arxiv\.org\/(abs|pdf)\//i, "")
-    .replace(/^arxiv:/i, "")
-    .replace(/\.pdf$/i, "")
-    .replace(/v\d+$/, "");
-  return NEW_STYLE_ID.test(trimmed) || OLD_STYLE_ID.test(trimmed) ? trimmed : null;
-}
-
-export function isPaperId(id: string): boolean {
-  return NEW_STYLE_ID.test(id) || OLD_STYLE_ID.test(id) || LOCAL_ID.test(id);
-}
-
-export function isArxivId(id: string): boolean {
-  return NEW_STYLE_ID.test(id) || OLD_STYLE_ID.test(id);
-}
 
 const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a YYYY-MM-DD day");
 const isoInstant = z.iso.datetime({ offset: true });

@@ -1,6 +1,6 @@
 // Turns paper rows into the public PaperSummary shape (absolute URLs from APP_URL, ISO dates).
 import { env } from "@/lib/env";
-import { isArxivId } from "@/lib/ingest/paper";
+import { isArxivId } from "./identity";
 import type { PaperSummary } from "./types";
 
 export type PaperRow = {

@@ -1,7 +1,7 @@
 // The search interface the app uses: Meilisearch when it answers, Postgres when it does not.
 import { createHash } from "node:crypto";
 import { db } from "@/lib/db/client";
-import { normalizeArxivId } from "@/lib/ingest/paper";
+import { normalizeArxivId } from "@/lib/papers/identity";
 import { toSearchDocument } from "./document";
 import { engineConfig } from "./engine";
 import { toPaperHit } from "./hits";

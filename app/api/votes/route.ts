@@ -9,7 +9,7 @@ import { z } from "zod";
 import { clientIp } from "@/lib/api/client-ip";
 import { ApiError, handle, jsonError, limitedResponse, readJsonBody } from "@/lib/api/respond";
 import { env } from "@/lib/env";
-import { paperIdFromSegments } from "@/lib/papers/paper-id";
+import { paperIdFromSegments } from "@/lib/papers/identity";
 import { consumeLimits } from "@/lib/rate-limit";
 import { voterFromCookies } from "@/lib/votes/current";
 import { setVote } from "@/lib/votes/votes";

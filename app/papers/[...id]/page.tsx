@@ -5,8 +5,9 @@ import "katex/dist/katex.min.css";
 import { MathText } from "@/components/math-text";
 import { getPaper } from "@/lib/papers/get-paper";
 import { formatDay } from "@/lib/papers/format";
-import { paperIdFromSegments } from "@/lib/papers/paper-id";
+import { paperIdFromSegments } from "@/lib/papers/identity";
 import { paperPath } from "@/lib/papers/present";
+import { sourceLabel } from "@/lib/papers/sources";
 import type { PaperDetail } from "@/lib/papers/types";
 import { GithubStars } from "@/components/github-stars";
 import { CategoryChips } from "@/components/category-chips";
@@ -18,14 +19,6 @@ import { currentVotes } from "@/lib/votes/current";
 export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ id: string[] }> };
-
-const SOURCE_NAMES: Record<string, string> = {
-  "hf-daily": "Hugging Face daily papers",
-  "arxiv-kaggle": "arXiv metadata (Kaggle snapshot)",
-  "hf-search-page": "Hugging Face Papers search page",
-  "arxiv-oai": "arXiv OAI-PMH",
-  "arxiv-api": "arXiv API",
-};
 
 // generateMetadata and the page both need the paper: one query per request.
 const loadPaper = cache(async (key: string): Promise<PaperDetail | null> => {
@@ -128,7 +121,7 @@ export default async function PaperPage({ params }: Props) {
         <ul className="sources">
           {paper.sources.map((source) => (
             <li key={`${source.source}:${source.externalId}`}>
-              <strong>{SOURCE_NAMES[source.source] ?? source.source}</strong>{" "}
+              <strong>{sourceLabel(source.source)}</strong>{" "}
               <span className="muted">
                 ({source.externalId}), first seen {formatDay(source.firstSeenAt.slice(0, 10))}
                 {source.lastSeenAt.slice(0, 10) !== source.firstSeenAt.slice(0, 10) &&

@@ -1,5 +1,6 @@
 // Maps an arXiv API response (Atom feed from export.arxiv.org/api/query) to paper candidates.
-import { candidate, LISTED_RANK, normalizeArxivId, type ParseEvent } from "../paper";
+import { normalizeArxivId } from "@/lib/papers/identity";
+import { candidate, LISTED_RANK, type ParseEvent } from "../paper";
 import { collapse, isObject, toInstant } from "./fields";
 import { attribute, child, field, list, optionalText, readXml, readXmlOrThrow, textOf } from "./arxiv-xml";
 

@@ -1,5 +1,6 @@
 // Maps an arXiv OAI-PMH response (ListRecords or GetRecord, metadataPrefix arXiv or arXivRaw) to paper candidates.
-import { candidate, LISTED_RANK, normalizeArxivId, type ParseEvent } from "../paper";
+import { normalizeArxivId } from "@/lib/papers/identity";
+import { candidate, LISTED_RANK, type ParseEvent } from "../paper";
 import { collapse, isObject, toInstant, type Json } from "./fields";
 import { attribute, child, field, list, optionalText, readXml, readXmlOrThrow, splitCategories, textOf } from "./arxiv-xml";
 

@@ -1,5 +1,6 @@
 // Maps one Hugging Face daily-papers item ({ paper: {...}, ... }) to a paper candidate.
-import { candidate, LISTED_RANK, normalizeArxivId, type ParseEvent } from "../paper";
+import { normalizeArxivId } from "@/lib/papers/identity";
+import { candidate, LISTED_RANK, type ParseEvent } from "../paper";
 import { collapse, isObject, text, toInstant, type Json } from "./fields";
 
 

@@ -3,7 +3,7 @@ import type { NextRequest } from "next/server";
 import { cachedJson, preflight, publicGet } from "@/lib/api/public";
 import { ApiError } from "@/lib/api/respond";
 import { getPaper } from "@/lib/papers/get-paper";
-import { paperIdFromSegments } from "@/lib/papers/paper-id";
+import { paperIdFromSegments } from "@/lib/papers/identity";
 
 export const dynamic = "force-dynamic";
 
