@@ -2,12 +2,12 @@
 import Link from "next/link";
 import { CategoryChips } from "@/components/category-chips";
 import { GithubStars } from "@/components/github-stars";
-import type { DigestPaper } from "@/lib/digest/types";
 import { shortAuthors } from "@/lib/papers/format";
 import { paperPath } from "@/lib/papers/present";
+import type { RankedPaper } from "@/lib/papers/types";
 import { CardSide } from "@/components/card-side";
 
-export function DigestPaperCard({ paper }: { paper: DigestPaper }) {
+export function DigestPaperCard({ paper }: { paper: RankedPaper }) {
   const titleId = `digest-paper-${paper.rank}-title`;
   const authors = shortAuthors(paper.authors);
   return (

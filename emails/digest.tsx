@@ -1,14 +1,14 @@
 // The daily digest mail: the day's top papers, each with a short excerpt and its links.
 import { Body, Container, Head, Heading, Hr, Html, Link, Preview, Section, Text } from "@react-email/components";
 import type { CSSProperties } from "react";
-import type { DigestPaper } from "@/lib/digest/types";
 import { formatCompact, formatDay, pluralize, shortAuthors } from "@/lib/papers/format";
 import { paperPath } from "@/lib/papers/present";
+import type { RankedPaper } from "@/lib/papers/types";
 
 export type DigestEmailProps = {
   /** YYYY-MM-DD */
   date: string;
-  papers: DigestPaper[];
+  papers: RankedPaper[];
   appUrl: string;
   /** Absolute URL of /digests/<date>. */
   webUrl: string;
@@ -68,7 +68,7 @@ export function DigestEmail({ date, papers, appUrl, webUrl, unsubscribeUrl }: Di
   );
 }
 
-function PaperItem({ paper, appUrl }: { paper: DigestPaper; appUrl: string }) {
+function PaperItem({ paper, appUrl }: { paper: RankedPaper; appUrl: string }) {
   const authors = shortAuthors(paper.authors);
   const links = [
     paper.githubRepo && {

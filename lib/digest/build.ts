@@ -2,10 +2,11 @@
 // together with its audience (one pending delivery per subscriber confirmed at that moment).
 import { db } from "@/lib/db/client";
 import { listTrending, latestListedDay } from "@/lib/papers/trending";
-import type { TrendingItem } from "@/lib/papers/types";
-import type { DigestContent, DigestPaper } from "./types";
+import type { RankedPaper, TrendingItem } from "@/lib/papers/types";
+import type { DigestContent } from "./types";
 
-export function toDigestPaper(item: TrendingItem): DigestPaper {
+/** The fields a digest keeps of a trending paper: what its mail and web copy show, and nothing else. */
+export function toDigestPaper(item: TrendingItem): RankedPaper {
   return {
     rank: item.rank,
     id: item.id,
@@ -36,7 +37,7 @@ export async function computeDigest(date: string, size: number): Promise<DigestC
 export type FrozenDigest = DigestContent & { createdAt: Date; completedAt: Date | null };
 
 export async function getDigest(date: string): Promise<FrozenDigest | null> {
-  const { rows } = await db.pool.query<{ papers: DigestPaper[]; createdAt: Date; completedAt: Date | null }>(
+  const { rows } = await db.pool.query<{ papers: RankedPaper[]; createdAt: Date; completedAt: Date | null }>(
     `SELECT papers, created_at AS "createdAt", completed_at AS "completedAt" FROM digest WHERE date = $1::date`,
     [date],
   );

@@ -5,11 +5,11 @@ import { env } from "@/lib/env";
 import { normalizeEmail } from "@/lib/mail/address";
 import { mailTransport, type MailTransport } from "@/lib/mail/transport";
 import { pluralize } from "@/lib/papers/format";
+import type { RankedPaper } from "@/lib/papers/types";
 import { isValidDay } from "@/lib/time";
 import { computeDigest, defaultDigestDate, freezeDigest, getDigest, type FrozenDigest } from "./build";
 import { unfinishedDigests, type UnfinishedDigest } from "./deliveries";
 import { sendDigest, type SendReport } from "./send";
-import type { DigestPaper } from "./types";
 
 /** How long one run waits, in all, for due retries and SMTP pauses (its digests share it). */
 const DEFAULT_MAX_WAIT_MS = 2 * 3_600_000;
@@ -31,7 +31,7 @@ export type SentDigest = { date: string; papers: number; created: boolean; recip
 
 export type RunDigestResult = (
   | { outcome: "no-papers"; date: string | null }
-  | { outcome: "dry-run"; date: string; papers: DigestPaper[]; recipients: number; existing: boolean; unfinished?: UnfinishedDigest[] }
+  | { outcome: "dry-run"; date: string; papers: RankedPaper[]; recipients: number; existing: boolean; unfinished?: UnfinishedDigest[] }
   | ({ outcome: "sent" } & SentDigest)
 ) & {
   /** Earlier digests left unfinished by other runs, which this run sent first (oldest first); absent when there were none. */

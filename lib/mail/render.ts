@@ -5,8 +5,8 @@ import { createElement, type ReactElement } from "react";
 import { ConfirmEmail, type ConfirmEmailProps } from "@/emails/confirm";
 import { DigestEmail, clipText } from "@/emails/digest";
 import { SignInEmail, type SignInEmailProps } from "@/emails/sign-in";
-import type { DigestPaper } from "@/lib/digest/types";
 import { formatDay } from "@/lib/papers/format";
+import type { RankedPaper } from "@/lib/papers/types";
 
 export type RenderedMail = { subject: string; html: string; text: string };
 
@@ -27,7 +27,7 @@ async function renderMail(subject: string, element: ReactElement): Promise<Rende
   return { subject, html, text };
 }
 
-export async function renderDigestMail(input: { date: string; papers: DigestPaper[]; appUrl: string }): Promise<RenderedMail> {
+export async function renderDigestMail(input: { date: string; papers: RankedPaper[]; appUrl: string }): Promise<RenderedMail> {
   const { date, papers, appUrl } = input;
   const first = papers[0];
   const subject = `Trending papers for ${formatDay(date)}${first ? `: ${clipText(first.title, 60)}` : ""}`;

@@ -1,14 +1,17 @@
-// The paper shapes that leave lib/papers: JSON API fields and page props (camelCase, stable).
+// The paper shapes that leave lib/papers: what lists and mails show, JSON API fields and page props (camelCase, stable).
 
-export type PaperSummary = {
-  /** The arXiv id without version ("2506.01234", "hep-th/9901001"), never an encoding. */
+/**
+ * A paper as cards, search hits, mails and feeds show it: plain data, so whatever shows a paper
+ * (components, mail templates) needs nothing but this.
+ */
+export type ShownPaper = {
+  /** The arXiv id without version ("2506.01234", "hep-th/9901001") or local-…, never an encoding; the page is `/papers/<id>`. */
   id: string;
   title: string;
+  /** The full abstract as ingested (plain text, may contain TeX); mails show an excerpt. */
   abstract: string;
   authors: string[];
   categories: string[];
-  /** ISO instant of the first version at the source, when known. */
-  publishedAt: string | null;
   /** YYYY-MM-DD, the day the paper was announced or featured. */
   listedAt: string | null;
   /** Source upvotes plus upvotes cast here. */
@@ -16,10 +19,18 @@ export type PaperSummary = {
   githubRepo: string | null;
   githubStars: number | null;
   projectPage: string | null;
-  /** This paper's page on this site (absolute). */
-  url: string;
   /** https://arxiv.org/abs/<id>, or null for papers without an arXiv id. */
   arxivUrl: string | null;
+};
+
+/** A shown paper at its place in a ranked list (trending, a digest). */
+export type RankedPaper = ShownPaper & { rank: number };
+
+export type PaperSummary = ShownPaper & {
+  /** ISO instant of the first version at the source, when known. */
+  publishedAt: string | null;
+  /** This paper's page on this site (absolute). */
+  url: string;
 };
 
 export type PaperDetail = PaperSummary & {

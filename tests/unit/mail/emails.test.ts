@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { abstractExcerpt } from "@/emails/digest";
-import type { DigestPaper } from "@/lib/digest/types";
 import { UNSUBSCRIBE_PLACEHOLDER, personalize, renderConfirmMail, renderDigestMail, renderSignInMail } from "@/lib/mail/render";
+import type { RankedPaper } from "@/lib/papers/types";
 
 const appUrl = "https://papers.example.org";
 
-function paper(overrides: Partial<DigestPaper> & Pick<DigestPaper, "rank" | "id" | "title">): DigestPaper {
+function paper(overrides: Partial<RankedPaper> & Pick<RankedPaper, "rank" | "id" | "title">): RankedPaper {
   return {
     authors: ["Lena Fischer", "Rahul Mehta", "Sofia Alvarez"],
     abstract: "We propose a simple method and evaluate it on standard benchmarks.",
@@ -20,7 +20,7 @@ function paper(overrides: Partial<DigestPaper> & Pick<DigestPaper, "rank" | "id"
   };
 }
 
-const papers: DigestPaper[] = [
+const papers: RankedPaper[] = [
   paper({
     rank: 1,
     id: "2606.01234",
