@@ -2,7 +2,7 @@
 // The subscribe form: a server action, so it works before (and without) JavaScript; with it, the
 // answer appears in place.
 import { useActionState, useId } from "react";
-import { subscribeAction, type SubscribeFormState } from "@/app/subscribe/actions";
+import { subscribeAction, type SubscribeFormState } from "@/lib/subscriptions/actions";
 
 const initial: SubscribeFormState = { status: "idle", message: "", email: "" };
 

@@ -2,7 +2,7 @@
 // The visible unsubscribe link leads here: nothing changes until the button is pressed.
 import Link from "next/link";
 import { useActionState } from "react";
-import { unsubscribeAction, type UnsubscribeFormState } from "@/app/subscribe/actions";
+import { unsubscribeAction, type UnsubscribeFormState } from "@/lib/subscriptions/actions";
 
 export function UnsubscribeForm({ token }: { token: string }) {
   const [state, action, pending] = useActionState<UnsubscribeFormState, FormData>(unsubscribeAction, { status: "idle", email: null });

@@ -3,7 +3,7 @@
 import { headers } from "next/headers";
 import { z } from "zod";
 import { clientIp } from "@/lib/api/client-ip";
-import { checkInboxMessage, MAIL_FAILED_MESSAGE, subscribe, unsubscribe } from "@/lib/subscriptions/subscribe";
+import { checkInboxMessage, MAIL_FAILED_MESSAGE, subscribe, unsubscribe } from "./subscribe";
 
 export type SubscribeFormState = { status: "idle" | "ok" | "error"; message: string; email: string };
 
