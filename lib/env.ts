@@ -1,4 +1,4 @@
-// The only reader of process.env: every setting, validated once, with the variable named on error.
+// The only reader of process.env: every setting, validated once on first use, with the variable named on error.
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { DEFAULT_PROXY_NETWORKS } from "@/lib/http/client-address";
@@ -144,28 +144,46 @@ const schema = z.object({
 
 export type Env = z.infer<typeof schema>;
 
+/** The name of every setting (.env.example lists them all; a test keeps the two in step). */
+export const ENV_VARIABLES = Object.keys(schema.shape) as (keyof Env)[];
+
 const dkimComplete = (value: Env) => [value.DKIM_DOMAIN, value.DKIM_SELECTOR, value.DKIM_PRIVATE_KEY].filter(Boolean).length;
 const checked = schema.refine((value) => dkimComplete(value) === 0 || dkimComplete(value) === 3, {
   path: ["DKIM_DOMAIN"],
   message: "set DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY together, or none of them",
 });
 
+/** Configuration that does not validate: each bad variable with what is wrong with it. */
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(`Invalid configuration:\n${problems.map(({ variable, message }) => `  ${variable}: ${message}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
 export function parseEnv(source: Record<string, string | undefined>): Env {
   const result = checked.safeParse(source);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
-    throw new Error(`Invalid configuration:\n${problems.join("\n")}`);
+    throw new ConfigError(result.error.issues.map((issue) => ({ variable: issue.path.join("."), message: issue.message })));
   }
   return result.data;
 }
 
-function loadEnv(): Env {
-  try {
-    return parseEnv(process.env);
-  } catch (error) {
-    console.error((error as Error).message);
-    process.exit(1);
-  }
+let parsed: Env | undefined;
+
+/** process.env, validated on first use (not at import, so importing a module never fails) and kept. */
+function current(): Env {
+  return (parsed ??= parseEnv(process.env));
 }
 
-export const env: Env = loadEnv();
+// Reading any setting parses the whole environment once; a bad one throws ConfigError there, and the
+// caller (a CLI's shell, Next's error handling) decides what that means for the process.
+export const env: Env = new Proxy({} as Env, {
+  get: (_, key) => Reflect.get(current(), key),
+  has: (_, key) => Reflect.has(current(), key),
+  ownKeys: () => Reflect.ownKeys(current()),
+  getOwnPropertyDescriptor: (_, key) => Reflect.getOwnPropertyDescriptor(current(), key),
+  set: () => false,
+  defineProperty: () => false,
+  deleteProperty: () => false,
+});

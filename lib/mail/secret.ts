@@ -4,7 +4,7 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { env } from "@/lib/env";
+import { ConfigError, env } from "@/lib/env";
 
 let cached: string | undefined;
 
@@ -27,12 +27,16 @@ export function ensureTokenSecretFile(file = tokenSecretFile()): string {
 }
 
 /** Thrown in production when TOKEN_SECRET is unset: a secret generated per host breaks links across hosts. */
-export class MissingTokenSecretError extends Error {
+export class MissingTokenSecretError extends ConfigError {
   constructor() {
-    super(
-      "TOKEN_SECRET: required when NODE_ENV=production. Every web server and worker must sign and check links, sessions and cookies with the same secret; " +
-        "without it each host would generate its own, and links mailed by one would be refused by another. Set at least 32 random characters (openssl rand -base64 32).",
-    );
+    super([
+      {
+        variable: "TOKEN_SECRET",
+        message:
+          "required when NODE_ENV=production. Every web server and worker must sign and check links, sessions and cookies with the same secret; " +
+          "without it each host would generate its own, and links mailed by one would be refused by another. Set at least 32 random characters (openssl rand -base64 32).",
+      },
+    ]);
     this.name = "MissingTokenSecretError";
   }
 }
