@@ -41,7 +41,7 @@ const SINK = path.join(process.cwd(), "scripts", "bench", "smtp-sink.ts");
 stopOnSignals("stopping the SMTP sink and Postgres");
 
 // ---------------------------------------------------------------------------------------------
-// lib/ is imported only once TOKEN_SECRET and DATA_DIR are set: lib/env.ts reads process.env when first imported.
+// lib/ is imported once TOKEN_SECRET and DATA_DIR are set, before any setting is read (lib/env.ts parses process.env once, on first use).
 
 async function loadLib() {
   const [client, migration, ingest, build, send, transport, render, links, config, postgres] = await Promise.all([

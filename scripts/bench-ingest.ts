@@ -11,6 +11,7 @@ import { migrate } from "@/lib/db/migrate";
 import { ingestFiles } from "@/lib/ingest/run-ingest";
 import { startEmbeddedPostgres } from "@/lib/services/embedded-postgres";
 import { generatePapers as generate, writeKaggleFile, type GeneratedPaper as Row } from "./bench/papers";
+import { loadEnvFiles } from "./env-files";
 
 const { values: args } = parseArgs({
   options: {
@@ -58,6 +59,7 @@ function trackPeakRss(): { stop(): number } {
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 async function main() {
+  loadEnvFiles();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bench-ingest-"));
   fs.chmodSync(tmp, 0o755);
   const postgres = args["database-url"] ? undefined : await startEmbeddedPostgres({ dataDir: path.join(tmp, "pg"), port: 0, database: "bench" });

@@ -13,6 +13,8 @@ import { formatSummary } from "@/lib/ingest/summary";
 import { connectMail, type MailConnection } from "@/lib/mail/connect";
 import { tokenSecret } from "@/lib/mail/secret";
 import { today } from "@/lib/time";
+import { failureCode } from "./cli";
+import { environmentWithoutFiles, loadEnvFiles } from "./env-files";
 
 const SAMPLE_DIR = path.join(process.cwd(), "data", "sample");
 const SOURCE_DIRS = ["app", "components", "lib", "public", "next.config.ts", "package.json", "prisma/schema.prisma"];
@@ -61,6 +63,8 @@ async function searchKey(search: SearchConnection): Promise<string | undefined> 
 
 async function main(): Promise<void> {
   const dev = process.argv.includes("--dev");
+  // In the mode of the site served (production files for npm start), as next build and the web server read them.
+  loadEnvFiles(dev);
   const database = await connectDatabase({ log });
   let search: SearchConnection;
   let mail: MailConnection | undefined;
@@ -85,11 +89,13 @@ async function main(): Promise<void> {
       if (build.status !== 0) throw new Error("next build failed");
     }
 
-    const shared = { ...process.env, DATABASE_URL: database.url, SMTP_URL: mail.smtpUrl, TOKEN_SECRET: secret };
+    const shared = { DATABASE_URL: database.url, SMTP_URL: mail.smtpUrl, TOKEN_SECRET: secret };
     // The worker indexes (master or admin key); the web server only searches, with a search key.
-    const workerEnv = search ? { ...shared, MEILI_URL: search.url, MEILI_MASTER_KEY: search.key } : shared;
-    const webEnv: NodeJS.ProcessEnv = { ...shared, PORT: String(env.PORT) };
-    delete webEnv.MEILI_MASTER_KEY;
+    // The worker gets the .env values as read here; the web server reads the files itself, in the same mode,
+    // so that Next's dev server can reload them when they change. An empty MEILI_MASTER_KEY keeps the
+    // master key of a .env file out of it (the real environment wins over the files, and empty means unset).
+    const workerEnv = { ...process.env, ...shared, ...(search ? { MEILI_URL: search.url, MEILI_MASTER_KEY: search.key } : {}) };
+    const webEnv: NodeJS.ProcessEnv = { ...environmentWithoutFiles(), ...shared, PORT: String(env.PORT), MEILI_MASTER_KEY: "" };
     const key = await searchKey(search);
     if (search && key) Object.assign(webEnv, { MEILI_URL: search.url, MEILI_SEARCH_KEY: key });
     children = [
@@ -127,7 +133,4 @@ async function main(): Promise<void> {
   for (const child of children) child.on("exit", (code) => void shutdown(code ?? 1));
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+main().catch((error: unknown) => process.exit(failureCode(error)));

@@ -1,5 +1,8 @@
 // npm run web [-- --dev]: the web server alone (npm start runs it): Next's request handler behind
 // our HTTP server, which takes the client's address from the socket (lib/http/web-server.ts).
+import { failureCode } from "./cli";
+import { loadEnvFiles } from "./env-files";
+
 const dev = process.argv.includes("--dev");
 // Next and React pick their production or development builds from NODE_ENV when they load.
 (process.env as Record<string, string>).NODE_ENV = dev ? "development" : "production";
@@ -7,6 +10,9 @@ const dev = process.argv.includes("--dev");
 const log = (message: string) => console.log(`[web] ${message}`);
 
 async function main(): Promise<void> {
+  // Before Next loads them itself (same loader and mode, so that changes nothing): PORT, HOST and the
+  // proxy settings are read here first.
+  loadEnvFiles(dev);
   const { env } = await import("@/lib/env");
   const { createWebServer, listen } = await import("@/lib/http/web-server");
   const { parseNetworks } = await import("@/lib/http/client-address");
@@ -41,7 +47,4 @@ async function main(): Promise<void> {
   process.on("SIGTERM", stop);
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+main().catch((error: unknown) => process.exit(failureCode(error)));

@@ -6,10 +6,13 @@ import { startSearchSync } from "@/lib/jobs/search-sync";
 import { connectMail } from "@/lib/mail/connect";
 import { closeMailTransport } from "@/lib/mail/transport";
 import { connectSearch } from "@/lib/search/connect";
+import { failureCode } from "./cli";
+import { loadEnvFiles } from "./env-files";
 
 const log = (message: string) => console.log(`[worker] ${message}`);
 
 async function main(): Promise<void> {
+  loadEnvFiles();
   const database = await connectDatabase({ log });
   const search = await connectSearch({ log });
   const mail = await connectMail({ log });
@@ -34,7 +37,4 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => void shutdown());
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+main().catch((error: unknown) => process.exit(failureCode(error)));

@@ -1,5 +1,6 @@
-// What every benchmark script needs around its measurements: checked numeric options, and stopping
-// whatever it started (newest first) on success, on errors and on Ctrl-C.
+// What every benchmark script needs around its measurements: checked numeric options, .env files loaded as
+// every process loads them, and stopping whatever it started (newest first) on success, on errors and on Ctrl-C.
+import { loadEnvFiles } from "../env-files";
 
 export function positiveInt(name: string, value: string | undefined): number {
   const number = Number(value);
@@ -50,6 +51,7 @@ export function stopOnSignals(stopping: string): void {
 
 /** How a benchmark ends: its error's message (unless interrupted), cleanup, then the exit code (130 after Ctrl-C). */
 export function runBench(main: () => Promise<void>): void {
+  loadEnvFiles();
   main()
     .catch((error: unknown) => {
       if (!wasInterrupted()) {
