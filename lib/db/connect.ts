@@ -5,7 +5,8 @@ import { setDatabaseUrl } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "@/lib/services/embedded-postgres";
 
-export type Database = { url: string; embedded: EmbeddedPostgres | undefined };
+/** `applied`: the migrations this connection applied (none when the database was up to date). */
+export type Database = { url: string; embedded: EmbeddedPostgres | undefined; applied: string[] };
 
 export async function connectDatabase(options: { log?: (message: string) => void } = {}): Promise<Database> {
   let url = env.DATABASE_URL;
@@ -22,5 +23,5 @@ export async function connectDatabase(options: { log?: (message: string) => void
   const applied = await migrate(url);
   if (applied.length > 0) options.log?.(`Applied migrations: ${applied.join(", ")}`);
   setDatabaseUrl(url);
-  return { url, embedded };
+  return { url, embedded, applied };
 }

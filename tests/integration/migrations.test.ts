@@ -45,6 +45,17 @@ describe("migrations", () => {
     expect(tables.rows.map((row) => row.table_name)).toEqual(["_prisma_migrations", "delivery", "digest", "fetch_gate", "harvest_day", "harvest_state", "ingest_run", "mail_backoff", "paper", "paper_source", "person", "rate_limit", "search_outbox", "session", "sign_in_link", "subscriber", "vote"]);
   });
 
+  it("npm run migrate applies them to DATABASE_URL and says what it applied", async () => {
+    const database = await fresh(false);
+    const migrateCli = () =>
+      run(process.execPath, ["--import", "tsx", "scripts/migrate.ts"], { env: { ...process.env, DATABASE_URL: database.url } });
+    const total = listMigrations().length;
+    const first = await migrateCli();
+    expect(first.stdout).toContain(`migrate: applied ${total} of ${total} migrations now`);
+    expect(first.stderr).toContain(`Applied migrations: ${listMigrations().map((migration) => migration.name).join(", ")}`);
+    expect((await migrateCli()).stdout).toContain(`migrate: nothing to apply; all ${total} migrations were applied before.`);
+  });
+
   it("two processes migrating at once take turns", async () => {
     const database = await fresh(false);
     const results = await Promise.all([migrate(database.url), migrate(database.url)]);
