@@ -1,11 +1,11 @@
 // One paper of a sent digest, as it was when the digest was frozen (the card styles of trending).
 import Link from "next/link";
 import { CategoryChips } from "@/components/category-chips";
-import { GithubStars } from "@/components/github-stars";
 import { shortAuthors } from "@/lib/papers/format";
 import { paperPath } from "@/lib/papers/present";
 import type { RankedPaper } from "@/lib/papers/types";
 import { CardSide } from "@/components/card-side";
+import { PaperLinks } from "@/components/paper-links";
 
 export function DigestPaperCard({ paper }: { paper: RankedPaper }) {
   const titleId = `digest-paper-${paper.rank}-title`;
@@ -26,22 +26,7 @@ export function DigestPaperCard({ paper }: { paper: RankedPaper }) {
         {paper.abstract && <p className="card-abstract">{paper.abstract}</p>}
         <CategoryChips categories={paper.categories} />
         <div className="card-meta">
-          {paper.arxivUrl && (
-            <a href={paper.arxivUrl} rel="noopener">
-              arXiv<span className="sr-only"> page of {paper.title}</span>
-            </a>
-          )}
-          {paper.githubRepo && (
-            <a href={paper.githubRepo} rel="nofollow noopener">
-              Code<span className="sr-only"> for {paper.title}</span>
-              <GithubStars stars={paper.githubStars} />
-            </a>
-          )}
-          {paper.projectPage && (
-            <a href={paper.projectPage} rel="nofollow noopener">
-              Project page<span className="sr-only"> for {paper.title}</span>
-            </a>
-          )}
+          <PaperLinks paper={paper} />
         </div>
       </div>
     </article>

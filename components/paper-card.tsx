@@ -3,9 +3,9 @@ import Link from "next/link";
 import { formatShortDay, shortAuthors } from "@/lib/papers/format";
 import { paperPath } from "@/lib/papers/present";
 import type { TrendingItem } from "@/lib/papers/types";
-import { GithubStars } from "@/components/github-stars";
 import { CategoryChips } from "@/components/category-chips";
 import { CardSide } from "@/components/card-side";
+import { PaperLinks } from "@/components/paper-links";
 
 export function PaperCard({ paper, voted, canVote }: { paper: TrendingItem; voted: boolean; canVote: boolean }) {
   const titleId = `paper-${paper.rank}-title`;
@@ -39,17 +39,7 @@ export function PaperCard({ paper, voted, canVote }: { paper: TrendingItem; vote
               Listed <time dateTime={paper.listedAt}>{formatShortDay(paper.listedAt)}</time>
             </span>
           )}
-          {paper.githubRepo && (
-            <a href={paper.githubRepo} rel="nofollow noopener">
-              Code<span className="sr-only"> for {paper.title}</span>
-              <GithubStars stars={paper.githubStars} />
-            </a>
-          )}
-          {paper.projectPage && (
-            <a href={paper.projectPage} rel="nofollow noopener">
-              Project page<span className="sr-only"> for {paper.title}</span>
-            </a>
-          )}
+          <PaperLinks paper={paper} />
         </div>
         <details className="why">
           <summary>Why #{paper.rank}?</summary>

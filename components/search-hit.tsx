@@ -1,7 +1,7 @@
 // One search result: highlighted title and abstract excerpt, authors, categories, votes and code.
 import Link from "next/link";
-import { GithubStars } from "@/components/github-stars";
 import { HighlightedText } from "@/components/highlighted-text";
+import { PaperLinks } from "@/components/paper-links";
 import { formatShortDay, shortAuthors } from "@/lib/papers/format";
 import { paperPath } from "@/lib/papers/present";
 import type { PaperHit } from "@/lib/search/types";
@@ -31,17 +31,7 @@ export function SearchHit({ hit }: { hit: PaperHit }) {
           </span>
           {hit.listedAt && <span>Listed {formatShortDay(hit.listedAt)}</span>}
           {hit.categories.length > 0 && <span>{hit.categories.slice(0, 3).join(" · ")}</span>}
-          {hit.githubRepo && (
-            <a href={hit.githubRepo} rel="noopener noreferrer">
-              Code
-              <GithubStars stars={hit.githubStars} />
-            </a>
-          )}
-          {hit.arxivUrl && (
-            <a href={hit.arxivUrl} rel="noopener noreferrer">
-              arXiv {hit.id}
-            </a>
-          )}
+          <PaperLinks paper={hit} />
         </p>
       </div>
     </article>

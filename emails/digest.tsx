@@ -2,6 +2,7 @@
 import { Body, Container, Head, Heading, Hr, Html, Link, Preview, Section, Text } from "@react-email/components";
 import type { CSSProperties } from "react";
 import { formatCompact, formatDay, pluralize, shortAuthors } from "@/lib/papers/format";
+import { paperLinks } from "@/lib/papers/links";
 import { paperPath } from "@/lib/papers/present";
 import type { RankedPaper } from "@/lib/papers/types";
 
@@ -70,14 +71,6 @@ export function DigestEmail({ date, papers, appUrl, webUrl, unsubscribeUrl }: Di
 
 function PaperItem({ paper, appUrl }: { paper: RankedPaper; appUrl: string }) {
   const authors = shortAuthors(paper.authors);
-  const links = [
-    paper.githubRepo && {
-      href: paper.githubRepo,
-      label: paper.githubStars === null ? "Code" : `Code ★ ${formatCompact(paper.githubStars)}`,
-    },
-    paper.arxivUrl && { href: paper.arxivUrl, label: "arXiv" },
-    paper.projectPage && { href: paper.projectPage, label: "Project page" },
-  ].filter((link) => !!link);
   return (
     <Section style={styles.paper}>
       <Heading as="h2" style={styles.h2}>
@@ -95,10 +88,12 @@ function PaperItem({ paper, appUrl }: { paper: RankedPaper; appUrl: string }) {
       {paper.abstract && <Text style={styles.abstract}>{abstractExcerpt(paper.abstract)}</Text>}
       <Text style={styles.meta}>
         ▲ {pluralize(paper.votes, "vote")}
-        {links.map((link) => (
-          <span key={link.label}>
+        {paperLinks(paper).map((link) => (
+          <span key={link.kind}>
             {" · "}
-            <Link href={link.href} style={styles.link}>{link.label}</Link>
+            <Link href={link.href} rel={link.rel} style={styles.link}>
+              {link.stars === null ? link.label : `${link.label} ★ ${formatCompact(link.stars)}`}
+            </Link>
           </span>
         ))}
       </Text>

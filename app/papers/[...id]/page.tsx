@@ -9,8 +9,8 @@ import { paperIdFromSegments } from "@/lib/papers/identity";
 import { paperPath } from "@/lib/papers/present";
 import { sourceLabel } from "@/lib/papers/sources";
 import type { PaperDetail } from "@/lib/papers/types";
-import { GithubStars } from "@/components/github-stars";
 import { CategoryChips } from "@/components/category-chips";
+import { PaperLinks } from "@/components/paper-links";
 import { SimilarPapers } from "@/components/similar-papers";
 import { VoteButton } from "@/components/vote-button";
 import { FEED_ALTERNATES } from "@/lib/feeds/feed";
@@ -84,22 +84,7 @@ export default async function PaperPage({ params }: Props) {
         </dl>
         <div className="paper-links">
           <PaperVote paperId={paper.id} title={paper.title} votes={paper.votes} />
-          {paper.arxivUrl && (
-            <a className="button button-primary" href={paper.arxivUrl}>
-              View on arXiv
-            </a>
-          )}
-          {paper.githubRepo && (
-            <a className="button" href={paper.githubRepo} rel="nofollow noopener">
-              Code
-              <GithubStars stars={paper.githubStars} />
-            </a>
-          )}
-          {paper.projectPage && (
-            <a className="button" href={paper.projectPage} rel="nofollow noopener">
-              Project page
-            </a>
-          )}
+          <PaperLinks paper={paper} variant="page" />
         </div>
       </header>
 

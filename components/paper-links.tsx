@@ -1,0 +1,31 @@
+// A paper's arXiv / Code / Project page links, for cards, search hits and the paper page. What the
+// links are, their order and their rel come from paperLinks; this only decides how they look.
+import { GithubStars } from "@/components/github-stars";
+import { paperLinks, type LinkedPaper, type PaperLinkKind } from "@/lib/papers/links";
+
+// In a list every card has a "Code" link: screen readers hear whose. The paper page is about one paper.
+const OF_PAPER: Record<PaperLinkKind, string> = { arxiv: "page of", code: "for", project: "for" };
+
+export function PaperLinks({ paper, variant = "card" }: { paper: LinkedPaper & { title: string }; variant?: "card" | "page" }) {
+  return (
+    <>
+      {paperLinks(paper).map((link) =>
+        variant === "page" ? (
+          <a key={link.kind} className={link.kind === "arxiv" ? "button button-primary" : "button"} href={link.href} rel={link.rel}>
+            {link.kind === "arxiv" ? "View on arXiv" : link.label}
+            <GithubStars stars={link.stars} />
+          </a>
+        ) : (
+          <a key={link.kind} href={link.href} rel={link.rel}>
+            {link.label}
+            <span className="sr-only">
+              {" "}
+              {OF_PAPER[link.kind]} {paper.title}
+            </span>
+            <GithubStars stars={link.stars} />
+          </a>
+        ),
+      )}
+    </>
+  );
+}
