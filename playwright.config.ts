@@ -1,13 +1,18 @@
-import fs from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
+import { noBrowserMessage, resolveBrowser } from "./tests/e2e/browser";
 
 const PORT = 3100;
 const BASE_URL = `http://localhost:${PORT}`;
 
-// Debian's Chromium where it is installed (Playwright cannot download its own without internet);
-// elsewhere Playwright's own build, after `npx playwright install chromium`.
-const SYSTEM_CHROMIUM = "/usr/bin/chromium";
-const executablePath = fs.existsSync(SYSTEM_CHROMIUM) ? SYSTEM_CHROMIUM : undefined;
+// Playwright's own Chromium where it is installed, else Debian's, else the one the npm package
+// @sparticuz/chromium ships (tests/e2e/browser.ts). With none, stop at once with one line, before the
+// web server starts, instead of failing every test.
+const browser = resolveBrowser();
+if (!browser) {
+  console.error(noBrowserMessage());
+  process.exit(1);
+}
+const executablePath = browser.executablePath;
 
 const launchOptions = {
   executablePath,
