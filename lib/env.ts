@@ -187,3 +187,8 @@ export const env: Env = new Proxy({} as Env, {
   defineProperty: () => false,
   deleteProperty: () => false,
 });
+
+/** Forgets the parsed configuration, so the next read parses process.env again (tests that change it). */
+export function reloadEnv(): void {
+  parsed = undefined;
+}

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { POST as vote } from "@/app/api/votes/route";
 import { verifyPerson } from "@/lib/auth/people";
 import { createSession, revokeAllSessions, SESSION_COOKIE } from "@/lib/auth/sessions";
-import { env } from "@/lib/env";
+import { env, reloadEnv } from "@/lib/env";
 import { tokenSecret } from "@/lib/mail/secret";
 import { listTrending } from "@/lib/papers/trending";
 import { resetLimiters } from "@/lib/rate-limit";
@@ -144,10 +144,12 @@ describe("who may vote", () => {
 
 describe("with anonymous voting on (VOTES_ANONYMOUS)", () => {
   beforeEach(() => {
-    (env as { VOTES_ANONYMOUS: boolean }).VOTES_ANONYMOUS = true;
+    process.env.VOTES_ANONYMOUS = "true";
+    reloadEnv();
   });
   afterEach(() => {
-    (env as { VOTES_ANONYMOUS: boolean }).VOTES_ANONYMOUS = false;
+    delete process.env.VOTES_ANONYMOUS;
+    reloadEnv();
   });
 
   /** A visitor cookie as a page hands it out. */
