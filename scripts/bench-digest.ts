@@ -44,12 +44,13 @@ stopOnSignals("stopping the SMTP sink and Postgres");
 // lib/ is imported once TOKEN_SECRET and DATA_DIR are set, before any setting is read (lib/env.ts parses process.env once, on first use).
 
 async function loadLib() {
-  const [client, migration, ingest, build, send, transport, render, links, config, postgres] = await Promise.all([
+  const [client, migration, ingest, build, send, store, transport, render, links, config, postgres] = await Promise.all([
     import("@/lib/db/client"),
     import("@/lib/db/migrate"),
     import("@/lib/ingest/run-ingest"),
     import("@/lib/digest/build"),
     import("@/lib/digest/send"),
+    import("@/lib/digest/deliveries"),
     import("@/lib/mail/transport"),
     import("@/lib/mail/render"),
     import("@/lib/subscriptions/links"),
@@ -59,6 +60,7 @@ async function loadLib() {
   return {
     db: client.db, setDatabaseUrl: client.setDatabaseUrl, closeDb: client.closeDb, migrate: migration.migrate, ingestFiles: ingest.ingestFiles,
     computeDigest: build.computeDigest, freezeDigest: build.freezeDigest, sendDigest: send.sendDigest,
+    deliveries: store.deliveries, claimStatement: store.claimStatement,
     createMailTransport: transport.createMailTransport, renderDigestMail: render.renderDigestMail, personalize: render.personalize,
     unsubscribePageUrl: links.unsubscribePageUrl, oneClickUnsubscribeUrl: links.oneClickUnsubscribeUrl, env: config.env,
     startEmbeddedPostgres: postgres.startEmbeddedPostgres,
@@ -152,10 +154,9 @@ function trackMemory(): { stop(): Memory } {
   };
 }
 
-/** Durations per label, summed over concurrent callers; the first text and parameters of each query kept for EXPLAIN. */
+/** Durations per label, summed over concurrent callers. */
 class Timings {
   readonly durations = new Map<string, number[]>();
-  readonly samples = new Map<string, unknown[]>();
   add(label: string, ms: number): void {
     const list = this.durations.get(label) ?? [];
     list.push(ms);
@@ -182,31 +183,20 @@ function timeSendMail(transport: MailTransport, timings: Timings): void {
   transport.sendMail = timed as unknown as MailTransport["sendMail"];
 }
 
-// The statements of lib/digest/send.ts, told apart by their text.
-const CLAIM = "claim (UPDATE … FOR UPDATE SKIP LOCKED)";
-const QUERY_LABELS: [RegExp, string][] = [
-  [/^\s*WITH next AS/, CLAIM],
-  [/SET status = 'sent'/, "record sent (UPDATE delivery)"],
-  [/SET status = 'pending', claimed_by = NULL, claimed_at = NULL/, "recover abandoned"],
-  [/status = 'skipped'/, "skip unsubscribed"],
-  [/count\(\*\) FILTER/, "count what is left"],
-];
+// sendDigest runs its database work through the deliveries store; each operation is timed by its name.
+const CLAIM = "claim";
 
-/** Times the pool's text queries until the returned function is called. */
-function timePoolQueries(lib: Lib, timings: Timings): () => void {
-  const pool = lib.db.pool as unknown as { query: (...query: unknown[]) => unknown };
-  const query = pool.query;
-  pool.query = function (this: unknown, ...input: unknown[]) {
-    const [text] = input;
-    if (typeof text !== "string" || typeof input.at(-1) === "function") return query.apply(this, input);
-    const label = QUERY_LABELS.find(([pattern]) => pattern.test(text))?.[1] ?? `other: ${text.trim().replace(/\s+/g, " ").slice(0, 40)}`;
-    if (!timings.samples.has(label)) timings.samples.set(label, input);
-    const started = performance.now();
-    return (query.apply(this, input) as Promise<unknown>).finally(() => timings.add(label, performance.now() - started));
-  };
-  return () => {
-    pool.query = query;
-  };
+/** Times every operation of the deliveries store until the returned function is called. */
+function timeStore(lib: Lib, timings: Timings): () => void {
+  const store = lib.deliveries as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  const originals = { ...store };
+  for (const [name, operation] of Object.entries(originals)) {
+    store[name] = (...args: unknown[]) => {
+      const started = performance.now();
+      return operation(...args).finally(() => timings.add(name, performance.now() - started));
+    };
+  }
+  return () => Object.assign(store, originals);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -240,7 +230,7 @@ async function runDigest(lib: Lib, sink: Sink, concurrency: number, expected: nu
 
   const transport = lib.createMailTransport(sink.url, concurrency);
   timeSendMail(transport, timings);
-  const untime = timePoolQueries(lib, timings);
+  const untime = timeStore(lib, timings);
   let report: SendReport;
   started = performance.now();
   try {
@@ -347,9 +337,9 @@ function printTimeBreakdown(digest: Timings, bare: Timings, laneMs: number, mail
 }
 
 /** How Postgres runs the claim statement of sendDigest with N deliveries pending, and with half of them sent. */
-async function explainClaim(lib: Lib, claim: unknown[] | undefined, expected: number): Promise<void> {
-  const [text, params] = claim ?? [];
-  if (typeof text !== "string" || !Array.isArray(params)) return;
+async function explainClaim(lib: Lib, expected: number): Promise<void> {
+  // The statement claim() runs, for an owner that holds nothing (the transaction is rolled back).
+  const { text, values: params } = lib.claimStatement(DATE, 1, undefined);
   const plan = async (label: string) => {
     const client = await lib.db.pool.connect();
     try {
@@ -365,7 +355,7 @@ async function explainClaim(lib: Lib, claim: unknown[] | undefined, expected: nu
       client.release();
     }
   };
-  console.log("\nthe claim statement (the first of the run, EXPLAIN ANALYZE in a rolled-back transaction):");
+  console.log("\nthe claim statement (claimStatement(), EXPLAIN ANALYZE in a rolled-back transaction):");
   await lib.db.pool.query("TRUNCATE digest CASCADE");
   await lib.freezeDigest(await lib.computeDigest(DATE, lib.env.DIGEST_SIZE));
   await plan(`${expected.toLocaleString()} pending, right after the freeze`);
@@ -464,7 +454,7 @@ async function main(): Promise<void> {
   console.log(`  memory flat: peak RSS at N <= 1.5x at N/10      ${`${rssRatio.toFixed(2)}x`.padStart(9)}   ${verdict(rssRatio <= 1.5)}`);
 
   printTimeBreakdown(digestTimings, bareTimings, concurrency * (a1.sendMs + a2.sendMs), a1.mails + a2.mails, b1.mails + b2.mails);
-  if (ratio < 0.8) await explainClaim(lib, digestTimings.samples.get(CLAIM), SUBSCRIBERS);
+  if (ratio < 0.8) await explainClaim(lib, SUBSCRIBERS);
 }
 
 runBench(main);

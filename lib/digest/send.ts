@@ -28,22 +28,7 @@ import { type DataStartHook, isMailOutage, isTemporaryMailError, type MailTransp
 import { oneClickUnsubscribeUrl, unsubscribePageUrl } from "@/lib/subscriptions/links";
 import { currentPause, pauseMail } from "./backoff";
 import type { FrozenDigest } from "./build";
-import {
-  claim,
-  counts,
-  DeliveryLostError,
-  markCompleted,
-  markFailed,
-  markRetry,
-  markSent,
-  OWNER_LOCK_CLASS,
-  recoverAbandoned,
-  release,
-  skipUnsubscribed,
-  stillHeld,
-  wasSent,
-  type Claimed,
-} from "./deliveries";
+import { deliveries, DeliveryLostError, OWNER_LOCK_CLASS, type Claimed } from "./deliveries";
 
 export { recoverAbandoned } from "./deliveries";
 
@@ -179,7 +164,7 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
   // One query at a time on the lock connection (pg's own queueing of concurrent queries is deprecated).
   let lockQueue: Promise<unknown> = Promise.resolve();
   const heldOnLock = (id: string) => {
-    const asked = lockQueue.then(() => stillHeld(lock.connection, id, owner));
+    const asked = lockQueue.then(() => deliveries.stillHeld(lock.connection, id, owner));
     lockQueue = asked.catch(() => undefined);
     return asked;
   };
@@ -243,7 +228,7 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
       if (isMailOutage(error)) {
         // Pause everyone first, so no lane claims this row again before the pause is in place.
         const pause = await pauseMail(message, retryMs, pauseMaxMs);
-        await release(row.id, owner, message);
+        await deliveries.release(row.id, owner, message);
         report.retried++;
         report.paused++;
         if (pause.failures !== loggedFailures) {
@@ -254,11 +239,11 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
       }
       if (isTemporaryMailError(error) && row.attempts < maxAttempts) {
         const delay = retryDelay(row.attempts, retryMs);
-        await markRetry(row.id, owner, message, delay);
+        await deliveries.markRetry(row.id, owner, message, delay);
         report.retried++;
         log(`${row.email}: temporary failure (${message}); attempt ${row.attempts} of ${maxAttempts}, next in ${Math.round(delay / 1000)} s`);
       } else {
-        await markFailed(row.id, owner, message);
+        await deliveries.markFailed(row.id, owner, message);
         report.failed++;
         log(`${row.email}: failed (${message})`);
       }
@@ -270,13 +255,13 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
   async function record(sent: Sent): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await markSent(sent.id, owner, sent.messageId);
+        await deliveries.markSent(sent.id, owner, sent.messageId);
         report.sent++;
         return;
       } catch (error) {
         // A try whose answer was lost may have been written: then the retry finds the row sent.
         if (error instanceof DeliveryLostError) {
-          if (attempt > 1 && (await wasSent(sent.id, sent.messageId))) {
+          if (attempt > 1 && (await deliveries.wasSent(sent.id, sent.messageId))) {
             report.sent++;
             return;
           }
@@ -294,7 +279,7 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
    * round trips overlap SMTP. A row claimed ahead and never sent goes back to pending.
    */
   async function lane(): Promise<void> {
-    const claimNext = () => claim(digest.date, owner, options.onlySubscriberId);
+    const claimNext = () => deliveries.claim(digest.date, owner, options.onlySubscriberId);
     let recorded: Promise<void> = Promise.resolve();
     let next: Promise<Claimed | undefined> | undefined = claimNext();
     try {
@@ -313,18 +298,18 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
             // The row claimed ahead would meet the same outage: it waits for the pause like the rest.
             const ahead = await next;
             next = undefined;
-            if (ahead) await release(ahead.id, owner);
+            if (ahead) await deliveries.release(ahead.id, owner);
           }
           continue;
         }
         await recorded;
         if (signal.aborted) break;
-        const recovered = await recoverAbandoned(digest.date, owner);
+        const recovered = await deliveries.recoverAbandoned(digest.date, owner);
         if (recovered > 0) {
           log(`${recovered} deliveries were in flight in a sender that stopped; sending them again`);
           continue;
         }
-        const left = await counts(digest.date, options.onlySubscriberId);
+        const left = await deliveries.counts(digest.date, options.onlySubscriberId);
         // Done when nothing is pending; rows other live senders are sending are theirs to finish.
         if (left.pending === 0 || Date.now() >= deadline) return;
         const pause = await currentPause();
@@ -336,14 +321,14 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
       // The row claimed ahead goes back whatever happened to the last record.
       const recordFailure = await recorded.then(() => undefined, (error: unknown) => error ?? new Error("recording a sent mail failed"));
       const ahead = await next?.catch(() => undefined);
-      const releaseFailure = ahead ? await release(ahead.id, owner).then(() => undefined, (error: unknown) => error) : undefined;
+      const releaseFailure = ahead ? await deliveries.release(ahead.id, owner).then(() => undefined, (error: unknown) => error) : undefined;
       const error = recordFailure ?? releaseFailure;
       if (error) throw error;
     }
   }
 
   try {
-    await skipUnsubscribed(digest.date);
+    await deliveries.skipUnsubscribed(digest.date);
     // Every lane finishes (and records its last mail) before the owner lock is released: a lane
     // still sending must not have its rows taken for abandoned by another sender.
     const lanes = await Promise.allSettled(
@@ -358,15 +343,15 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
     if (lock.lost.aborted) throw lock.lost.reason;
     const failed = lanes.find((result) => result.status === "rejected");
     if (failed) throw failed.reason;
-    await skipUnsubscribed(digest.date);
-    const left = await counts(digest.date);
+    await deliveries.skipUnsubscribed(digest.date);
+    const left = await deliveries.counts(digest.date);
     report.totals = { sent: left.sent, failed: left.failed, skipped: left.skipped, pending: left.pending, sending: left.sending };
     // What this run was asked to send (one subscriber's mail with --only) is what is left of it.
-    const mine = options.onlySubscriberId === undefined ? left : await counts(digest.date, options.onlySubscriberId);
+    const mine = options.onlySubscriberId === undefined ? left : await deliveries.counts(digest.date, options.onlySubscriberId);
     report.pending = mine.pending;
     report.sending = mine.sending;
     report.skipped = mine.skipped;
-    if (left.pending === 0 && left.sending === 0) await markCompleted(digest.date);
+    if (left.pending === 0 && left.sending === 0) await deliveries.markCompleted(digest.date);
     return report;
   } finally {
     await lock.release();
