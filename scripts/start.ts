@@ -10,6 +10,7 @@ import { ingestFiles } from "@/lib/ingest/run-ingest";
 import { connectSearch, type SearchConnection } from "@/lib/search/connect";
 import { resolveKeys } from "@/lib/search/meilisearch";
 import { formatSummary } from "@/lib/ingest/summary";
+import { countPapers } from "@/lib/papers/get-paper";
 import { connectMail, type MailConnection } from "@/lib/mail/connect";
 import { tokenSecret } from "@/lib/mail/secret";
 import { today } from "@/lib/time";
@@ -44,7 +45,7 @@ function needsBuild(): boolean {
 }
 
 async function loadSampleIfEmpty(): Promise<void> {
-  if ((await db.prisma.paper.count()) > 0) return;
+  if ((await countPapers()) > 0) return;
   log("Empty database: loading the bundled sample papers…");
   const summary = await ingestFiles(db.pool, [SAMPLE_DIR], { today: today() });
   console.log(formatSummary(summary));

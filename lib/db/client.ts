@@ -1,10 +1,9 @@
-// The one connection pool and PrismaClient of the process, created on first use.
+// The one connection pool of the process, created on first use. Every read and write is typed SQL
+// through it, in the store module of its domain; Prisma owns the schema and the migrations only.
 import pg from "pg";
-import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "@/lib/generated/prisma/client";
 import { env } from "@/lib/env";
 
-type Db = { pool: pg.Pool; prisma: PrismaClient };
+type Db = { pool: pg.Pool };
 
 // Cached on globalThis so Next's dev reloads do not open a new pool per edit.
 const globalForDb = globalThis as unknown as { trendingPapersDb?: Db; trendingPapersDbUrl?: string };
@@ -20,8 +19,7 @@ function connect(): Db {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   // An idle client losing its connection must not crash the server; the pool replaces it.
   pool.on("error", (error) => console.error("Postgres pool error:", error.message));
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
-  return { pool, prisma };
+  return { pool };
 }
 
 function getDb(): Db {
@@ -29,9 +27,6 @@ function getDb(): Db {
 }
 
 export const db = {
-  get prisma(): PrismaClient {
-    return getDb().prisma;
-  },
   get pool(): pg.Pool {
     return getDb().pool;
   },
@@ -48,6 +43,5 @@ export async function closeDb(): Promise<void> {
   const current = globalForDb.trendingPapersDb;
   globalForDb.trendingPapersDb = undefined;
   if (!current) return;
-  await current.prisma.$disconnect();
   await current.pool.end().catch(() => undefined);
 }

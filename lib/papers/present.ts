@@ -10,8 +10,8 @@ export type PaperRow = {
   authors: string[] | null;
   categories: string[] | null;
   publishedAt: Date | null;
-  /** A Date from Prisma, or the YYYY-MM-DD text raw SQL selects (pg would shift a date to local time). */
-  listedAt: Date | string | null;
+  /** YYYY-MM-DD, selected as `listed_at::text` (pg would turn a date into local midnight). */
+  listedAt: string | null;
   sourceUpvotes: number;
   localUpvotes: number;
   githubRepo: string | null;
@@ -36,7 +36,7 @@ export function presentPaper(row: PaperRow): PaperSummary {
     authors: row.authors ?? [],
     categories: row.categories ?? [],
     publishedAt: row.publishedAt?.toISOString() ?? null,
-    listedAt: typeof row.listedAt === "string" ? row.listedAt : (row.listedAt?.toISOString().slice(0, 10) ?? null),
+    listedAt: row.listedAt,
     votes: row.sourceUpvotes + row.localUpvotes,
     githubRepo: row.githubRepo,
     githubStars: row.githubStars,
