@@ -1,7 +1,8 @@
 // The only reader of process.env: every setting, validated once on first use, with the variable named on error.
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
-import { DEFAULT_PROXY_NETWORKS } from "@/lib/http/client-address";
+/** Loopback and private ranges: where a reverse proxy usually sits (the default of TRUSTED_PROXY_NETWORKS, read in lib/http/client-address.ts). */
+export const DEFAULT_PROXY_NETWORKS = ["127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7", "fe80::/10"];
 
 function isCidr(range: string): boolean {
   try {

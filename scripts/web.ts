@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const { env } = await import("@/lib/env");
   const { createWebServer, listen } = await import("@/lib/http/web-server");
   const { parseNetworks } = await import("@/lib/http/client-address");
-  const { visitorCookieIssuer } = await import("@/lib/http/visitor-cookie");
+  const { visitorCookieIssuer } = await import("@/lib/votes/visitor-cookie");
   const { tokenSecret } = await import("@/lib/mail/secret");
   // Fails at once, naming TOKEN_SECRET, in production without one.
   const secret = tokenSecret();

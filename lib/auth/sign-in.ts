@@ -1,6 +1,6 @@
 // Sign-in by email: a single-use, expiring link mailed to the address, through the same address
 // rules and limits as subscribing. Asking changes nothing but the link table; confirming (a POST
-// from the link's page) makes the address a person, opens a session and casts the vote that was
+// from the link's page, lib/links/confirm.ts) makes the address a person, and says which vote was
 // waiting for it.
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
@@ -11,7 +11,6 @@ import { tokenSecret } from "@/lib/mail/secret";
 import { newNonce, readSignInToken, signInToken, SIGN_IN_TTL_MS } from "@/lib/mail/tokens";
 import { mailTransport } from "@/lib/mail/transport";
 import { paperIdFromSegments } from "@/lib/papers/identity";
-import { setVote } from "@/lib/votes/votes";
 import { verifyPerson } from "./people";
 
 export type SignInRequest = { email: unknown; ip: string | undefined; votePaperId?: string; nextPath?: string };
@@ -93,12 +92,12 @@ export async function inspectSignIn(token: string): Promise<SignInLinkState> {
 }
 
 export type SignInResult =
-  | { status: "signed-in"; personId: bigint; email: string; nextPath: string | null; votedPaperId: string | null }
+  | { status: "signed-in"; personId: bigint; email: string; nextPath: string | null; votePaperId: string | null }
   | { status: "expired" }
   | { status: "used" }
   | { status: "invalid" };
 
-/** Uses the link (once): the address becomes a person, and the waiting vote is cast. */
+/** Uses the link (once): the address becomes a person; the vote waiting for it is the caller's to cast. */
 export async function confirmSignIn(token: string): Promise<SignInResult> {
   const check = readSignInToken(tokenSecret(), token);
   if (!check.ok) return { status: check.reason === "expired" ? "expired" : "invalid" };
@@ -113,10 +112,5 @@ export async function confirmSignIn(token: string): Promise<SignInResult> {
     return { status: state.status === "valid" ? "expired" : state.status };
   }
   const personId = await verifyPerson(link.email);
-  let votedPaperId: string | null = null;
-  if (link.votePaperId) {
-    const vote = await setVote(link.votePaperId, { personId }, true);
-    if (vote.status === "ok") votedPaperId = link.votePaperId;
-  }
-  return { status: "signed-in", personId, email: link.email, nextPath: link.nextPath, votedPaperId };
+  return { status: "signed-in", personId, email: link.email, nextPath: link.nextPath, votePaperId: link.votePaperId };
 }

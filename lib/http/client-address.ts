@@ -4,9 +4,8 @@
 // A hop counts as a proxy only if its address is in the trusted networks: a client that reaches
 // the server directly is the client, whatever X-Forwarded-For it sends.
 import ipaddr from "ipaddr.js";
+import { DEFAULT_PROXY_NETWORKS } from "@/lib/env";
 
-/** Loopback and private ranges: where a reverse proxy usually sits (the default of TRUSTED_PROXY_NETWORKS). */
-export const DEFAULT_PROXY_NETWORKS = ["127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7", "fe80::/10"];
 
 /** The request header the web server sets from the socket; any value a client sends is replaced. */
 export const CLIENT_ADDRESS_HEADER = "x-trending-papers-client";

@@ -1,7 +1,7 @@
 // Anonymous voting (VOTES_ANONYMOUS): a page the visitor loads gives them a signed visitor cookie.
 // The vote's own answer never does, so a loop that never loads a page has nothing to vote with.
 import type http from "node:http";
-import { cookieFromHeader, newVisitorSetCookie, readVisitorCookie, VISITOR_COOKIE } from "@/lib/votes/visitor";
+import { cookieFromHeader, newVisitorSetCookie, readVisitorCookie, VISITOR_COOKIE } from "./visitor";
 
 function isPageRequest(request: http.IncomingMessage): boolean {
   if (request.method !== "GET") return false;

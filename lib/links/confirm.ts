@@ -1,14 +1,16 @@
 // The POST behind a mailed link's button (subscription confirmation or sign-in): the link's own
 // URL, so the page's plain HTML form works without JavaScript and `curl -X POST "<link>"` works
 // too. A GET of the link changes nothing (it leads to the page with the button). Confirming signs
-// the person in: a session row and an httpOnly cookie.
+// the person in (a session row and an httpOnly cookie) and casts the vote that waited for it. Above
+// auth, subscriptions and votes: it ties the three together for one request.
 import { NextResponse, type NextRequest } from "next/server";
 import { clientAddressOf } from "@/lib/api/client-ip";
 import { ApiError, handle, readBodyCapped } from "@/lib/api/respond";
 import { env } from "@/lib/env";
 import { confirmSubscription } from "@/lib/subscriptions/subscribe";
-import { createSession, SESSION_COOKIE, sessionCookieOptions } from "./sessions";
-import { confirmSignIn } from "./sign-in";
+import { createSession, SESSION_COOKIE, sessionCookieOptions } from "@/lib/auth/sessions";
+import { confirmSignIn } from "@/lib/auth/sign-in";
+import { setVote } from "@/lib/votes/votes";
 
 export type LinkKind = "subscribe" | "signin";
 
@@ -62,6 +64,8 @@ export async function linkPost(request: NextRequest, kind: LinkKind): Promise<Ne
       const result = await confirmSignIn(token);
       if (result.status !== "signed-in") return seeOther(linkPagePath(token));
       personId = result.personId;
+      // The vote asked for before signing in: cast now that it belongs to someone.
+      if (result.votePaperId) await setVote(result.votePaperId, { personId }, true);
       destination = result.nextPath ?? "/account";
     }
     const session = await createSession(personId, { ip, userAgent: request.headers.get("user-agent") ?? undefined });
