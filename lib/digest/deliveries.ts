@@ -180,6 +180,21 @@ export async function recentFailures(days: number): Promise<number> {
   return rows[0]?.n ?? 0;
 }
 
+/** How many deliveries a digest has (in these states, or all). */
+export async function countDeliveries(date: string, statuses?: string[]): Promise<number> {
+  const { rows } = await db.pool.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM delivery WHERE digest_date = $1::date AND ($2::text[] IS NULL OR status = ANY($2::text[]))`,
+    [date, statuses ?? null],
+  );
+  return rows[0]?.n ?? 0;
+}
+
+/** Whether a subscriber is in a digest's audience (confirmed before it was frozen). */
+export async function hasDelivery(date: string, subscriberId: bigint): Promise<boolean> {
+  const { rowCount } = await db.pool.query(`SELECT 1 FROM delivery WHERE digest_date = $1::date AND subscriber_id = $2`, [date, subscriberId.toString()]);
+  return (rowCount ?? 0) > 0;
+}
+
 /**
  * The operations a sender runs, by name: sendDigest calls them through this object, so the digest
  * benchmark times each one by its name (it replaces the entries) rather than by its SQL text.

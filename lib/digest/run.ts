@@ -1,14 +1,14 @@
 // One digest run, as the scheduled job and `npm run digest` do it: finish the digests earlier runs
 // left unfinished (oldest first), then pick the day, freeze (or reuse) its digest, send what is due.
-import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { normalizeEmail } from "@/lib/mail/address";
 import { mailTransport, type MailTransport } from "@/lib/mail/transport";
 import { pluralize } from "@/lib/papers/format";
 import type { RankedPaper } from "@/lib/papers/types";
+import { confirmedCount, findSubscriber } from "@/lib/subscriptions/subscribe";
 import { isValidDay } from "@/lib/time";
 import { computeDigest, defaultDigestDate, freezeDigest, getDigest, type FrozenDigest } from "./build";
-import { unfinishedDigests, type UnfinishedDigest } from "./deliveries";
+import { countDeliveries, hasDelivery, unfinishedDigests, type UnfinishedDigest } from "./deliveries";
 import { sendDigest, type SendReport } from "./send";
 
 /** How long one run waits, in all, for due retries and SMTP pauses (its digests share it). */
@@ -52,10 +52,10 @@ export async function runDigest(options: RunDigestOptions = {}): Promise<RunDige
   if (options.only !== undefined) {
     const address = normalizeEmail(options.only);
     if (!address.ok) throw new DigestInputError(`--only: ${address.error}`);
-    const { rows } = await db.pool.query<{ id: string; status: string }>(`SELECT id::text, status FROM subscriber WHERE email = $1`, [address.email]);
-    if (!rows[0]) throw new DigestInputError(`--only: ${address.email} has not subscribed`);
-    if (rows[0].status !== "confirmed") throw new DigestInputError(`--only: ${address.email} is ${rows[0].status}, not confirmed`);
-    onlyId = BigInt(rows[0].id);
+    const subscriber = await findSubscriber(address.email);
+    if (!subscriber) throw new DigestInputError(`--only: ${address.email} has not subscribed`);
+    if (subscriber.status !== "confirmed") throw new DigestInputError(`--only: ${address.email} is ${subscriber.status}, not confirmed`);
+    onlyId = subscriber.id;
   }
   // A run for a given day, or for one subscriber, does just that; the daily run also finishes what
   // earlier runs left (an SMTP outage, a crash), before the new day is frozen.
@@ -64,16 +64,14 @@ export async function runDigest(options: RunDigestOptions = {}): Promise<RunDige
   const existing = await getDigest(date);
   if (options.dryRun) {
     const papers = existing?.papers ?? (await computeDigest(date, env.DIGEST_SIZE)).papers;
-    const { rows } = existing
-      ? await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM delivery WHERE digest_date = $1::date AND status IN ('pending', 'sending')`, [date])
-      : await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM subscriber WHERE status = 'confirmed'`);
+    const audience = existing ? await countDeliveries(date, ["pending", "sending"]) : await confirmedCount();
     if (papers.length === 0) return { outcome: "no-papers", date };
     const unfinished = catchUp ? await unfinishedDigests(date) : [];
     return {
       outcome: "dry-run",
       date,
       papers,
-      recipients: onlyId === undefined ? (rows[0]?.n ?? 0) : 1,
+      recipients: onlyId === undefined ? audience : 1,
       existing: existing !== null,
       ...(unfinished.length > 0 ? { unfinished } : {}),
     };
@@ -100,8 +98,7 @@ export async function runDigest(options: RunDigestOptions = {}): Promise<RunDige
     if (!digest) continue;
     log(`Digest for ${unfinished.date} is unfinished (${unfinished.pending} pending, ${unfinished.sending} sending): sending it first.`);
     const report = await send(digest);
-    const { rows } = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM delivery WHERE digest_date = $1::date`, [unfinished.date]);
-    earlier.push({ date: unfinished.date, papers: digest.papers.length, created: false, recipients: rows[0]?.n ?? 0, report });
+    earlier.push({ date: unfinished.date, papers: digest.papers.length, created: false, recipients: await countDeliveries(unfinished.date), report });
   }
   const withEarlier = earlier.length > 0 ? { earlier } : {};
 
@@ -118,12 +115,10 @@ export async function runDigest(options: RunDigestOptions = {}): Promise<RunDige
     log(created ? `Digest for ${date} frozen: ${content.papers.length} papers, ${recipients} confirmed subscribers.` : `Digest for ${date} was frozen by another run.`);
   }
   if (!created) {
-    const { rows } = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM delivery WHERE digest_date = $1::date`, [date]);
-    recipients = rows[0]?.n ?? 0;
+    recipients = await countDeliveries(date);
   }
   if (onlyId !== undefined) {
-    const { rows } = await db.pool.query(`SELECT 1 FROM delivery WHERE digest_date = $1::date AND subscriber_id = $2`, [date, onlyId.toString()]);
-    if (rows.length === 0) throw new DigestInputError(`--only: ${options.only} confirmed after the ${date} digest was frozen; they get the next one`);
+    if (!(await hasDelivery(date, onlyId))) throw new DigestInputError(`--only: ${options.only} confirmed after the ${date} digest was frozen; they get the next one`);
   }
   const report = await send(frozen);
   return { outcome: "sent", date, papers: frozen.papers.length, created, recipients, report, ...withEarlier };

@@ -153,3 +153,9 @@ export async function subscriptionStatus(email: string): Promise<"confirmed" | "
   const { rows } = await db.pool.query<{ status: "confirmed" | "pending" | "unsubscribed" }>(`SELECT status FROM subscriber WHERE email = $1`, [email]);
   return rows[0]?.status ?? "none";
 }
+
+/** A subscriber by address (as normalizeEmail returns it), or null. */
+export async function findSubscriber(email: string): Promise<{ id: bigint; status: string } | null> {
+  const { rows } = await db.pool.query<{ id: string; status: string }>(`SELECT id::text, status FROM subscriber WHERE email = $1`, [email]);
+  return rows[0] ? { id: BigInt(rows[0].id), status: rows[0].status } : null;
+}
