@@ -10,7 +10,7 @@ import { ingestFiles } from "@/lib/ingest/run-ingest";
 import { connectSearch, type SearchConnection } from "@/lib/search/connect";
 import { resolveKeys } from "@/lib/search/meilisearch";
 import { formatSummary } from "@/lib/ingest/summary";
-import { countPapers } from "@/lib/papers/get-paper";
+import { countPapers } from "@/lib/papers/queries";
 import { connectMail, type MailConnection } from "@/lib/mail/connect";
 import { tokenSecret } from "@/lib/mail/secret";
 import { today } from "@/lib/time";

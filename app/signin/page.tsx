@@ -3,7 +3,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { SignInForm } from "@/components/sign-in-form";
 import { safeNextPath } from "@/lib/auth/sign-in";
-import { getPaperTitle } from "@/lib/papers/get-paper";
+import { paperTitle } from "@/lib/papers/queries";
 import { paperIdFromSegments } from "@/lib/papers/identity";
 
 export const dynamic = "force-dynamic";
@@ -12,7 +12,7 @@ export const metadata: Metadata = { title: "Sign in", robots: { index: false } }
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { vote, next } = await searchParams;
   const paperId = typeof vote === "string" && vote.length <= 200 ? paperIdFromSegments([vote]) : null;
-  const title = paperId ? await getPaperTitle(paperId) : null;
+  const title = paperId ? await paperTitle(paperId) : null;
   const nextPath = safeNextPath(next) ?? (paperId && title ? `/papers/${paperId}` : undefined);
   return (
     <div className="narrow-page">

@@ -1,7 +1,8 @@
 // Building a day's digest: its papers (the Day window's top trending papers), frozen in Postgres
 // together with its audience (one pending delivery per subscriber confirmed at that moment).
 import { db } from "@/lib/db/client";
-import { listTrending, latestListedDay } from "@/lib/papers/trending";
+import { latestListedDay } from "@/lib/papers/queries";
+import { listTrending } from "@/lib/papers/trending";
 import type { RankedPaper, TrendingItem } from "@/lib/papers/types";
 import type { DigestContent } from "./types";
 

@@ -1,6 +1,7 @@
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { listTrending, decodeCursor, TRENDING_SQL } from "@/lib/papers/trending";
+import { TRENDING_SQL } from "@/lib/papers/queries";
+import { listTrending, decodeCursor } from "@/lib/papers/trending";
 import { scoreTrending } from "@/lib/papers/score";
 import { daysBetween } from "@/lib/time";
 import { GET as getPapers } from "@/app/api/papers/route";

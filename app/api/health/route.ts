@@ -2,7 +2,7 @@ import { NextResponse } from "next/server";
 import { db } from "@/lib/db/client";
 import { digestHealth } from "@/lib/digest/health";
 import { harvestStatus } from "@/lib/harvest/state";
-import { latestListedDay } from "@/lib/papers/trending";
+import { latestListedDay } from "@/lib/papers/queries";
 import { searchHealth } from "@/lib/search";
 
 export const dynamic = "force-dynamic";

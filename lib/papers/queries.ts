@@ -1,0 +1,104 @@
+// Every statement about papers, named: trending windows, a paper with its sources, titles and
+// counts. Rows come out typed as what they are (dates as YYYY-MM-DD text, timestamps as Date).
+import { db } from "@/lib/db/client";
+import type { PaperRow } from "./present";
+import { STAR_WEIGHT } from "./score";
+
+// The same expression as explainScore; $1 is the window's last day, $3 the half-life in days.
+const SCORE_SQL = `(p.source_upvotes + p.local_upvotes + ${STAR_WEIGHT} * ln(1 + COALESCE(p.github_stars, 0)::float8) / ln(2))
+  * power(0.5, ($1::date - p.listed_at)::float8 / $3::float8)`;
+
+const SELECT_PAPER = `p.id, p.title, p.abstract, p.authors, p.categories, p.published_at AS "publishedAt",
+  p.listed_at::text AS "listedAt", p.source_upvotes AS "sourceUpvotes", p.local_upvotes AS "localUpvotes",
+  p.github_repo AS "githubRepo", p.github_stars AS "githubStars", p.project_page AS "projectPage"`;
+
+// Served by paper_listed_at_idx: a range scan of the window's rows, then a sort of just those.
+export const TRENDING_SQL = `
+SELECT ${SELECT_PAPER}, ${SCORE_SQL} AS score, count(*) OVER ()::int AS total
+FROM paper p
+WHERE p.listed_at BETWEEN $2::date AND $1::date AND ($6::text IS NULL OR $6::text = ANY(p.categories))
+ORDER BY score DESC, p.source_upvotes + p.local_upvotes DESC, p.id
+LIMIT $4 OFFSET $5`;
+
+export type TrendingRow = PaperRow & { score: number; total: number };
+
+/** The ranked papers of the window [from, to], `limit` of them from `offset`, with the window's total. */
+export async function trendingRows(window: { to: string; from: string; halfLifeDays: number; limit: number; offset: number; category?: string }): Promise<TrendingRow[]> {
+  const { rows } = await db.pool.query<TrendingRow>(TRENDING_SQL, [window.to, window.from, window.halfLifeDays, window.limit, window.offset, window.category ?? null]);
+  return rows;
+}
+
+/** How many papers the window [from, to] holds (in a category, or all). */
+export async function countWindow(from: string, to: string, category: string | undefined): Promise<number> {
+  const { rows } = await db.pool.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM paper WHERE listed_at BETWEEN $1::date AND $2::date AND ($3::text IS NULL OR $3::text = ANY(categories))`,
+    [from, to, category ?? null],
+  );
+  return rows[0]?.n ?? 0;
+}
+
+/**
+ * The day a window ends on when none is chosen: the latest day with papers whose listing date a
+ * source reported. Dates stamped at ingest (papers from formats without dates) do not count unless
+ * nothing else exists: a saved search page should not push the real trending day off the home page.
+ */
+export async function latestListedDay(): Promise<string | null> {
+  const { rows } = await db.pool.query<{ day: string | null }>(
+    `SELECT COALESCE((SELECT max(listed_at) FROM paper WHERE listed_rank > 0), (SELECT max(listed_at) FROM paper))::text AS day`,
+  );
+  return rows[0]?.day ?? null;
+}
+
+/** The last day with papers before `before`, the first after `after`, and the latest of all. */
+export async function listedDaysAround(before: string, after: string): Promise<{ previous: string | null; next: string | null; latest: string | null }> {
+  const { rows } = await db.pool.query<{ previous: string | null; next: string | null; latest: string | null }>(
+    `SELECT (SELECT max(listed_at)::text FROM paper WHERE listed_at < $1::date) AS previous,
+            (SELECT min(listed_at)::text FROM paper WHERE listed_at > $2::date) AS next,
+            (SELECT max(listed_at)::text FROM paper) AS latest`,
+    [before, after],
+  );
+  return rows[0] ?? { previous: null, next: null, latest: null };
+}
+
+export type PaperDetailRow = PaperRow & {
+  comment: string | null;
+  journalRef: string | null;
+  doi: string | null;
+  license: string | null;
+  keywords: string[];
+  sourceUpdatedAt: Date | null;
+};
+
+export type PaperSourceRow = { source: string; externalId: string; firstSeenAt: Date; lastSeenAt: Date };
+
+/** One paper with every field, or null. */
+export async function paperDetail(id: string): Promise<PaperDetailRow | null> {
+  const { rows } = await db.pool.query<PaperDetailRow>(
+    `SELECT ${SELECT_PAPER}, p.comment, p.journal_ref AS "journalRef", p.doi, p.license, p.keywords, p.source_updated_at AS "sourceUpdatedAt"
+     FROM paper p WHERE p.id = $1`,
+    [id],
+  );
+  return rows[0] ?? null;
+}
+
+/** The sources that reported a paper, first one first. */
+export async function paperSources(id: string): Promise<PaperSourceRow[]> {
+  const { rows } = await db.pool.query<PaperSourceRow>(
+    `SELECT source, external_id AS "externalId", first_seen_at AS "firstSeenAt", last_seen_at AS "lastSeenAt"
+     FROM paper_source WHERE paper_id = $1 ORDER BY first_seen_at`,
+    [id],
+  );
+  return rows;
+}
+
+/** A paper's title alone (the sign-in page names the paper a vote waits for). */
+export async function paperTitle(id: string): Promise<string | null> {
+  const { rows } = await db.pool.query<{ title: string }>(`SELECT title FROM paper WHERE id = $1`, [id]);
+  return rows[0]?.title ?? null;
+}
+
+/** How many papers there are (npm start loads the sample into an empty database). */
+export async function countPapers(): Promise<number> {
+  const { rows } = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM paper`);
+  return rows[0]?.n ?? 0;
+}
