@@ -24,19 +24,31 @@ export function newNonce(): string {
   return randomBytes(12).toString("base64url");
 }
 
-/** `c.<subscriber id>.<nonce>.<expiry, seconds base 36>.<signature>` */
-export function confirmToken(secret: string, subscriberId: bigint, nonce: string, now = Date.now()): string {
-  const payload = `c.${subscriberId}.${nonce}.${Math.floor((now + CONFIRM_TTL_MS) / 1000).toString(36)}`;
+/** `<kind>.<id>.<nonce>.<expiry, seconds base 36>.<signature>`: a single-use link that expires. */
+function expiringToken(kind: "c" | "s", secret: string, id: bigint, nonce: string, expiresAt: number): string {
+  const payload = `${kind}.${id}.${nonce}.${Math.floor(expiresAt / 1000).toString(36)}`;
   return `${payload}.${sign(secret, payload)}`;
 }
 
-export function readConfirmToken(secret: string, token: string, now = Date.now()): TokenCheck<{ subscriberId: bigint; nonce: string }> {
-  const match = /^(c\.(\d{1,19})\.([A-Za-z0-9_-]{16})\.([0-9a-z]{1,10}))\.([A-Za-z0-9_-]{32})$/.exec(token);
+const EXPIRING = { c: /^(c\.(\d{1,19})\.([A-Za-z0-9_-]{16})\.([0-9a-z]{1,10}))\.([A-Za-z0-9_-]{32})$/, s: /^(s\.(\d{1,19})\.([A-Za-z0-9_-]{16})\.([0-9a-z]{1,10}))\.([A-Za-z0-9_-]{32})$/ };
+
+function readExpiringToken(kind: "c" | "s", secret: string, token: string, now: number): TokenCheck<{ id: bigint; nonce: string }> {
+  const match = EXPIRING[kind].exec(token);
   if (!match) return { ok: false, reason: "malformed" };
   const [, payload, id, nonce, expiry, signature] = match;
   if (!verify(secret, payload!, signature!)) return { ok: false, reason: "bad-signature" };
   if (parseInt(expiry!, 36) * 1000 < now) return { ok: false, reason: "expired" };
-  return { ok: true, value: { subscriberId: BigInt(id!), nonce: nonce! } };
+  return { ok: true, value: { id: BigInt(id!), nonce: nonce! } };
+}
+
+/** A subscription's confirmation link: `c.<subscriber id>.<nonce>.<expiry>.<signature>`, 48 hours. */
+export function confirmToken(secret: string, subscriberId: bigint, nonce: string, now = Date.now()): string {
+  return expiringToken("c", secret, subscriberId, nonce, now + CONFIRM_TTL_MS);
+}
+
+export function readConfirmToken(secret: string, token: string, now = Date.now()): TokenCheck<{ subscriberId: bigint; nonce: string }> {
+  const check = readExpiringToken("c", secret, token, now);
+  return check.ok ? { ok: true, value: { subscriberId: check.value.id, nonce: check.value.nonce } } : check;
 }
 
 /** `u.<subscriber id>.<signature>`: valid as long as the secret is. */
@@ -53,17 +65,12 @@ export function readUnsubscribeToken(secret: string, token: string): TokenCheck<
   return { ok: true, value: { subscriberId: BigInt(id!) } };
 }
 
-/** `s.<sign-in link id>.<nonce>.<expiry, seconds base 36>.<signature>` */
+/** A sign-in link: `s.<sign-in link id>.<nonce>.<expiry>.<signature>`, one hour. */
 export function signInToken(secret: string, linkId: bigint, nonce: string, now = Date.now()): string {
-  const payload = `s.${linkId}.${nonce}.${Math.floor((now + SIGN_IN_TTL_MS) / 1000).toString(36)}`;
-  return `${payload}.${sign(secret, payload)}`;
+  return expiringToken("s", secret, linkId, nonce, now + SIGN_IN_TTL_MS);
 }
 
 export function readSignInToken(secret: string, token: string, now = Date.now()): TokenCheck<{ linkId: bigint; nonce: string }> {
-  const match = /^(s\.(\d{1,19})\.([A-Za-z0-9_-]{16})\.([0-9a-z]{1,10}))\.([A-Za-z0-9_-]{32})$/.exec(token);
-  if (!match) return { ok: false, reason: "malformed" };
-  const [, payload, id, nonce, expiry, signature] = match;
-  if (!verify(secret, payload!, signature!)) return { ok: false, reason: "bad-signature" };
-  if (parseInt(expiry!, 36) * 1000 < now) return { ok: false, reason: "expired" };
-  return { ok: true, value: { linkId: BigInt(id!), nonce: nonce! } };
+  const check = readExpiringToken("s", secret, token, now);
+  return check.ok ? { ok: true, value: { linkId: check.value.id, nonce: check.value.nonce } } : check;
 }
