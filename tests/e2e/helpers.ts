@@ -1,6 +1,7 @@
 // Shared browser-test steps: axe audits and screenshots (not a spec file, so Playwright does not run it).
 import path from "node:path";
 import { expect, type Page, type TestInfo } from "@playwright/test";
+import { mailsTo } from "./services";
 
 const AXE_PATH = path.join(process.cwd(), "node_modules/axe-core/axe.min.js");
 
@@ -30,4 +31,13 @@ export async function saveScreenshot(page: Page, testInfo: TestInfo, name: strin
 /** How far the page is wider than the viewport (0 when there is no horizontal scroll). */
 export async function horizontalOverflow(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+}
+
+/** The first mail to `address` whose subject matches, waiting for it to reach the mail catcher. */
+export async function waitForMail(address: string, subject: RegExp) {
+  let found: Awaited<ReturnType<typeof mailsTo>>[number] | undefined;
+  await expect
+    .poll(async () => (found = (await mailsTo(address)).find((mail) => subject.test(mail.subject))), { timeout: 30_000, message: `a mail to ${address} matching ${subject}` })
+    .toBeTruthy();
+  return found!;
 }

@@ -2,16 +2,8 @@
 // mail catcher, the link, the confirmed page; then a digest, read as mailed, and unsubscribing.
 import { spawnSync } from "node:child_process";
 import { expect, test } from "@playwright/test";
-import { saveScreenshot } from "./helpers";
-import { e2eServices, mailsTo } from "./services";
-
-async function waitForMail(address: string, subject: RegExp) {
-  let found;
-  await expect
-    .poll(async () => (found = (await mailsTo(address)).find((mail) => subject.test(mail.subject))), { timeout: 30_000, message: `a mail to ${address} matching ${subject}` })
-    .toBeTruthy();
-  return found!;
-}
+import { saveScreenshot, waitForMail } from "./helpers";
+import { e2eServices } from "./services";
 
 function runDigest(address: string, mustSucceed = true): string {
   const services = e2eServices();

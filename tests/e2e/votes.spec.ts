@@ -2,16 +2,8 @@
 // cast when the link is opened; signed in, votes count at once and can be taken back. And
 // following similar papers from a paper page.
 import { expect, test, type Page } from "@playwright/test";
-import { saveScreenshot } from "./helpers";
-import { e2eServices, mailsTo, sessionFor } from "./services";
-
-async function waitForMail(address: string, subject: RegExp) {
-  let found;
-  await expect
-    .poll(async () => (found = (await mailsTo(address)).find((mail) => subject.test(mail.subject))), { timeout: 30_000, message: `a mail to ${address} matching ${subject}` })
-    .toBeTruthy();
-  return found!;
-}
+import { saveScreenshot, waitForMail } from "./helpers";
+import { e2eServices, sessionFor } from "./services";
 
 async function signIn(page: Page, email: string): Promise<void> {
   const token = await sessionFor(email);
