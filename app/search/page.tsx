@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { SearchView } from "@/components/search-view";
-import { listCategories } from "@/lib/papers/categories";
+import { listCategories } from "@/lib/papers/queries";
 import { searchPapers } from "@/lib/search";
 import { hasCriteria, readSearchQuery, toUrlSearchParams, writeSearchQuery, type SearchPageParams } from "@/lib/search/query-url";
 

@@ -1,5 +1,6 @@
-// Every statement about papers, named: trending windows, a paper with its sources, titles and
-// counts. Rows come out typed as what they are (dates as YYYY-MM-DD text, timestamps as Date).
+// Every statement about papers, named: trending windows, a paper with its sources, titles,
+// categories and counts. Rows come out typed as what they are (dates as YYYY-MM-DD text,
+// timestamps as Date).
 import { db } from "@/lib/db/client";
 import type { PaperRow } from "./present";
 import { STAR_WEIGHT } from "./score";
@@ -101,4 +102,13 @@ export async function paperTitle(id: string): Promise<string | null> {
 export async function countPapers(): Promise<number> {
   const { rows } = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM paper`);
   return rows[0]?.n ?? 0;
+}
+
+/** The categories papers carry, most used first (the search page's category picker). */
+export async function listCategories(limit = 100): Promise<string[]> {
+  const { rows } = await db.pool.query<{ category: string }>(
+    `SELECT category FROM paper, unnest(categories) AS category GROUP BY category ORDER BY count(*) DESC, category LIMIT $1`,
+    [limit],
+  );
+  return rows.map((row) => row.category);
 }
