@@ -1,6 +1,7 @@
 // Keeps search current in the background: syncs on every outbox notification, sweeps periodically, reconciles daily.
 import pg from "pg";
 import { engineConfig } from "@/lib/search/engine";
+import { listenForQueuedPapers } from "@/lib/search/store";
 import { reconcileSearch, syncSearch } from "@/lib/search/sync";
 
 export type SearchSyncOptions = {
@@ -63,7 +64,7 @@ export function startSearchSync(options: SearchSyncOptions): { stop(): Promise<v
     debounce = setTimeout(() => void sync(), 200);
   });
   listener.on("error", (error) => log(`search listener: ${error.message}`));
-  void listener.connect().then(() => listener.query("LISTEN search_outbox")).catch((error: Error) => log(`search listener: ${error.message}`));
+  void listener.connect().then(() => listenForQueuedPapers(listener)).catch((error: Error) => log(`search listener: ${error.message}`));
 
   const sweep = setInterval(() => void sync(), options.sweepMs ?? 30_000);
   const daily = setInterval(() => void reconcile(), options.reconcileMs ?? 24 * 3_600_000);

@@ -42,7 +42,7 @@ export type SearchDocument = {
   checksum: string;
 };
 
-/** A row as lib/search selects it from Postgres (see DOCUMENT_COLUMNS). */
+/** A row as lib/search selects it from Postgres (see DOCUMENT_COLUMNS in ./store). */
 export type DocumentRow = Omit<SearchDocument, "id" | "listedAt" | "hasCode">;
 
 // Private-use characters mark highlights; no real title or abstract should carry them, and any

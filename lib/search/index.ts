@@ -1,5 +1,4 @@
 // The search interface the app uses: Meilisearch when it answers, Postgres when it does not.
-import { createHash } from "node:crypto";
 import { db } from "@/lib/db/client";
 import { normalizeArxivId } from "@/lib/papers/identity";
 import { toSearchDocument } from "./document";
@@ -7,9 +6,8 @@ import { engineConfig } from "./engine";
 import { toPaperHit } from "./hits";
 import { isEngineHealthy, searchEngine } from "./meilisearch";
 import { askSearchEngine, breakerStatus, type BreakerStatus } from "./outage";
-import { filterSql, searchPostgres } from "./postgres-search";
-import { DOCUMENT_COLUMNS } from "./rows";
-import type { DocumentRow } from "./document";
+import { searchPostgres } from "./postgres-search";
+import { exactMatchRow } from "./store";
 import type { EngineResult, PaperHit, SearchQuery, SearchResult } from "./types";
 
 export type { PaperHit, SearchQuery, SearchResult, SearchSort } from "./types";
@@ -30,30 +28,11 @@ export async function searchHealth(): Promise<SearchHealth> {
   return { engine: engine ? "meilisearch" : "none", ok, degraded: !ok || breaker.state === "open", lastFallbackAt: status.lastFallbackAt, breaker };
 }
 
-// Every search runs this lookup, so it is a named prepared statement (one per combination of
-// filters): Postgres parses and plans it once per connection instead of on every search, which
-// cost more than the index probe itself. The name is a hash of the SQL: the pool is shared by every
-// copy of this module a build holds, and one name must never stand for two texts.
-const statementNames = new Map<string, string>();
-
-function statementName(sql: string): string {
-  let name = statementNames.get(sql);
-  if (!name) {
-    name = `search-exact-${createHash("sha256").update(sql).digest("hex").slice(0, 24)}`;
-    statementNames.set(sql, name);
-  }
-  return name;
-}
-
 /** The paper the query names by arXiv id or exact title (one index probe: paper_pkey or paper_title_lower_idx). */
 async function exactMatch(query: SearchQuery): Promise<PaperHit | undefined> {
   const id = normalizeArxivId(query.q);
   if (!id && query.q.length < 8) return undefined; // too short to be anyone's exact title
-  const params: unknown[] = [id ?? query.q];
-  const where = [id ? `p.id = $1` : `lower(p.title) = lower($1)`, ...filterSql(query, params)];
-  const text = `SELECT ${DOCUMENT_COLUMNS} FROM paper p WHERE ${where.join(" AND ")} ORDER BY p.listed_rank DESC, p.id LIMIT 1`;
-  const { rows } = await db.pool.query<DocumentRow>({ name: statementName(text), text, values: params });
-  const row = rows[0];
+  const row = await exactMatchRow(db.pool, id ? { id } : { title: query.q }, query);
   return row ? toPaperHit(toSearchDocument(row)) : undefined;
 }
 

@@ -2,11 +2,9 @@
 import type pg from "pg";
 import { decodeDocumentId, encodeDocumentId, toSearchDocument } from "./document";
 import { deleteDocuments, indexedChecksums, prepareIndex, putDocuments, rebuildIndex, type EngineConfig } from "./meilisearch";
-import { allChecksums, allDocumentRows, loadDocumentRows } from "./rows";
+import { allChecksums, allDocumentRows, dequeuePapers, loadDocumentRows, lockSync, queuePapers, queuedPapers, tryLockSync, unlockSync } from "./store";
 
 const BATCH = 1_000;
-// One syncer at a time per database; others skip instead of pushing the same papers twice.
-const SYNC_LOCK = 727_274_003;
 
 export type SyncReport = { indexed: number; removed: number; /** Another process held the sync and does the work. */ skipped: boolean };
 
@@ -19,32 +17,25 @@ export async function syncSearch(pool: pg.Pool, engine: EngineConfig): Promise<S
   const client = await pool.connect();
   const report: SyncReport = { indexed: 0, removed: 0, skipped: false };
   try {
-    const { rows: locked } = await client.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1) AS ok", [SYNC_LOCK]);
-    if (!locked[0]?.ok) return { ...report, skipped: true };
+    // One syncer at a time per database; others skip instead of pushing the same papers twice.
+    if (!(await tryLockSync(client))) return { ...report, skipped: true };
     try {
       await prepareIndex(engine);
       for (;;) {
-        const { rows: queued } = await client.query<{ paper_id: string; version: string }>(
-          `SELECT paper_id, version::text FROM search_outbox ORDER BY version LIMIT $1`,
-          [BATCH],
-        );
+        const queued = await queuedPapers(client, BATCH);
         if (queued.length === 0) return report;
-        const ids = queued.map((row) => row.paper_id);
+        const ids = queued.map((row) => row.paperId);
         const rows = await loadDocumentRows(client, ids);
         const present = new Set(rows.map((row) => row.paperId));
         const gone = ids.filter((id) => !present.has(id));
         await putDocuments(engine, rows.map(toSearchDocument));
         await deleteDocuments(engine, gone.map(encodeDocumentId));
-        await client.query(
-          `DELETE FROM search_outbox o USING unnest($1::text[], $2::bigint[]) AS done(paper_id, version)
-           WHERE o.paper_id = done.paper_id AND o.version = done.version`,
-          [ids, queued.map((row) => row.version)],
-        );
+        await dequeuePapers(client, queued);
         report.indexed += rows.length;
         report.removed += gone.length;
       }
     } finally {
-      await client.query("SELECT pg_advisory_unlock($1)", [SYNC_LOCK]);
+      await unlockSync(client);
     }
   } finally {
     client.release();
@@ -74,13 +65,7 @@ export async function reconcileSearch(pool: pg.Pool, engine: EngineConfig): Prom
   }
   const extra = [...indexed.keys()].map(decodeDocumentId).filter((paperId) => !expected.has(paperId));
   repair.push(...extra);
-  if (repair.length > 0) {
-    await pool.query(
-      `INSERT INTO search_outbox (paper_id) SELECT unnest($1::text[])
-       ON CONFLICT (paper_id) DO UPDATE SET changed_at = now(), version = EXCLUDED.version`,
-      [repair],
-    );
-  }
+  if (repair.length > 0) await queuePapers(pool, repair);
   return { missing, stale, extra: extra.length };
 }
 
@@ -92,14 +77,14 @@ export async function reconcileSearch(pool: pg.Pool, engine: EngineConfig): Prom
 export async function reindexSearch(pool: pg.Pool, engine: EngineConfig): Promise<number> {
   const client = await pool.connect();
   try {
-    await client.query("SELECT pg_advisory_lock($1)", [SYNC_LOCK]);
+    await lockSync(client);
     try {
       async function* pages() {
         for await (const rows of allDocumentRows(pool)) yield rows.map(toSearchDocument);
       }
       return await rebuildIndex(engine, pages());
     } finally {
-      await client.query("SELECT pg_advisory_unlock($1)", [SYNC_LOCK]);
+      await unlockSync(client);
     }
   } finally {
     client.release();
