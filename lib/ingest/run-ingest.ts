@@ -1,9 +1,10 @@
-// Runs an ingest: files -> parse events -> validated records -> batched upserts, with a summary and a logged run.
+// Runs an ingest: files -> parse events -> validated records -> batched upserts, with a summary and
+// a logged run. The statements are the ingest store's (lib/ingest/store.ts).
 import { stat } from "node:fs/promises";
 import type pg from "pg";
 import { describeIssues, paperRecordSchema, type ParseEvent, type PaperRecord } from "./paper";
 import { listInputFiles, parseFile } from "./parse-file";
-import { upsertPapers, type UpsertCounts } from "./upsert";
+import { ingestStore, type RunStatus, type UpsertCounts } from "./store";
 
 export type Rejection = { location: string; reason: string };
 
@@ -52,8 +53,8 @@ export class IngestWriter {
 
   /** `inputs` name what is read (files, URLs) in the run log. */
   static async start(pool: pg.Pool, inputs: string[], options: { batchSize?: number; onReject?: (rejection: Rejection) => void } = {}): Promise<IngestWriter> {
-    const run = await pool.query<{ id: string }>(`INSERT INTO ingest_run (inputs) VALUES ($1) RETURNING id::text`, [inputs]);
-    return new IngestWriter(pool, run.rows[0]!.id, { batchSize: options.batchSize ?? 2_000, onReject: options.onReject });
+    const runId = await ingestStore.startRun(pool, inputs);
+    return new IngestWriter(pool, runId, { batchSize: options.batchSize ?? 2_000, onReject: options.onReject });
   }
 
   reject(rejection: Rejection): void {
@@ -103,13 +104,17 @@ export class IngestWriter {
     try {
       await this.drain();
     } catch (drainError) {
-      await finishRun(this.pool, this.summary, "failed");
+      await this.finishRun("failed");
       if (error === undefined) throw drainError;
       return this.summary;
     }
     const succeeded = error === undefined && (acceptedCount(this.summary) > 0 || (emptyIsFine && this.summary.rejected === 0));
-    await finishRun(this.pool, this.summary, succeeded ? "succeeded" : "failed");
+    await this.finishRun(succeeded ? "succeeded" : "failed");
     return this.summary;
+  }
+
+  private finishRun(status: RunStatus): Promise<void> {
+    return ingestStore.finishRun(this.pool, this.summary.runId, status, this.summary);
   }
 
   private async flush(): Promise<void> {
@@ -118,7 +123,7 @@ export class IngestWriter {
     await this.writing;
     if (this.failure) throw this.failure;
     if (records.length === 0) return;
-    this.writing = upsertPapers(this.pool, records).then(
+    this.writing = ingestStore.upsertPapers(this.pool, records).then(
       (counts) => {
         this.summary.inserted += counts.inserted;
         this.summary.updated += counts.updated;
@@ -161,17 +166,6 @@ export async function ingestFiles(pool: pg.Pool, inputs: string[], options: Inge
     throw error;
   }
   return writer.finish();
-}
-
-async function finishRun(pool: pg.Pool, summary: IngestSummary, status: string): Promise<void> {
-  await pool.query(
-    `UPDATE ingest_run SET finished_at = now(), status = $2, read = $3, inserted = $4, updated = $5, unchanged = $6, rejected = $7, report = $8
-     WHERE id = $1`,
-    [
-      summary.runId, status, summary.read, summary.inserted, summary.updated, summary.unchanged, summary.rejected,
-      JSON.stringify({ rejections: summary.rejections, notices: summary.notices }),
-    ],
-  );
 }
 
 /** Accepted records: what made it into Postgres (inserted, updated or already there). */

@@ -1,8 +1,29 @@
-// The one bulk write of papers: a batch of records -> one statement that inserts new papers and merges known ones.
+// Every statement of an ingest, named: the run log (startRun, finishRun) and the one bulk write of
+// papers (upsertPapers: a batch of records -> one statement that inserts new papers and merges known ones).
 import type pg from "pg";
 import type { PaperRecord } from "./paper";
 
 export type UpsertCounts = { inserted: number; updated: number; unchanged: number };
+
+export type RunStatus = "succeeded" | "failed";
+
+/** What an ingest run reports when it ends: its counts, and the first rejections and notices. */
+export type RunRecord = UpsertCounts & { read: number; rejected: number; rejections: { location: string; reason: string }[]; notices: string[] };
+
+/** Logs a run as running, naming what it reads (files, URLs); its id. */
+export async function startRun(pool: pg.Pool, inputs: string[]): Promise<string> {
+  const { rows } = await pool.query<{ id: string }>(`INSERT INTO ingest_run (inputs) VALUES ($1) RETURNING id::text`, [inputs]);
+  return rows[0]!.id;
+}
+
+/** Logs how a run ended. */
+export async function finishRun(pool: pg.Pool, runId: string, status: RunStatus, run: RunRecord): Promise<void> {
+  await pool.query(
+    `UPDATE ingest_run SET finished_at = now(), status = $2, read = $3, inserted = $4, updated = $5, unchanged = $6, rejected = $7, report = $8
+     WHERE id = $1`,
+    [runId, status, run.read, run.inserted, run.updated, run.unchanged, run.rejected, JSON.stringify({ rejections: run.rejections, notices: run.notices })],
+  );
+}
 
 type Column = {
   name: string;
@@ -186,3 +207,9 @@ export async function upsertPapers(pool: pg.Pool, records: PaperRecord[]): Promi
     client.release();
   }
 }
+
+/**
+ * The operations an ingest runs, by name: IngestWriter calls them through this object, so the
+ * ingest benchmark can time each one by its name (it replaces the entries).
+ */
+export const ingestStore = { startRun, upsertPapers, finishRun };
