@@ -1,7 +1,9 @@
 // Server-side sessions: a row per signed-in browser, revocable; the cookie holds a random token and
 // the database only its SHA-256, so a copy of the table signs nobody in.
 import { createHash, randomBytes } from "node:crypto";
-import { db } from "@/lib/db/client";
+import { findLiveSession, insertSession, revokeSessionByHash, touchSession } from "./store";
+
+export { countSessions, revokeAllSessions } from "./store";
 
 export const SESSION_COOKIE = "tp_session";
 /** Signed in for 90 days from the link, unless signed out. */
@@ -24,50 +26,21 @@ export function sessionCookieOptions(appUrl: string, expiresAt: Date) {
 export async function createSession(personId: bigint, client: { ip?: string; userAgent?: string } = {}): Promise<{ token: string; expiresAt: Date }> {
   const token = randomBytes(32).toString("base64url");
   const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
-  await db.pool.query(`INSERT INTO session (token_hash, person_id, expires_at, ip, user_agent) VALUES ($1, $2, $3, $4, $5)`, [
-    hashToken(token),
-    personId.toString(),
-    expiresAt,
-    client.ip ?? null,
-    client.userAgent?.slice(0, 300) ?? null,
-  ]);
+  await insertSession({ tokenHash: hashToken(token), personId, expiresAt, ip: client.ip ?? null, userAgent: client.userAgent?.slice(0, 300) ?? null });
   return { token, expiresAt };
 }
 
 /** The person behind a session cookie, or null when it is missing, unknown, expired or signed out. */
 export async function findSession(token: string | undefined): Promise<SessionPerson | null> {
   if (!token || !TOKEN_PATTERN.test(token)) return null;
-  const { rows } = await db.pool.query<{ id: string; personId: string; email: string; lastSeenAt: Date }>(
-    `SELECT s.id::text, s.person_id::text AS "personId", p.email, s.last_seen_at AS "lastSeenAt"
-     FROM session s JOIN person p ON p.id = s.person_id
-     WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()`,
-    [hashToken(token)],
-  );
-  const row = rows[0];
-  if (!row) return null;
-  if (Date.now() - row.lastSeenAt.getTime() > SEEN_RESOLUTION_MS) {
-    await db.pool.query(`UPDATE session SET last_seen_at = now() WHERE id = $1`, [row.id]);
-  }
-  return { sessionId: BigInt(row.id), personId: BigInt(row.personId), email: row.email };
+  const session = await findLiveSession(hashToken(token));
+  if (!session) return null;
+  if (Date.now() - session.lastSeenAt.getTime() > SEEN_RESOLUTION_MS) await touchSession(session.id);
+  return { sessionId: session.id, personId: session.personId, email: session.email };
 }
 
 /** Signs this browser out. */
 export async function revokeSession(token: string | undefined): Promise<void> {
   if (!token || !TOKEN_PATTERN.test(token)) return;
-  await db.pool.query(`UPDATE session SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL`, [hashToken(token)]);
-}
-
-/** Signs a person out of every browser; the number of sessions ended. */
-export async function revokeAllSessions(personId: bigint): Promise<number> {
-  const { rowCount } = await db.pool.query(`UPDATE session SET revoked_at = now() WHERE person_id = $1 AND revoked_at IS NULL`, [personId.toString()]);
-  return rowCount ?? 0;
-}
-
-/** Live sessions of a person (for the account page). */
-export async function countSessions(personId: bigint): Promise<number> {
-  const { rows } = await db.pool.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM session WHERE person_id = $1 AND revoked_at IS NULL AND expires_at > now()`,
-    [personId.toString()],
-  );
-  return rows[0]?.n ?? 0;
+  await revokeSessionByHash(hashToken(token));
 }

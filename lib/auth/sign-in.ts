@@ -2,7 +2,6 @@
 // rules and limits as subscribing. Asking changes nothing but the link table; confirming (a POST
 // from the link's page, lib/links/confirm.ts) makes the address a person, and says which vote was
 // waiting for it.
-import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { normalizeEmail } from "@/lib/mail/address";
 import { consumeMailLimits, mailLimitMessage } from "@/lib/mail/limits";
@@ -11,7 +10,7 @@ import { tokenSecret } from "@/lib/mail/secret";
 import { newNonce, readSignInToken, signInToken, SIGN_IN_TTL_MS } from "@/lib/mail/tokens";
 import { mailTransport } from "@/lib/mail/transport";
 import { paperIdFromSegments } from "@/lib/papers/identity";
-import { verifyPerson } from "./people";
+import { findSignInLink, insertSignInLink, consumeSignInLink, verifyPerson } from "./store";
 
 export type SignInRequest = { email: unknown; ip: string | undefined; votePaperId?: string; nextPath?: string };
 
@@ -53,15 +52,8 @@ export async function requestSignIn(input: SignInRequest): Promise<SignInRequest
   if (!limit.ok) return { status: "limited", retryAfterSeconds: limit.retryAfterSeconds, message: mailLimitMessage(limit) };
 
   const nonce = newNonce();
-  // The paper is looked up here so the mail can name it; an unknown id is simply not voted on.
-  const { rows } = await db.pool.query<{ id: string; title: string | null }>(
-    `INSERT INTO sign_in_link (email, nonce, expires_at, vote_paper_id, next_path)
-     VALUES ($1, $2, now() + make_interval(secs => $3::double precision / 1000), (SELECT id FROM paper WHERE id = $4), $5)
-     RETURNING id::text, (SELECT title FROM paper WHERE id = $4) AS title`,
-    [email, nonce, SIGN_IN_TTL_MS, votePaperId ?? null, nextPath ?? null],
-  );
-  const row = rows[0]!;
-  const mail = await renderSignInMail({ appUrl: env.APP_URL, signInUrl: signInUrl(BigInt(row.id), nonce), paperTitle: row.title ?? undefined });
+  const link = await insertSignInLink({ email, nonce, ttlMs: SIGN_IN_TTL_MS, votePaperId: votePaperId ?? null, nextPath: nextPath ?? null });
+  const mail = await renderSignInMail({ appUrl: env.APP_URL, signInUrl: signInUrl(link.id, nonce), paperTitle: link.paperTitle ?? undefined });
   try {
     await mailTransport().sendMail({ from: env.MAIL_FROM, to: email, subject: mail.subject, html: mail.html, text: mail.text });
   } catch (error) {
@@ -81,14 +73,10 @@ export type SignInLinkState =
 export async function inspectSignIn(token: string): Promise<SignInLinkState> {
   const check = readSignInToken(tokenSecret(), token);
   if (!check.ok) return { status: check.reason === "expired" ? "expired" : "invalid" };
-  const { rows } = await db.pool.query<{ email: string; usedAt: Date | null; title: string | null }>(
-    `SELECT l.email, l.used_at AS "usedAt", p.title FROM sign_in_link l LEFT JOIN paper p ON p.id = l.vote_paper_id WHERE l.id = $1 AND l.nonce = $2`,
-    [check.value.linkId.toString(), check.value.nonce],
-  );
-  const row = rows[0];
-  if (!row) return { status: "invalid" };
-  if (row.usedAt) return { status: "used" };
-  return { status: "valid", email: row.email, paperTitle: row.title };
+  const link = await findSignInLink(check.value.linkId, check.value.nonce);
+  if (!link) return { status: "invalid" };
+  if (link.usedAt) return { status: "used" };
+  return { status: "valid", email: link.email, paperTitle: link.paperTitle };
 }
 
 export type SignInResult =
@@ -101,12 +89,7 @@ export type SignInResult =
 export async function confirmSignIn(token: string): Promise<SignInResult> {
   const check = readSignInToken(tokenSecret(), token);
   if (!check.ok) return { status: check.reason === "expired" ? "expired" : "invalid" };
-  const { rows } = await db.pool.query<{ email: string; votePaperId: string | null; nextPath: string | null }>(
-    `UPDATE sign_in_link SET used_at = now() WHERE id = $1 AND nonce = $2 AND used_at IS NULL AND expires_at > now()
-     RETURNING email, vote_paper_id AS "votePaperId", next_path AS "nextPath"`,
-    [check.value.linkId.toString(), check.value.nonce],
-  );
-  const link = rows[0];
+  const link = await consumeSignInLink(check.value.linkId, check.value.nonce);
   if (!link) {
     const state = await inspectSignIn(token);
     return { status: state.status === "valid" ? "expired" : state.status };

@@ -1,6 +1,6 @@
 // Double opt-in subscriptions: subscribe (same answer whatever the address's state), confirm with
 // a signed single-use link, unsubscribe with a signed long-lived link.
-import { verifyPerson } from "@/lib/auth/people";
+import { verifyPerson } from "@/lib/auth/store";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { normalizeEmail } from "@/lib/mail/address";

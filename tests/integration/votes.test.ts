@@ -5,7 +5,7 @@
 import { NextRequest } from "next/server";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { POST as vote } from "@/app/api/votes/route";
-import { verifyPerson } from "@/lib/auth/people";
+import { verifyPerson } from "@/lib/auth/store";
 import { createSession, revokeAllSessions, SESSION_COOKIE } from "@/lib/auth/sessions";
 import { env, reloadEnv } from "@/lib/env";
 import { tokenSecret } from "@/lib/mail/secret";
