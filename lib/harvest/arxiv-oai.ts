@@ -8,7 +8,7 @@ import type { PaperRecord } from "@/lib/ingest/paper";
 import { parseOaiXml, readOaiPage } from "@/lib/ingest/parsers/arxiv-oai";
 import { addDays } from "@/lib/time";
 import { FetchError, politeFetch } from "./fetch";
-import { markAttempt, markFailure, markSuccess, readPosition } from "./state";
+import { markAttempt, markFailure, markSuccess, readPosition } from "./store";
 
 /** arXiv's API and OAI-PMH are one service to be polite to: one gate for both. */
 export const ARXIV_GATE = "arxiv.org";

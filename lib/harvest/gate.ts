@@ -4,9 +4,8 @@
 // gate is closed before a request goes out, so a process that dies mid-request (its lock freed with
 // its connection) still leaves the next one waiting.
 import type pg from "pg";
+import { closeGate, gateWaitMs, tryLockGate, unlockGate } from "./store";
 
-/** The class of the gate's advisory locks (the second key is a hash of the host). */
-const GATE_LOCK_CLASS = 0x7470_6667; // "tpfg"
 /** How often a waiting process tries the lock again. */
 const LOCK_POLL_MS = 100;
 
@@ -49,10 +48,6 @@ export type GateOptions = {
   signal?: AbortSignal;
 };
 
-async function closeFor(client: pg.PoolClient, key: string, ms: number): Promise<void> {
-  await client.query(`UPDATE fetch_gate SET next_at = greatest(next_at, clock_timestamp() + make_interval(secs => $2::float8 / 1000)) WHERE host = $1`, [key, ms]);
-}
-
 /**
  * Runs `request` when the gate for `key` is open: at least `minIntervalMs` after every earlier
  * request through it has finished (or longer, if one asked to hold the gate). Counting from the end
@@ -68,30 +63,25 @@ export async function throughGate<T>(pool: pg.Pool, key: string, options: GateOp
   };
   client.on("error", onError);
   try {
-    while (!(await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok`, [GATE_LOCK_CLASS, key])).rows[0]?.ok) {
+    while (!(await tryLockGate(client, key))) {
       await sleep(LOCK_POLL_MS, options.signal);
     }
     try {
-      const { rows } = await client.query<{ wait: number }>(
-        `INSERT INTO fetch_gate (host) VALUES ($1) ON CONFLICT (host) DO UPDATE SET host = excluded.host
-         RETURNING greatest(0, extract(epoch FROM next_at - clock_timestamp()) * 1000)::float8 AS wait`,
-        [key],
-      );
-      const wait = rows[0]?.wait ?? 0;
+      const wait = await gateWaitMs(client, key);
       if (options.maxWaitMs !== undefined && wait > options.maxWaitMs) throw new GateClosedError(key, wait);
       if (wait > 0) await sleep(wait, options.signal);
       // Closed before the request: if this process dies mid-request, the next still waits.
-      await closeFor(client, key, options.minIntervalMs);
+      await closeGate(client, key, options.minIntervalMs);
       let holdMs = 0;
       try {
         const turn = await request();
         holdMs = turn.holdMs ?? 0;
         return turn.value;
       } finally {
-        await closeFor(client, key, Math.max(options.minIntervalMs, holdMs));
+        await closeGate(client, key, Math.max(options.minIntervalMs, holdMs));
       }
     } finally {
-      await client.query(`SELECT pg_advisory_unlock($1, hashtext($2))`, [GATE_LOCK_CLASS, key]);
+      await unlockGate(client, key);
     }
   } catch (error) {
     broken ??= error as Error;

@@ -8,7 +8,7 @@ import { mapDailyItem } from "@/lib/ingest/parsers/hf-daily";
 import { addDays, daysBetween } from "@/lib/time";
 import { politeFetch } from "./fetch";
 import type { HarvestOutcome } from "./arxiv-oai";
-import { markAttempt, markFailure, markSuccess } from "./state";
+import { fetchedHfDays, markAttempt, markFailure, markSuccess, recordHfDay } from "./store";
 
 export const HF_GATE = "huggingface.co";
 /** Items per request (the API's page size), and the most pages read for one day. */
@@ -91,11 +91,8 @@ export async function fetchDailyPapers(
 export async function harvestHfDaily(pool: pg.Pool, options: HfHarvestOptions): Promise<HarvestOutcome> {
   const baseUrl = options.baseUrl ?? env.HF_DAILY_URL;
   const log = options.log ?? (() => undefined);
-  const { rows } = await pool.query<{ day: string }>(
-    `SELECT to_char(day, 'YYYY-MM-DD') AS day FROM harvest_day WHERE source = 'hf-daily' AND day >= $1::date`,
-    [addDays(options.today, -MAX_CATCH_UP_DAYS)],
-  );
-  const days = daysToFetch(options.today, rows.map((row) => row.day), env.HARVEST_BACKFILL_DAYS, env.HF_REFRESH_DAYS);
+  const fetchedDays = await fetchedHfDays(pool, addDays(options.today, -MAX_CATCH_UP_DAYS));
+  const days = daysToFetch(options.today, fetchedDays, env.HARVEST_BACKFILL_DAYS, env.HF_REFRESH_DAYS);
   const description = `Hugging Face daily papers, ${days.length === 1 ? days[0] : `${days[0]} to ${days.at(-1)}`}`;
   const writer = await IngestWriter.start(pool, days.map((day) => dailyPapersUrl(baseUrl, day, 0)));
   await markAttempt(pool, "hf-daily", "");
@@ -107,11 +104,7 @@ export async function harvestHfDaily(pool: pg.Pool, options: HfHarvestOptions): 
       pages += fetched.pages;
       const papers = fetched.papers;
       await writer.drain();
-      await pool.query(
-        `INSERT INTO harvest_day (source, day, papers) VALUES ('hf-daily', $1::date, $2)
-         ON CONFLICT (source, day) DO UPDATE SET fetched_at = now(), papers = excluded.papers`,
-        [day, papers],
-      );
+      await recordHfDay(pool, day, papers);
     } catch (error) {
       if (options.signal?.aborted) {
         await writer.finish(error);
