@@ -1,7 +1,6 @@
 // What the digest could not send yet, for /api/health and the CLI: unfinished digests, the SMTP
 // pause if an outage is on, and recent permanent failures. Nothing left behind goes unreported.
-import { currentPause, type MailPause } from "./backoff";
-import { recentFailures, unfinishedDigests, type UnfinishedDigest } from "./deliveries";
+import { deliveries, digests, mailBackoff, type MailPause, type UnfinishedDigest } from "./store";
 
 /** Window of "recent" permanent failures. */
 const FAILED_DAYS = 7;
@@ -16,8 +15,8 @@ export type DigestHealth = {
 };
 
 export async function digestHealth(): Promise<DigestHealth> {
-  const [unfinished, mailBackoff, failed] = await Promise.all([unfinishedDigests(), currentPause(), recentFailures(FAILED_DAYS)]);
-  return { unfinished, mailBackoff, failed: { days: FAILED_DAYS, deliveries: failed } };
+  const [unfinished, pause, failed] = await Promise.all([digests.unfinished(), mailBackoff.current(), deliveries.recentFailures(FAILED_DAYS)]);
+  return { unfinished, mailBackoff: pause, failed: { days: FAILED_DAYS, deliveries: failed } };
 }
 
 /** One line per thing left behind; none when everything went out. */

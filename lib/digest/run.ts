@@ -7,9 +7,9 @@ import { pluralize } from "@/lib/papers/format";
 import type { RankedPaper } from "@/lib/papers/types";
 import { confirmedCount, findSubscriber } from "@/lib/subscriptions/subscribe";
 import { isValidDay } from "@/lib/time";
-import { computeDigest, defaultDigestDate, freezeDigest, getDigest, type FrozenDigest } from "./build";
-import { countDeliveries, hasDelivery, unfinishedDigests, type UnfinishedDigest } from "./deliveries";
+import { computeDigest, defaultDigestDate } from "./build";
 import { sendDigest, type SendReport } from "./send";
+import { deliveries, digests, type FrozenDigest, type UnfinishedDigest } from "./store";
 
 /** How long one run waits, in all, for due retries and SMTP pauses (its digests share it). */
 const DEFAULT_MAX_WAIT_MS = 2 * 3_600_000;
@@ -61,12 +61,12 @@ export async function runDigest(options: RunDigestOptions = {}): Promise<RunDige
   // earlier runs left (an SMTP outage, a crash), before the new day is frozen.
   const catchUp = options.date === undefined && onlyId === undefined;
 
-  const existing = await getDigest(date);
+  const existing = await digests.get(date);
   if (options.dryRun) {
     const papers = existing?.papers ?? (await computeDigest(date, env.DIGEST_SIZE)).papers;
-    const audience = existing ? await countDeliveries(date, ["pending", "sending"]) : await confirmedCount();
+    const audience = existing ? await deliveries.count(date, ["pending", "sending"]) : await confirmedCount();
     if (papers.length === 0) return { outcome: "no-papers", date };
-    const unfinished = catchUp ? await unfinishedDigests(date) : [];
+    const unfinished = catchUp ? await digests.unfinished(date) : [];
     return {
       outcome: "dry-run",
       date,
@@ -92,13 +92,13 @@ export async function runDigest(options: RunDigestOptions = {}): Promise<RunDige
     });
 
   const earlier: SentDigest[] = [];
-  for (const unfinished of catchUp ? await unfinishedDigests(date) : []) {
+  for (const unfinished of catchUp ? await digests.unfinished(date) : []) {
     if (options.signal?.aborted) break;
-    const digest = await getDigest(unfinished.date);
+    const digest = await digests.get(unfinished.date);
     if (!digest) continue;
     log(`Digest for ${unfinished.date} is unfinished (${unfinished.pending} pending, ${unfinished.sending} sending): sending it first.`);
     const report = await send(digest);
-    earlier.push({ date: unfinished.date, papers: digest.papers.length, created: false, recipients: await countDeliveries(unfinished.date), report });
+    earlier.push({ date: unfinished.date, papers: digest.papers.length, created: false, recipients: await deliveries.count(unfinished.date), report });
   }
   const withEarlier = earlier.length > 0 ? { earlier } : {};
 
@@ -111,14 +111,14 @@ export async function runDigest(options: RunDigestOptions = {}): Promise<RunDige
       log(`No papers listed on ${date}: nothing to send.`);
       return { outcome: "no-papers", date, ...withEarlier };
     }
-    ({ digest: frozen, created, recipients } = await freezeDigest(content));
+    ({ digest: frozen, created, recipients } = await digests.freeze(content));
     log(created ? `Digest for ${date} frozen: ${content.papers.length} papers, ${recipients} confirmed subscribers.` : `Digest for ${date} was frozen by another run.`);
   }
   if (!created) {
-    recipients = await countDeliveries(date);
+    recipients = await deliveries.count(date);
   }
   if (onlyId !== undefined) {
-    if (!(await hasDelivery(date, onlyId))) throw new DigestInputError(`--only: ${options.only} confirmed after the ${date} digest was frozen; they get the next one`);
+    if (!(await deliveries.has(date, onlyId))) throw new DigestInputError(`--only: ${options.only} confirmed after the ${date} digest was frozen; they get the next one`);
   }
   const report = await send(frozen);
   return { outcome: "sent", date, papers: frozen.papers.length, created, recipients, report, ...withEarlier };

@@ -1,10 +1,10 @@
 // Sending a frozen digest, exactly once per delivery row, from any number of processes at once.
 //
 // Each sender holds a session advisory lock on a random owner key, on a connection of its own, for
-// as long as it runs, and stamps the rows it claims with that key (the rows' SQL is in
-// deliveries.ts). A row moves pending -> sending (claimed) -> sent | failed, or back to pending:
-// later, after a 4xx for its address (an attempt spent), or at once when the relay itself is
-// unreachable (no SMTP reply, or 421: no attempt spent, and every sender pauses, see backoff.ts).
+// as long as it runs, and stamps the rows it claims with that key; every statement it runs is a named
+// operation of store.ts. A row moves pending -> sending (claimed) -> sent | failed, or back to
+// pending: later, after a 4xx for its address (an attempt spent), or at once when the relay itself
+// is unreachable (no SMTP reply, or 421: no attempt spent, and every sender pauses, mailBackoff).
 // Rows left in `sending` by a sender whose lock is gone (killed, crashed, connection lost) go back to
 // pending: their mail was in flight, and the SMTP server drops a message whose DATA it never
 // acknowledged.
@@ -26,11 +26,7 @@ import { env } from "@/lib/env";
 import { personalize, renderDigestMail, type RenderedMail } from "@/lib/mail/render";
 import { type DataStartHook, isMailOutage, isTemporaryMailError, type MailTransport } from "@/lib/mail/transport";
 import { oneClickUnsubscribeUrl, unsubscribePageUrl } from "@/lib/subscriptions/links";
-import { currentPause, pauseMail } from "./backoff";
-import type { FrozenDigest } from "./build";
-import { deliveries, DeliveryLostError, OWNER_LOCK_CLASS, type Claimed } from "./deliveries";
-
-export { recoverAbandoned } from "./deliveries";
+import { type Claimed, deliveries, DeliveryLostError, digests, type FrozenDigest, mailBackoff, ownerLock } from "./store";
 
 /** How a sender's owner-lock connection shows in pg_stat_activity. */
 export const OWNER_APPLICATION_NAME = "trending-papers-digest-owner";
@@ -122,15 +118,16 @@ async function takeOwnerLock(url: string): Promise<OwnerLock> {
   try {
     for (;;) {
       const owner = randomInt(1, 2 ** 31 - 1);
-      const { rows } = await connection.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock($1, $2) AS ok`, [OWNER_LOCK_CLASS, owner]);
-      if (rows[0]?.ok) {
+      if (await ownerLock.tryLock(connection, owner)) {
         return {
           owner,
           connection,
           lost: lost.signal,
-          release: () => {
+          release: async () => {
             released = true;
-            return connection.end().catch(() => undefined);
+            // Ending the session frees the lock as well; the unlock is skipped when the connection is already gone.
+            if (!lost.signal.aborted) await ownerLock.unlock(connection, owner).catch(() => undefined);
+            await connection.end().catch(() => undefined);
           },
         };
       }
@@ -227,7 +224,7 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
       const message = (error as Error).message.slice(0, 500);
       if (isMailOutage(error)) {
         // Pause everyone first, so no lane claims this row again before the pause is in place.
-        const pause = await pauseMail(message, retryMs, pauseMaxMs);
+        const pause = await mailBackoff.pause(message, retryMs, pauseMaxMs);
         await deliveries.release(row.id, owner, message);
         report.retried++;
         report.paused++;
@@ -312,7 +309,7 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
         const left = await deliveries.counts(digest.date, options.onlySubscriberId);
         // Done when nothing is pending; rows other live senders are sending are theirs to finish.
         if (left.pending === 0 || Date.now() >= deadline) return;
-        const pause = await currentPause();
+        const pause = await mailBackoff.current();
         const resumeAt = Math.max(left.due?.getTime() ?? 0, pause?.active ? pause.until.getTime() : 0);
         const wait = resumeAt > 0 ? Math.max(0, resumeAt - Date.now()) : MAX_IDLE_MS;
         await sleep(Math.min(wait, MAX_IDLE_MS, Math.max(0, deadline - Date.now())) + 5, signal);
@@ -351,7 +348,7 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
     report.pending = mine.pending;
     report.sending = mine.sending;
     report.skipped = mine.skipped;
-    if (left.pending === 0 && left.sending === 0) await deliveries.markCompleted(digest.date);
+    if (left.pending === 0 && left.sending === 0) await digests.markCompleted(digest.date);
     return report;
   } finally {
     await lock.release();

@@ -5,11 +5,11 @@
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { GET as getHealth } from "@/app/api/health/route";
-import { computeDigest, freezeDigest } from "@/lib/digest/build";
-import { claim, DeliveryLostError, markFailed, markRetry, markSent, release } from "@/lib/digest/deliveries";
+import { computeDigest } from "@/lib/digest/build";
 import { describeDigestHealth, digestHealth } from "@/lib/digest/health";
 import { describeRun, runDigest } from "@/lib/digest/run";
 import { OWNER_APPLICATION_NAME, SenderStoppedError } from "@/lib/digest/send";
+import { deliveries as deliveryStore, DeliveryLostError, digests } from "@/lib/digest/store";
 import { createMailTransport } from "@/lib/mail/transport";
 import { startSmtp, type Received, type TestSmtp } from "./smtp";
 import { createAppDatabase, type TestDatabase } from "./test-db";
@@ -312,18 +312,18 @@ describe("the next run", () => {
 describe("a record that changes no row", () => {
   it("throws for each of markSent, markRetry, markFailed and release, and leaves the row alone", async () => {
     await addSubscribers(1);
-    await freezeDigest(await computeDigest(DATE, 10));
-    const row = await claim(DATE, 111, undefined);
+    await digests.freeze(await computeDigest(DATE, 10));
+    const row = await deliveryStore.claim(DATE, 111, undefined);
     expect(row).toMatchObject({ attempts: 1 });
     const id = row!.id;
-    await expect(markSent(id, 222, "<x@y>")).rejects.toBeInstanceOf(DeliveryLostError);
-    await expect(markRetry(id, 222, "450", 10)).rejects.toBeInstanceOf(DeliveryLostError);
-    await expect(markFailed(id, 222, "550")).rejects.toBeInstanceOf(DeliveryLostError);
-    await expect(release(id, 222)).rejects.toThrow(/release: delivery \d+ is no longer held by sender 222/);
+    await expect(deliveryStore.markSent(id, 222, "<x@y>")).rejects.toBeInstanceOf(DeliveryLostError);
+    await expect(deliveryStore.markRetry(id, 222, "450", 10)).rejects.toBeInstanceOf(DeliveryLostError);
+    await expect(deliveryStore.markFailed(id, 222, "550")).rejects.toBeInstanceOf(DeliveryLostError);
+    await expect(deliveryStore.release(id, 222)).rejects.toThrow(/release: delivery \d+ is no longer held by sender 222/);
     expect((await database.pool.query(`SELECT status, claimed_by, attempts FROM delivery WHERE id = $1`, [id])).rows).toEqual([{ status: "sending", claimed_by: 111, attempts: 1 }]);
     // The owner's own record works once, and a second one (the row is no longer claimed) throws.
-    await markSent(id, 111, "<x@y>");
-    await expect(markSent(id, 111, "<x@y>")).rejects.toBeInstanceOf(DeliveryLostError);
+    await deliveryStore.markSent(id, 111, "<x@y>");
+    await expect(deliveryStore.markSent(id, 111, "<x@y>")).rejects.toBeInstanceOf(DeliveryLostError);
   });
 
   it("stops the sender when its row was taken after the server accepted the mail; a rerun sends the rest once", async () => {

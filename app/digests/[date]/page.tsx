@@ -3,7 +3,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { DigestPaperCard } from "@/components/digest-paper-card";
-import { getDigest } from "@/lib/digest/build";
+import { digests } from "@/lib/digest/store";
 import { formatDay } from "@/lib/papers/format";
 import { isValidDay } from "@/lib/time";
 
@@ -19,7 +19,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function DigestPage({ params }: Props) {
   const { date } = await params;
   if (!isValidDay(date)) notFound();
-  const digest = await getDigest(date);
+  const digest = await digests.get(date);
   if (!digest) notFound();
   return (
     <div className="trending">

@@ -1,0 +1,343 @@
+// Every statement of the digest domain, by name: the frozen digests (digests), their delivery rows
+// (deliveries), the SMTP pause all senders share (mailBackoff) and the senders' owner locks (ownerLock).
+// Callers go through these objects, so the digest benchmark times each operation by its name.
+import type pg from "pg";
+import { db } from "@/lib/db/client";
+import type { RankedPaper } from "@/lib/papers/types";
+import type { DigestContent } from "./types";
+
+/** The class of the advisory locks senders hold (the second key is the owner). */
+const OWNER_LOCK_CLASS = 0x7470_6467; // "tpdg"
+
+// ---------------------------------------------------------------------------------------------
+// Digests: the paper list of a day, frozen once with its audience.
+
+export type FrozenDigest = DigestContent & { createdAt: Date; completedAt: Date | null };
+export type DigestListing = { date: string; papers: number; firstTitle: string | null; createdAt: Date };
+export type UnfinishedDigest = { date: string; pending: number; sending: number; failed: number };
+
+async function getDigest(date: string): Promise<FrozenDigest | null> {
+  const { rows } = await db.pool.query<{ papers: RankedPaper[]; createdAt: Date; completedAt: Date | null }>(
+    `SELECT papers, created_at AS "createdAt", completed_at AS "completedAt" FROM digest WHERE date = $1::date`,
+    [date],
+  );
+  const row = rows[0];
+  return row ? { date, papers: row.papers, createdAt: row.createdAt, completedAt: row.completedAt } : null;
+}
+
+/** Digests that went (or are going) out, newest first. */
+async function listDigests(limit = 60): Promise<DigestListing[]> {
+  const { rows } = await db.pool.query<DigestListing>(
+    `SELECT date::text AS date, jsonb_array_length(papers) AS papers, papers->0->>'title' AS "firstTitle", created_at AS "createdAt"
+     FROM digest ORDER BY date DESC LIMIT $1`,
+    [limit],
+  );
+  return rows;
+}
+
+/**
+ * Freezes a digest: the paper list and one pending delivery per confirmed subscriber, in one
+ * transaction. When the digest already exists (a rerun, a second worker), nothing changes and the
+ * frozen one is returned: its papers and audience are decided once.
+ */
+async function freezeDigest(content: DigestContent): Promise<{ digest: FrozenDigest; created: boolean; recipients: number }> {
+  const client = await db.pool.connect();
+  try {
+    await client.query("BEGIN");
+    // Concurrent freezes of the same date wait here on the primary key; only one inserts.
+    const inserted = await client.query(`INSERT INTO digest (date, papers) VALUES ($1::date, $2::jsonb) ON CONFLICT (date) DO NOTHING RETURNING date`, [
+      content.date,
+      JSON.stringify(content.papers),
+    ]);
+    const created = inserted.rowCount === 1;
+    let recipients = 0;
+    if (created) {
+      const audience = await client.query(
+        `INSERT INTO delivery (digest_date, subscriber_id)
+         SELECT $1::date, id FROM subscriber WHERE status = 'confirmed' ORDER BY id
+         ON CONFLICT (digest_date, subscriber_id) DO NOTHING`,
+        [content.date],
+      );
+      recipients = audience.rowCount ?? 0;
+    }
+    await client.query("COMMIT");
+    const digest = await getDigest(content.date);
+    if (!digest) throw new Error(`digest ${content.date} vanished right after it was frozen`);
+    if (!created) recipients = await countDeliveries(content.date);
+    return { digest, created, recipients };
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** A digest is complete once none of its deliveries is pending or sending (failed ones are reported, not retried). */
+async function markCompleted(date: string): Promise<void> {
+  await db.pool.query(`UPDATE digest SET completed_at = coalesce(completed_at, now()) WHERE date = $1::date`, [date]);
+}
+
+/** Digests not completed yet (all of them, or those before `before`), oldest first. */
+async function unfinishedDigests(before?: string): Promise<UnfinishedDigest[]> {
+  const { rows } = await db.pool.query<UnfinishedDigest>(
+    `SELECT g.date::text AS date,
+            count(d.id) FILTER (WHERE d.status = 'pending')::int AS pending,
+            count(d.id) FILTER (WHERE d.status = 'sending')::int AS sending,
+            count(d.id) FILTER (WHERE d.status = 'failed')::int AS failed
+     FROM digest g LEFT JOIN delivery d ON d.digest_date = g.date
+     WHERE g.completed_at IS NULL AND ($1::date IS NULL OR g.date < $1::date)
+     GROUP BY g.date ORDER BY g.date`,
+    [before ?? null],
+  );
+  return rows;
+}
+
+export const digests = { get: getDigest, list: listDigests, freeze: freezeDigest, markCompleted, unfinished: unfinishedDigests };
+
+// ---------------------------------------------------------------------------------------------
+// Deliveries: claim, release and record, recover the rows of dead senders, count. A record names
+// the sender that claimed the row and changes exactly that row, or throws DeliveryLostError: a
+// sender that lost a row must stop, never carry on as if it had written.
+
+export type Claimed = { id: string; subscriberId: string; email: string; attempts: number };
+export type Counts = { due: Date | null; pending: number; sending: number; skipped: number; sent: number; failed: number };
+
+export class DeliveryLostError extends Error {
+  constructor(operation: string, id: string, owner: number) {
+    super(`${operation}: delivery ${id} is no longer held by sender ${owner} (another sender took it over, or its lock was lost)`);
+    this.name = "DeliveryLostError";
+  }
+}
+
+function expectOne(result: pg.QueryResult, operation: string, id: string, owner: number): void {
+  if (result.rowCount !== 1) throw new DeliveryLostError(operation, id, owner);
+}
+
+/**
+ * Claims the next due delivery (spending one attempt), unless every sender is paused by an SMTP
+ * outage (mailBackoff below): the pause is checked in the same statement, so no lane of any
+ * process claims while it lasts.
+ */
+async function claim(date: string, owner: number, only: bigint | undefined): Promise<Claimed | undefined> {
+  const { text, values } = claimStatement(date, owner, only);
+  const { rows } = await db.pool.query<Claimed>(text, values);
+  return rows[0];
+}
+
+/** The claim's SQL and parameters (the digest benchmark explains its plan). */
+export function claimStatement(date: string, owner: number, only: bigint | undefined): { text: string; values: unknown[] } {
+  const values: unknown[] = [date, owner];
+  const onlyClause = only === undefined ? "" : `AND d.subscriber_id = $${values.push(only.toString())}`;
+  const text = `WITH next AS (
+       SELECT d.id, s.email FROM delivery d JOIN subscriber s ON s.id = d.subscriber_id
+       WHERE d.digest_date = $1::date AND d.status = 'pending' AND d.next_attempt_at <= now() AND s.status = 'confirmed' ${onlyClause}
+         AND NOT EXISTS (SELECT 1 FROM mail_backoff WHERE until > now())
+       ORDER BY d.id LIMIT 1 FOR UPDATE OF d SKIP LOCKED
+     )
+     UPDATE delivery d SET status = 'sending', claimed_by = $2, claimed_at = now(), attempts = d.attempts + 1
+     FROM next WHERE d.id = next.id
+     RETURNING d.id::text AS id, d.subscriber_id::text AS "subscriberId", next.email, d.attempts`;
+  return { text, values };
+}
+
+/**
+ * Gives a claimed row back, due now, without spending its attempt: a row claimed ahead and never
+ * sent, or one whose mail met an SMTP outage (`error` then says which).
+ */
+async function release(id: string, owner: number, error: string | null = null): Promise<void> {
+  const result = await db.pool.query(
+    `UPDATE delivery SET status = 'pending', claimed_by = NULL, claimed_at = NULL, attempts = attempts - 1, next_attempt_at = now(), error = coalesce($3, error)
+     WHERE id = $1 AND claimed_by = $2 AND status = 'sending'`,
+    [id, owner, error],
+  );
+  expectOne(result, "release", id, owner);
+}
+
+/** Records an accepted mail. A sent mail also ends any SMTP pause: the relay works again. */
+async function markSent(id: string, owner: number, messageId: string | null): Promise<void> {
+  const result = await db.pool.query(
+    `WITH cleared AS (
+       UPDATE mail_backoff SET failures = 0, until = least(until, now()), last_error = NULL, updated_at = now() WHERE failures > 0
+     )
+     UPDATE delivery SET status = 'sent', sent_at = now(), message_id = $3, error = NULL, claimed_by = NULL
+     WHERE id = $1 AND claimed_by = $2 AND status = 'sending'`,
+    [id, owner, messageId],
+  );
+  expectOne(result, "markSent", id, owner);
+}
+
+/** Whether a delivery is recorded as sent with this Message-ID (a retried record whose first try got through). */
+async function wasSent(id: string, messageId: string | null): Promise<boolean> {
+  const { rowCount } = await db.pool.query(`SELECT 1 FROM delivery WHERE id = $1 AND status = 'sent' AND message_id IS NOT DISTINCT FROM $2`, [id, messageId]);
+  return rowCount === 1;
+}
+
+/** A temporary failure for this address (4xx): pending again after `delayMs`, the attempt spent. */
+async function markRetry(id: string, owner: number, error: string, delayMs: number): Promise<void> {
+  const result = await db.pool.query(
+    `UPDATE delivery SET status = 'pending', claimed_by = NULL, error = $3, next_attempt_at = now() + make_interval(secs => $4::double precision / 1000)
+     WHERE id = $1 AND claimed_by = $2 AND status = 'sending'`,
+    [id, owner, error, delayMs],
+  );
+  expectOne(result, "markRetry", id, owner);
+}
+
+/** A permanent failure (5xx, or the attempts used up). */
+async function markFailed(id: string, owner: number, error: string): Promise<void> {
+  const result = await db.pool.query(`UPDATE delivery SET status = 'failed', claimed_by = NULL, error = $3 WHERE id = $1 AND claimed_by = $2 AND status = 'sending'`, [
+    id,
+    owner,
+    error,
+  ]);
+  expectOne(result, "markFailed", id, owner);
+}
+
+/**
+ * Whether this sender still holds the row, asked on its owner-lock connection: the query fails
+ * when that connection (and so the lock) is gone, and finds nothing when another sender took the row.
+ */
+async function stillHeld(lockConnection: pg.Client, id: string, owner: number): Promise<boolean> {
+  const { rowCount } = await lockConnection.query(`SELECT 1 FROM delivery WHERE id = $1 AND claimed_by = $2 AND status = 'sending'`, [id, owner]);
+  return rowCount === 1;
+}
+
+/** Puts back rows claimed by senders that are gone (their owner lock is free). */
+async function recoverAbandoned(date: string, owner: number): Promise<number> {
+  const { rowCount } = await db.pool.query(
+    `UPDATE delivery SET status = 'pending', claimed_by = NULL, claimed_at = NULL, next_attempt_at = now()
+     WHERE digest_date = $1::date AND status = 'sending' AND claimed_by IS DISTINCT FROM $2
+       AND (claimed_by IS NULL OR pg_try_advisory_xact_lock(${OWNER_LOCK_CLASS}, claimed_by))`,
+    [date, owner],
+  );
+  return rowCount ?? 0;
+}
+
+/** Marks pending deliveries of subscribers who are no longer confirmed as skipped. */
+async function skipUnsubscribed(date: string): Promise<number> {
+  const { rowCount } = await db.pool.query(
+    `UPDATE delivery d SET status = 'skipped', error = 'unsubscribed before it was sent'
+     FROM subscriber s WHERE s.id = d.subscriber_id AND d.digest_date = $1::date AND d.status = 'pending' AND s.status <> 'confirmed'`,
+    [date],
+  );
+  return rowCount ?? 0;
+}
+
+/** Where a digest's deliveries stand (one subscriber's with `only`); `due` is the earliest pending row's time. */
+async function counts(date: string, only?: bigint): Promise<Counts> {
+  const params: unknown[] = [date];
+  const onlyClause = only === undefined ? "" : `AND subscriber_id = $${params.push(only.toString())}`;
+  const { rows } = await db.pool.query<Counts>(
+    `SELECT min(next_attempt_at) FILTER (WHERE status = 'pending') AS due,
+            count(*) FILTER (WHERE status = 'pending')::int AS pending,
+            count(*) FILTER (WHERE status = 'sending')::int AS sending,
+            count(*) FILTER (WHERE status = 'skipped')::int AS skipped,
+            count(*) FILTER (WHERE status = 'sent')::int AS sent,
+            count(*) FILTER (WHERE status = 'failed')::int AS failed
+     FROM delivery WHERE digest_date = $1::date ${onlyClause}`,
+    params,
+  );
+  return rows[0] ?? { due: null, pending: 0, sending: 0, skipped: 0, sent: 0, failed: 0 };
+}
+
+/** How many deliveries a digest has (in these states, or all). */
+async function countDeliveries(date: string, statuses?: string[]): Promise<number> {
+  const { rows } = await db.pool.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM delivery WHERE digest_date = $1::date AND ($2::text[] IS NULL OR status = ANY($2::text[]))`,
+    [date, statuses ?? null],
+  );
+  return rows[0]?.n ?? 0;
+}
+
+/** Whether a subscriber is in a digest's audience (confirmed before it was frozen). */
+async function hasDelivery(date: string, subscriberId: bigint): Promise<boolean> {
+  const { rowCount } = await db.pool.query(`SELECT 1 FROM delivery WHERE digest_date = $1::date AND subscriber_id = $2`, [date, subscriberId.toString()]);
+  return (rowCount ?? 0) > 0;
+}
+
+/** Deliveries that failed for good in the last `days` days (a failed row keeps the time its last attempt was claimed). */
+async function recentFailures(days: number): Promise<number> {
+  const { rows } = await db.pool.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM delivery WHERE status = 'failed' AND claimed_at > now() - make_interval(days => $1::int)`,
+    [days],
+  );
+  return rows[0]?.n ?? 0;
+}
+
+export const deliveries = {
+  claim,
+  release,
+  markSent,
+  wasSent,
+  markRetry,
+  markFailed,
+  stillHeld,
+  recoverAbandoned,
+  skipUnsubscribed,
+  counts,
+  count: countDeliveries,
+  has: hasDelivery,
+  recentFailures,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Mail backoff: the one row of mail_backoff, set by a connection-level SMTP failure, checked by
+// every claim, cleared by the next sent mail (markSent).
+
+export type MailPause = {
+  /** No delivery is claimed before this. */
+  until: Date;
+  /** Connection-level failures since the last sent mail. */
+  failures: number;
+  lastError: string | null;
+  /** Whether `until` is still ahead. */
+  active: boolean;
+};
+
+/**
+ * Records a connection-level failure. While a pause runs, further failures (other lanes' mails that
+ * were in flight when the relay went away) do not lengthen it; the first failure after it ended
+ * doubles it, from `baseMs` up to `maxMs`. The policy lives in the statement so that concurrent
+ * senders apply it to the one row atomically.
+ */
+async function pauseMail(error: string, baseMs: number, maxMs: number): Promise<MailPause> {
+  const { rows } = await db.pool.query<MailPause>(
+    `INSERT INTO mail_backoff AS b (id, until, failures, last_error, updated_at)
+     VALUES (1, now() + make_interval(secs => least($2::double precision, $3::double precision) / 1000), 1, $1, now())
+     ON CONFLICT (id) DO UPDATE SET
+       failures = CASE WHEN b.until > now() THEN b.failures ELSE b.failures + 1 END,
+       until = CASE WHEN b.until > now() THEN b.until
+                    ELSE now() + make_interval(secs => least($2::double precision * 2 ^ least(b.failures, 40), $3::double precision) / 1000) END,
+       last_error = $1, updated_at = now()
+     RETURNING until, failures, last_error AS "lastError", until > now() AS active`,
+    [error, baseMs, maxMs],
+  );
+  const row = rows[0];
+  if (!row) throw new Error("mail_backoff: the upsert returned no row");
+  return row;
+}
+
+/** The outage since the last sent mail, if any (its pause may be over: nothing got through since). */
+async function currentPause(): Promise<MailPause | null> {
+  const { rows } = await db.pool.query<MailPause>(`SELECT until, failures, last_error AS "lastError", until > now() AS active FROM mail_backoff WHERE failures > 0`);
+  return rows[0] ?? null;
+}
+
+export const mailBackoff = { pause: pauseMail, current: currentPause };
+
+// ---------------------------------------------------------------------------------------------
+// Owner locks: a session advisory lock per sender, held on a connection of its own. While it is
+// held the sender is alive; recoverAbandoned takes the rows of owners whose lock is free.
+
+/** Takes `owner`'s lock on this connection, if no other session holds it. */
+async function tryLock(connection: pg.Client, owner: number): Promise<boolean> {
+  const { rows } = await connection.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock($1, $2) AS ok`, [OWNER_LOCK_CLASS, owner]);
+  return rows[0]?.ok === true;
+}
+
+/** Gives `owner`'s lock back (ending the connection would too). */
+async function unlock(connection: pg.Client, owner: number): Promise<void> {
+  await connection.query(`SELECT pg_advisory_unlock($1, $2)`, [OWNER_LOCK_CLASS, owner]);
+}
+
+export const ownerLock = { tryLock, unlock };
