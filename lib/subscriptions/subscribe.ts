@@ -1,5 +1,6 @@
 // Double opt-in subscriptions: subscribe (same answer whatever the address's state), confirm with
-// a signed single-use link, unsubscribe with a signed long-lived link.
+// a signed single-use link, unsubscribe with a signed long-lived link. Each statement of these
+// flows is in the named operation that runs it; the digest reads its audience in lib/digest.
 import { verifyPerson } from "@/lib/auth/store";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
@@ -10,6 +11,9 @@ import { tokenSecret } from "@/lib/mail/secret";
 import { newNonce, readConfirmToken, readUnsubscribeToken } from "@/lib/mail/tokens";
 import { mailTransport } from "@/lib/mail/transport";
 import { confirmUrl, unsubscribePageUrl } from "./links";
+
+/** A subscriber row's status (the column is text; these are the values it holds). */
+export type SubscriberStatus = "pending" | "confirmed" | "unsubscribed";
 
 export type SubscribeResult =
   | { status: "check-inbox"; email: string }
@@ -33,7 +37,7 @@ export async function subscribe(input: { email: unknown; ip?: string }): Promise
 
   // New, pending and unsubscribed addresses (re)start confirmation with a fresh single-use nonce;
   // a confirmed one stays confirmed and is told so by mail. The caller's answer is the same.
-  const { rows } = await db.pool.query<{ id: string; status: string; confirmNonce: string | null }>(
+  const { rows } = await db.pool.query<{ id: string; status: SubscriberStatus; confirmNonce: string | null }>(
     `INSERT INTO subscriber (email, status, confirm_nonce, subscribed_ip) VALUES ($1, 'pending', $2, $3)
      ON CONFLICT (email) DO UPDATE SET
        status = CASE WHEN subscriber.status = 'confirmed' THEN 'confirmed' ELSE 'pending' END,
@@ -74,7 +78,7 @@ export type ConfirmLinkState = { status: "valid"; email: string } | Exclude<Conf
 export async function inspectConfirmation(token: string): Promise<ConfirmLinkState> {
   const check = readConfirmToken(tokenSecret(), token);
   if (!check.ok) return { status: check.reason === "expired" ? "expired" : "invalid" };
-  const { rows } = await db.pool.query<{ email: string; status: string; confirmNonce: string | null }>(
+  const { rows } = await db.pool.query<{ email: string; status: SubscriberStatus; confirmNonce: string | null }>(
     `SELECT email, status, confirm_nonce AS "confirmNonce" FROM subscriber WHERE id = $1`,
     [check.value.subscriberId.toString()],
   );
@@ -111,7 +115,7 @@ export async function confirmSubscription(token: string, ip?: string): Promise<C
   } finally {
     client.release();
   }
-  const current = await db.pool.query<{ status: string }>(`SELECT status FROM subscriber WHERE id = $1`, [subscriberId.toString()]);
+  const current = await db.pool.query<{ status: SubscriberStatus }>(`SELECT status FROM subscriber WHERE id = $1`, [subscriberId.toString()]);
   return { status: current.rows[0]?.status === "confirmed" ? "already-confirmed" : "used" };
 }
 
@@ -149,13 +153,13 @@ export async function confirmedCount(): Promise<number> {
 }
 
 /** Where an address stands with the digest (the account page). */
-export async function subscriptionStatus(email: string): Promise<"confirmed" | "pending" | "unsubscribed" | "none"> {
-  const { rows } = await db.pool.query<{ status: "confirmed" | "pending" | "unsubscribed" }>(`SELECT status FROM subscriber WHERE email = $1`, [email]);
+export async function subscriptionStatus(email: string): Promise<SubscriberStatus | "none"> {
+  const { rows } = await db.pool.query<{ status: SubscriberStatus }>(`SELECT status FROM subscriber WHERE email = $1`, [email]);
   return rows[0]?.status ?? "none";
 }
 
 /** A subscriber by address (as normalizeEmail returns it), or null. */
-export async function findSubscriber(email: string): Promise<{ id: bigint; status: string } | null> {
-  const { rows } = await db.pool.query<{ id: string; status: string }>(`SELECT id::text, status FROM subscriber WHERE email = $1`, [email]);
+export async function findSubscriber(email: string): Promise<{ id: bigint; status: SubscriberStatus } | null> {
+  const { rows } = await db.pool.query<{ id: string; status: SubscriberStatus }>(`SELECT id::text, status FROM subscriber WHERE email = $1`, [email]);
   return rows[0] ? { id: BigInt(rows[0].id), status: rows[0].status } : null;
 }
