@@ -1,6 +1,7 @@
 // Upvotes cast here: one row per (paper, voter) and the paper's local_upvotes changed in the same
 // statement, so trending sees the vote at once and the search outbox trigger queues the paper.
-// A voter is a verified person, or, where anonymous voting is on, a signed visitor cookie.
+// A voter is a verified person, or, where anonymous voting is on, a signed visitor cookie. Every
+// statement about votes is here.
 import { db } from "@/lib/db/client";
 
 export type Voter = { personId: bigint } | { visitorId: string };
@@ -41,6 +42,9 @@ export async function setVote(paperId: string, voter: Voter, voted: boolean): Pr
 export async function votedPapers(voter: Voter | null, paperIds: string[]): Promise<Set<string>> {
   if (!voter || paperIds.length === 0) return new Set();
   const { column, value } = voterColumn(voter);
-  const { rows } = await db.pool.query<{ paper_id: string }>(`SELECT paper_id FROM vote WHERE ${column} = $1 AND paper_id = ANY($2::text[])`, [value, paperIds]);
-  return new Set(rows.map((row) => row.paper_id));
+  const { rows } = await db.pool.query<{ paperId: string }>(
+    `SELECT paper_id AS "paperId" FROM vote WHERE ${column} = $1 AND paper_id = ANY($2::text[])`,
+    [value, paperIds],
+  );
+  return new Set(rows.map((row) => row.paperId));
 }
