@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { MyVotes } from "@/components/my-votes";
 import { PaperCard } from "@/components/paper-card";
 import { SubscribeForm } from "@/components/subscribe-form";
 import { env } from "@/lib/env";
@@ -7,9 +8,9 @@ import { PERIODS, type Period } from "@/lib/papers/period";
 import { InvalidCursorError, listTrending } from "@/lib/papers/trending";
 import { readTrendingParams, trendingHref, type SearchParams, type TrendingParams } from "@/lib/papers/trending-url";
 import type { TrendingPage } from "@/lib/papers/types";
-import { currentVotes } from "@/lib/votes/current";
 
-// Votes and new papers arrive all day: every request reads the database.
+// Rendered per request by Next; the web server's page cache keeps the result until a vote or an
+// ingest changes it (lib/cache/routes.ts). Reads no cookie: this browser's votes come from <MyVotes>.
 export const dynamic = "force-dynamic";
 
 const STEP_NOUN: Record<Period, string> = { day: "day", week: "week", month: "month" };
@@ -28,7 +29,6 @@ async function loadTrending(params: TrendingParams): Promise<TrendingPage> {
 export default async function HomePage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = readTrendingParams(await searchParams);
   const page = await loadTrending(params);
-  const votes = await currentVotes(page.items.map((paper) => paper.id));
   // Tabs keep a date the reader chose; without one each window ends at the latest day.
   const tabDate = params.date ? page.date : null;
   const firstRank = page.items[0]?.rank;
@@ -87,13 +87,15 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
           </div>
 
           {page.items.length > 0 ? (
-            <ol className="paper-list">
-              {page.items.map((paper) => (
-                <li key={paper.id}>
-                  <PaperCard paper={paper} voted={votes.voted.has(paper.id)} canVote={votes.canVote} />
-                </li>
-              ))}
-            </ol>
+            <MyVotes paperIds={page.items.map((paper) => paper.id)}>
+              <ol className="paper-list">
+                {page.items.map((paper) => (
+                  <li key={paper.id}>
+                    <PaperCard paper={paper} />
+                  </li>
+                ))}
+              </ol>
+            </MyVotes>
           ) : (
             <EmptyWindow firstPageHref={page.total > 0 ? trendingHref({ period: page.period, date: page.date }) : null} />
           )}

@@ -7,12 +7,12 @@ import { CategoryChips } from "@/components/category-chips";
 import { CardSide } from "@/components/card-side";
 import { PaperLinks } from "@/components/paper-links";
 
-export function PaperCard({ paper, voted, canVote }: { paper: TrendingItem; voted: boolean; canVote: boolean }) {
+export function PaperCard({ paper }: { paper: TrendingItem }) {
   const titleId = `paper-${paper.rank}-title`;
   const authors = shortAuthors(paper.authors);
   return (
     <article className="card" aria-labelledby={titleId}>
-      <CardSide rank={paper.rank} votes={paper.votes} vote={{ paperId: paper.id, title: paper.title, voted, canVote }} />
+      <CardSide rank={paper.rank} votes={paper.votes} vote={{ paperId: paper.id, title: paper.title }} />
       <div className="card-body">
         <h3 className="card-title" id={titleId}>
           <Link href={paperPath(paper.id)}>{paper.title}</Link>

@@ -2,22 +2,29 @@
 // The upvote button: flips at once (optimistic), then takes the server's count; a refused or failed
 // vote flips back and says why. Only the answer to the latest click is applied. Signed out (and no
 // anonymous voting), a click leads to the sign-in page, which casts the vote once the mailed link
-// is opened.
+// is opened. Whether this browser has voted comes from <MyVotes> (the page itself is the same for all).
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
+import { useMyVotes } from "@/components/my-votes";
 
-type Props = { paperId: string; title: string; votes: number; voted: boolean; canVote: boolean; size?: "card" | "page" };
+type Props = { paperId: string; title: string; votes: number; size?: "card" | "page" };
 
 function signInHref(paperId: string): string {
   const next = `${window.location.pathname}${window.location.search}`;
   return `/signin?${new URLSearchParams({ vote: paperId, next })}`;
 }
 
-export function VoteButton({ paperId, title, votes: initialVotes, voted: initialVoted, canVote, size = "card" }: Props) {
-  const [state, setState] = useState({ votes: initialVotes, voted: initialVoted });
+export function VoteButton({ paperId, title, votes: pageVotes, size = "card" }: Props) {
+  const mine = useMyVotes();
+  // The page's count and this browser's vote until a click; after one, the server's answer.
+  const [clicked, setClicked] = useState<{ votes: number; voted: boolean } | null>(null);
+  const state = clicked ?? { votes: pageVotes, voted: mine.voted.has(paperId) };
+  const setState = setClicked;
   const [error, setError] = useState<string | null>(null);
   const latest = useRef(0);
   const router = useRouter();
+  // Unknown yet: try the vote, a 401 leads to the sign-in page all the same.
+  const canVote = !mine.known || mine.canVote;
 
   async function toggle() {
     if (!canVote) {

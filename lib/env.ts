@@ -139,6 +139,11 @@ const schema = z.object({
   API_LIMIT_IP: z.coerce.number().int().min(1).max(1_000_000).default(300),
   /** Confirmation and sign-in mails the site sends per hour in all (a cap against mail floods). */
   MAIL_LIMIT_HOURLY: z.coerce.number().int().min(1).max(1_000_000).default(200),
+  /**
+   * Memory each web process gives its page cache (trending windows, paper pages, feeds, digests),
+   * in MB; 0 turns it off. Changes reach every web process's cache through Postgres NOTIFY.
+   */
+  PAGE_CACHE_MB: z.coerce.number().int().min(0).max(16_384).default(64),
   /** Papers shown per page of trending. */
   TRENDING_PAGE_SIZE: z.coerce.number().int().min(1).max(100).default(30),
 });

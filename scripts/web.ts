@@ -18,17 +18,25 @@ async function main(): Promise<void> {
   const { parseNetworks } = await import("@/lib/http/client-address");
   const { visitorCookieIssuer } = await import("@/lib/votes/visitor-cookie");
   const { tokenSecret } = await import("@/lib/mail/secret");
+  const { PageCache } = await import("@/lib/http/page-cache");
+  const { cachePolicy } = await import("@/lib/cache/routes");
+  const { listenForChanges } = await import("@/lib/cache/listen");
+  const { databaseUrl } = await import("@/lib/db/client");
   // Fails at once, naming TOKEN_SECRET, in production without one.
   const secret = tokenSecret();
   const { default: next } = await import("next");
   const app = next({ dev, dir: process.cwd(), port: env.PORT, hostname: env.HOST });
   await app.prepare();
   const handle = app.getRequestHandler();
+  // Off until the listener hears announcements; with PAGE_CACHE_MB=0 it stays off.
+  const cache = new PageCache({ maxBytes: env.PAGE_CACHE_MB * 1024 * 1024, policy: cachePolicy });
+  const listener = env.PAGE_CACHE_MB > 0 ? listenForChanges({ url: databaseUrl(), cache, log }) : undefined;
   const server = createWebServer({
     handler: (request, response) => handle(request, response),
     trustedProxies: env.TRUSTED_PROXIES,
     proxyNetworks: parseNetworks(env.TRUSTED_PROXY_NETWORKS),
     beforeHandler: env.VOTES_ANONYMOUS ? visitorCookieIssuer(secret, env.APP_URL) : undefined,
+    cache,
     log,
   });
   // Longer than the usual 60 s idle timeout of a reverse proxy in front, so the proxy closes first.
@@ -39,6 +47,7 @@ async function main(): Promise<void> {
   const stop = () => {
     if (stopping) return;
     stopping = true;
+    void listener?.stop();
     server.close(() => process.exit(0));
     server.closeIdleConnections();
     setTimeout(() => process.exit(0), 10_000).unref();

@@ -1,5 +1,7 @@
 // One digest run, as the scheduled job and `npm run digest` do it: finish the digests earlier runs
 // left unfinished (oldest first), then pick the day, freeze (or reuse) its digest, send what is due.
+import { announceChangeOrLog } from "@/lib/cache/notify";
+import { digestFrozenTags } from "@/lib/cache/tags";
 import { env } from "@/lib/env";
 import { normalizeEmail } from "@/lib/mail/address";
 import { mailTransport, type MailTransport } from "@/lib/mail/transport";
@@ -112,6 +114,7 @@ export async function runDigest(options: RunDigestOptions = {}): Promise<RunDige
       return { outcome: "no-papers", date, ...withEarlier };
     }
     ({ digest: frozen, created, recipients } = await digests.freeze(content));
+    if (created) await announceChangeOrLog(digestFrozenTags(date), undefined, log);
     log(created ? `Digest for ${date} frozen: ${content.papers.length} papers, ${recipients} confirmed subscribers.` : `Digest for ${date} was frozen by another run.`);
   }
   if (!created) {

@@ -2,10 +2,12 @@
 // route handlers do not see the socket, so this server writes the client's address (from the
 // socket, or from the entries trusted proxies appended) into a header of its own, after deleting
 // whatever a client sent under that name. It also refuses, by Content-Length alone, any body
-// larger than every route accepts, before a byte of it is read.
+// larger than every route accepts, before a byte of it is read, and answers pages that have not
+// changed from its page cache.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { CLIENT_ADDRESS_HEADER, clientAddress, type Networks } from "./client-address";
+import type { PageCache } from "./page-cache";
 import { markBehindWebServer } from "./web-server-mark";
 
 export type RequestHandler = (request: http.IncomingMessage, response: http.ServerResponse) => Promise<void> | void;
@@ -24,6 +26,8 @@ export type WebServerOptions = {
   proxyNetworks?: Networks;
   /** Runs before Next sees the request (e.g. to give a page's visitor a cookie). */
   beforeHandler?: (request: http.IncomingMessage, response: http.ServerResponse) => void;
+  /** Answers unchanged pages from memory (lib/http/page-cache.ts). */
+  cache?: PageCache;
   log?: (message: string) => void;
 };
 
@@ -62,7 +66,8 @@ export function createWebServer(options: WebServerOptions): http.Server {
       return refuse(response, 413, "invalid_request", "The request body is too large.");
     }
     options.beforeHandler?.(request, response);
-    Promise.resolve(options.handler(request, response)).catch((error: unknown) => {
+    const render = () => options.handler(request, response);
+    Promise.resolve(options.cache ? options.cache.handle(request, response, render) : render()).catch((error: unknown) => {
       options.log?.(`request failed: ${(error as Error).message}`);
       if (!response.headersSent) refuse(response, 500, "internal", "Something went wrong on our side.");
       else response.destroy();

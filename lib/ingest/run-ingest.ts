@@ -2,6 +2,8 @@
 // a logged run. The statements are the ingest store's (lib/ingest/store.ts).
 import { stat } from "node:fs/promises";
 import type pg from "pg";
+import { announceChangeOrLog } from "@/lib/cache/notify";
+import { PAPER_DATA_TAGS } from "@/lib/cache/tags";
 import { describeIssues, paperRecordSchema, type ParseEvent, type PaperRecord } from "./paper";
 import { listInputFiles, parseFile } from "./parse-file";
 import { ingestStore, type RunStatus, type UpsertCounts } from "./store";
@@ -105,12 +107,20 @@ export class IngestWriter {
       await this.drain();
     } catch (drainError) {
       await this.finishRun("failed");
+      await this.announce();
       if (error === undefined) throw drainError;
       return this.summary;
     }
     const succeeded = error === undefined && (acceptedCount(this.summary) > 0 || (emptyIsFine && this.summary.rejected === 0));
     await this.finishRun(succeeded ? "succeeded" : "failed");
+    await this.announce();
     return this.summary;
+  }
+
+  /** Tells the web processes' page caches that papers changed (the pages' lifetimes bound a failure). */
+  private async announce(): Promise<void> {
+    if (this.summary.inserted + this.summary.updated === 0) return;
+    await announceChangeOrLog(PAPER_DATA_TAGS, this.pool);
   }
 
   private finishRun(status: RunStatus): Promise<void> {

@@ -1,5 +1,7 @@
 // Keeps the Meilisearch index equal to Postgres: drains the outbox, reconciles drift, rebuilds with a swap.
 import type pg from "pg";
+import { announceChangeOrLog } from "@/lib/cache/notify";
+import { PAPERS_TAG } from "@/lib/cache/tags";
 import { decodeDocumentId, encodeDocumentId, toSearchDocument } from "./document";
 import { deleteDocuments, indexedChecksums, prepareIndex, putDocuments, rebuildIndex, type EngineConfig } from "./meilisearch";
 import { allChecksums, allDocumentRows, dequeuePapers, loadDocumentRows, lockSync, queuePapers, queuedPapers, tryLockSync, unlockSync } from "./store";
@@ -82,7 +84,10 @@ export async function reindexSearch(pool: pg.Pool, engine: EngineConfig): Promis
       async function* pages() {
         for await (const rows of allDocumentRows(pool)) yield rows.map(toSearchDocument);
       }
-      return await rebuildIndex(engine, pages());
+      const indexed = await rebuildIndex(engine, pages());
+      // Paper pages show similar papers from the index: they are rendered anew.
+      await announceChangeOrLog([PAPERS_TAG], pool);
+      return indexed;
     } finally {
       await unlockSync(client);
     }

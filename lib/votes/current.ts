@@ -1,6 +1,6 @@
 // Who is voting on this request: the signed-in person, or (anonymous voting only) the visitor
-// cookie a page set. Read from cookies, for pages and the vote route alike.
-import { cookies } from "next/headers";
+// cookie a page set. Read from the request's cookies by the vote route; pages never read them, so
+// they stay the same for everyone and can be cached (the browser asks GET /api/votes instead).
 import { findSession, SESSION_COOKIE } from "@/lib/auth/sessions";
 import { env } from "@/lib/env";
 import { tokenSecret } from "@/lib/mail/secret";
@@ -18,11 +18,10 @@ export async function voterFromCookies(read: ReadCookie): Promise<Voter | null> 
   return visitorId ? { visitorId } : null;
 }
 
-export type CurrentVotes = { voted: Set<string>; canVote: boolean };
+export type CurrentVotes = { voted: string[]; canVote: boolean };
 
-/** Which of these papers the reader has upvoted, and whether they can vote without signing in first. */
-export async function currentVotes(paperIds: string[]): Promise<CurrentVotes> {
-  const jar = await cookies();
-  const voter = await voterFromCookies((name) => jar.get(name)?.value);
-  return { voted: await votedPapers(voter, paperIds), canVote: voter !== null };
+/** Which of these papers the voter behind these cookies has upvoted, and whether they can vote without signing in first. */
+export async function currentVotes(read: ReadCookie, paperIds: string[]): Promise<CurrentVotes> {
+  const voter = await voterFromCookies(read);
+  return { voted: [...(await votedPapers(voter, paperIds))], canVote: voter !== null };
 }

@@ -1,7 +1,10 @@
 // Upvotes cast here: one row per (paper, voter) and the paper's local_upvotes changed in the same
-// statement, so trending sees the vote at once and the search outbox trigger queues the paper.
+// statement, so trending sees the vote at once and the search outbox trigger queues the paper; the
+// page caches hear of it (lib/cache/notify.ts).
 // A voter is a verified person, or, where anonymous voting is on, a signed visitor cookie. Every
 // statement about votes is here.
+import { announceChangeSoon } from "@/lib/cache/notify";
+import { voteTags } from "@/lib/cache/tags";
 import { db } from "@/lib/db/client";
 
 export type Voter = { personId: bigint } | { visitorId: string };
@@ -35,6 +38,8 @@ export async function setVote(paperId: string, voter: Voter, voted: boolean): Pr
   );
   const row = rows[0];
   if (!row || row.before === null) return { status: "not-found" };
+  // Every web process's cached pages of this paper and the rankings show the new count soon after.
+  if (row.changed !== null) announceChangeSoon(voteTags(paperId));
   return { status: "ok", paperId, votes: row.changed ?? row.before, voted };
 }
 

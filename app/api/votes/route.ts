@@ -4,6 +4,8 @@
 // counts as a voter; this answer never sets one, so a loop without cookies gets 401, not votes.
 // JSON only (so a cross-site form cannot vote), same-origin only when the browser says where the
 // request comes from; limits per voter and per IP (429 + Retry-After); an unknown IP is refused.
+// GET /api/votes?ids=a,b: which of these papers this browser's voter has upvoted, and whether it
+// can vote without signing in (per person: the shared, cached pages ask for it from the browser).
 import { NextResponse, type NextRequest } from "next/server";
 import { z } from "zod";
 import { clientIp } from "@/lib/api/client-ip";
@@ -11,7 +13,7 @@ import { ApiError, handle, jsonError, limitedResponse, readJsonBody } from "@/li
 import { env } from "@/lib/env";
 import { paperIdFromSegments } from "@/lib/papers/identity";
 import { consumeLimits } from "@/lib/rate-limit";
-import { voterFromCookies } from "@/lib/votes/current";
+import { currentVotes, voterFromCookies } from "@/lib/votes/current";
 import { setVote } from "@/lib/votes/votes";
 
 export const dynamic = "force-dynamic";
@@ -27,6 +29,22 @@ function checkOrigin(request: NextRequest): void {
   if (origin && origin !== new URL(env.APP_URL).origin && origin !== request.nextUrl.origin) {
     throw new ApiError(403, "invalid_request", "Votes are accepted from this site's pages only.");
   }
+}
+
+/** As many ids as the longest trending page shows. */
+const MAX_IDS = 100;
+
+export async function GET(request: NextRequest) {
+  return handle(async () => {
+    const raw = request.nextUrl.searchParams.get("ids") ?? "";
+    if (raw.length > MAX_IDS * 210) throw new ApiError(400, "invalid_request", `ids is too long: at most ${MAX_IDS} paper ids.`);
+    const given = raw.split(",").filter(Boolean);
+    if (given.length > MAX_IDS) throw new ApiError(400, "invalid_request", `ids names ${given.length} papers; at most ${MAX_IDS}.`);
+    // An id that names no paper was not voted for: it is answered as such, not refused.
+    const ids = given.flatMap((id) => paperIdFromSegments([id]) ?? []);
+    const votes = await currentVotes((name) => request.cookies.get(name)?.value, ids);
+    return NextResponse.json(votes, { headers: { "Cache-Control": "private, no-store" } });
+  });
 }
 
 export async function POST(request: NextRequest) {

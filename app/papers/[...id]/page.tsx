@@ -14,7 +14,7 @@ import { PaperLinks } from "@/components/paper-links";
 import { SimilarPapers } from "@/components/similar-papers";
 import { VoteButton } from "@/components/vote-button";
 import { FEED_ALTERNATES } from "@/lib/feeds/feed";
-import { currentVotes } from "@/lib/votes/current";
+import { MyVotes } from "@/components/my-votes";
 
 export const dynamic = "force-dynamic";
 
@@ -153,8 +153,11 @@ function Details({ paper }: { paper: PaperDetail }) {
   );
 }
 
-/** The page's upvote button, with this reader's vote. */
-async function PaperVote({ paperId, title, votes }: { paperId: string; title: string; votes: number }) {
-  const current = await currentVotes([paperId]);
-  return <VoteButton paperId={paperId} title={title} votes={votes} voted={current.voted.has(paperId)} canVote={current.canVote} size="page" />;
+/** The page's upvote button; this reader's vote is asked for by the browser. */
+function PaperVote({ paperId, title, votes }: { paperId: string; title: string; votes: number }) {
+  return (
+    <MyVotes paperIds={[paperId]}>
+      <VoteButton paperId={paperId} title={title} votes={votes} size="page" />
+    </MyVotes>
+  );
 }

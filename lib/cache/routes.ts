@@ -1,0 +1,52 @@
+// Which pages the web server's cache keeps (lib/http/page-cache.ts), under which tags and for how
+// long, and what Cache-Control they carry for a CDN or reverse proxy in front. Only pages that read
+// no cookie are here: the trending windows, paper pages, the feeds, the paper API and the digests.
+// Search is not cached (its answers are as many as its queries); neither are forms nor accounts.
+import type { CachePolicy } from "@/lib/http/page-cache";
+import { paperIdFromSegments } from "@/lib/papers/identity";
+import { DIGESTS_TAG, PAPERS_TAG, TRENDING_TAG, digestTag, paperTag } from "./tags";
+
+const MINUTE = 60_000;
+
+/**
+ * Live pages change with every vote and ingest; announcements keep this cache exact, and a shared
+ * cache in front may serve them 5 s old (then stale for a minute while it refetches).
+ */
+const LIVE = "public, max-age=0, s-maxage=5, stale-while-revalidate=55";
+/** Feed readers poll every few minutes; a minute old is fresh enough. */
+const FEED = "public, max-age=60, s-maxage=60, stale-while-revalidate=300";
+/** A frozen digest never changes. */
+const FROZEN = "public, max-age=3600, s-maxage=86400, stale-while-revalidate=604800";
+
+/** Longer query strings are not cached (no page of ours reads one). */
+const MAX_QUERY_LENGTH = 1024;
+
+/** The query as a key: sorted, without Next's `_rsc` (a hash of headers that are in the key anyway). */
+function normalizedQuery(params: URLSearchParams): string {
+  const pairs = [...params].filter(([name]) => name !== "_rsc");
+  pairs.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return new URLSearchParams(pairs).toString();
+}
+
+function paperTags(segments: string): readonly string[] {
+  const id = paperIdFromSegments(segments.split("/"));
+  return id ? [PAPERS_TAG, paperTag(id)] : [PAPERS_TAG];
+}
+
+export function cachePolicy(url: URL): CachePolicy | null {
+  const query = normalizedQuery(url.searchParams);
+  if (query.length > MAX_QUERY_LENGTH) return null;
+  const path = url.pathname;
+  const key = query ? `${path}?${query}` : path;
+  const policy = (tags: readonly string[], ttlMs: number, cacheControl: string): CachePolicy => ({ key, tags, ttlMs, cacheControl });
+
+  if (path === "/") return policy([TRENDING_TAG], 10 * MINUTE, LIVE);
+  if (path === "/feed.xml" || path === "/feed.json") return policy([TRENDING_TAG], 10 * MINUTE, FEED);
+  if (path === "/api/papers") return policy([TRENDING_TAG, PAPERS_TAG], 10 * MINUTE, LIVE);
+  if (path.startsWith("/papers/") && path.length > "/papers/".length) return policy(paperTags(path.slice("/papers/".length)), 10 * MINUTE, LIVE);
+  if (path.startsWith("/api/papers/") && path.length > "/api/papers/".length) return policy(paperTags(path.slice("/api/papers/".length)), 10 * MINUTE, LIVE);
+  if (path === "/digests") return policy([DIGESTS_TAG], 60 * MINUTE, LIVE);
+  const digest = /^\/digests\/([^/]+)$/.exec(path);
+  if (digest) return policy([digestTag(digest[1]!)], 24 * 60 * MINUTE, FROZEN);
+  return null;
+}

@@ -1,0 +1,307 @@
+// A shared cache of whole responses, in the web server in front of Next: a page that has not changed
+// is answered from memory, without rendering or a query, for every visitor alike. What may be cached,
+// under which key, tags and lifetime, a policy decides per URL (lib/cache/routes.ts); a change to a
+// tag drops every page stored under it (lib/cache/listen.ts). Only GET and HEAD of such URLs take
+// part. Responses are kept in a byte-bounded LRU; concurrent misses of one key share one render.
+//
+// Safe by construction: a response that sets a cookie is never stored, and the request headers Next
+// answers differently on (its Vary) are part of every key. Pages behind this cache must not read
+// cookies: per-person state is fetched by the browser (components/my-votes.tsx).
+import { createHash } from "node:crypto";
+import type http from "node:http";
+
+export type CachePolicy = {
+  /** The URL part of the key (path and normalized query). */
+  key: string;
+  /** What the page depends on; a change to any of them drops it. */
+  tags: readonly string[];
+  /** The longest a stored page is served, announcements or not. */
+  ttlMs: number;
+  /** Sent with the page, for browsers and shared caches in front (a CDN, a reverse proxy). */
+  cacheControl: string;
+};
+
+export type PageCacheOptions = {
+  /** The most bytes of responses kept; least recently used pages go first. */
+  maxBytes: number;
+  /** Larger responses are served but never stored. */
+  maxEntryBytes?: number;
+  policy: (url: URL) => CachePolicy | null;
+  now?: () => number;
+};
+
+type Entry = {
+  status: number;
+  headers: http.OutgoingHttpHeaders;
+  body: Buffer;
+  etag: string;
+  tags: readonly string[];
+  /** The cache's clock when the render began: a tag changed after it makes the entry stale. */
+  version: number;
+  storedAt: number;
+  expiresAt: number;
+  bytes: number;
+};
+
+export type CacheStatus = "HIT" | "MISS" | "BYPASS";
+export const CACHE_STATUS_HEADER = "x-cache";
+
+/** Request headers Next varies its answer on (RSC payloads, prefetches), plus the encoding. */
+const VARY_HEADERS = ["rsc", "next-router-state-tree", "next-router-prefetch", "next-router-segment-prefetch", "next-url", "accept-encoding"] as const;
+const MAX_VARY_VALUE = 4096;
+/** A missing page is cached too, so a crawler of made-up ids costs one render per id and lifetime. */
+const STORED_STATUSES = new Set([200, 404]);
+/** A missing page may exist soon (a paper being ingested, tomorrow's digest): a shared cache keeps it a minute. */
+const NOT_FOUND_CACHE_CONTROL = "public, max-age=0, s-maxage=60";
+const UNSTORED_HEADERS = new Set(["set-cookie", "connection", "keep-alive", "transfer-encoding", "date", "content-length", "cache-control", "age", CACHE_STATUS_HEADER]);
+/** Past this many remembered tag changes (every voted paper adds one), the cache starts over. */
+const MAX_TAG_VERSIONS = 20_000;
+/** How long a request waits for someone else's render of the same page before rendering its own. */
+const WAIT_FOR_RENDER_MS = 15_000;
+
+/** If-None-Match compares weakly (RFC 9110, 13.1.2): a W/ prefix is ignored and * matches any body. */
+function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  const bare = etag.replace(/^W\//, "");
+  return header
+    .split(",")
+    .map((tag) => tag.trim().replace(/^W\//, ""))
+    .some((tag) => tag === "*" || tag === bare);
+}
+
+function headerText(value: string | string[] | undefined): string {
+  return Array.isArray(value) ? value.join(", ") : (value ?? "");
+}
+
+/** One encoding per key: gzip when the client takes it, else none (Next compresses gzip only). */
+function normalizeEncoding(request: http.IncomingMessage): void {
+  if (/\bgzip\b/i.test(headerText(request.headers["accept-encoding"]))) request.headers["accept-encoding"] = "gzip";
+  else delete request.headers["accept-encoding"];
+}
+
+function variantKey(urlKey: string, request: http.IncomingMessage): string | null {
+  const parts = [request.method === "HEAD" ? "GET" : request.method, urlKey];
+  for (const name of VARY_HEADERS) {
+    const value = headerText(request.headers[name]);
+    if (value.length > MAX_VARY_VALUE) return null;
+    parts.push(value);
+  }
+  return parts.join("\n");
+}
+
+function chunkBuffer(chunk: unknown, encoding: unknown): Buffer | null {
+  if (typeof chunk === "string") return Buffer.from(chunk, typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8");
+  if (chunk instanceof Uint8Array) return Buffer.from(chunk);
+  return null;
+}
+
+export class PageCache {
+  private readonly entries = new Map<string, Entry>();
+  private readonly tagVersions = new Map<string, number>();
+  private readonly rendering = new Map<string, Promise<Entry | undefined>>();
+  private bytes = 0;
+  private clock = 0;
+  /** Entries older than this were stored before the last clear. */
+  private clearedAt = 0;
+  private enabled = false;
+  private readonly maxEntryBytes: number;
+  private readonly now: () => number;
+  readonly stats = { hits: 0, misses: 0, bypasses: 0, stored: 0, invalidations: 0, clears: 0 };
+
+  constructor(private readonly options: PageCacheOptions) {
+    this.maxEntryBytes = options.maxEntryBytes ?? Math.min(4 * 1024 * 1024, options.maxBytes);
+    this.now = options.now ?? Date.now;
+  }
+
+  /**
+   * Serves or stores only while enabled: the listener turns it on once it hears every change, and
+   * off (emptying it) when it may have missed one.
+   */
+  setEnabled(enabled: boolean): void {
+    this.clear();
+    this.enabled = enabled && this.options.maxBytes > 0;
+  }
+
+  get isEnabled(): boolean {
+    return this.enabled;
+  }
+
+  /** Pages stored under any of these tags are stale from now on, including renders under way. */
+  invalidate(tags: Iterable<string>): void {
+    const version = ++this.clock;
+    for (const tag of tags) this.tagVersions.set(tag, version);
+    this.stats.invalidations += 1;
+    if (this.tagVersions.size > MAX_TAG_VERSIONS) this.clear();
+  }
+
+  /** Forgets every page, and every render under way is not stored. */
+  clear(): void {
+    this.entries.clear();
+    this.tagVersions.clear();
+    this.bytes = 0;
+    this.clearedAt = ++this.clock;
+    this.stats.clears += 1;
+  }
+
+  get size(): { entries: number; bytes: number } {
+    return { entries: this.entries.size, bytes: this.bytes };
+  }
+
+  /** Answers the request from the cache, or lets `render` (Next) answer it and keeps what it sent. */
+  async handle(request: http.IncomingMessage, response: http.ServerResponse, render: () => Promise<void> | void): Promise<void> {
+    if (request.method !== "GET" && request.method !== "HEAD") return render();
+    const policy = this.options.policy(new URL(request.url ?? "/", "http://localhost"));
+    if (!policy) return render();
+    normalizeEncoding(request);
+    const key = this.enabled && !request.headers.range && !request.headers.authorization ? variantKey(policy.key, request) : null;
+    if (!key) return this.bypass(response, render);
+
+    const stored = this.lookup(key);
+    if (stored) return this.serve(request, response, stored, policy);
+    const running = this.rendering.get(key);
+    if (running) {
+      let timer: Parameters<typeof clearTimeout>[0];
+      const gaveUp = new Promise<undefined>((resolve) => (timer = setTimeout(resolve, WAIT_FOR_RENDER_MS)));
+      const entry = await Promise.race([running, gaveUp]);
+      clearTimeout(timer);
+      const fresh = entry ? this.lookup(key) : undefined;
+      return fresh ? this.serve(request, response, fresh, policy) : this.bypass(response, render);
+    }
+    if (request.method === "HEAD") return this.bypass(response, render);
+
+    this.stats.misses += 1;
+    const captured = this.capture(key, policy, response);
+    this.rendering.set(key, captured);
+    void captured.finally(() => this.rendering.delete(key));
+    // The stored copy must be a whole page: Next answers a conditional request with a bodiless 304.
+    delete request.headers["if-none-match"];
+    delete request.headers["if-modified-since"];
+    return render();
+  }
+
+  private bypass(response: http.ServerResponse, render: () => Promise<void> | void): Promise<void> | void {
+    this.stats.bypasses += 1;
+    response.setHeader(CACHE_STATUS_HEADER, "BYPASS");
+    return render();
+  }
+
+  private isStale(entry: Entry): boolean {
+    if (entry.version < this.clearedAt || entry.expiresAt <= this.now()) return true;
+    return entry.tags.some((tag) => (this.tagVersions.get(tag) ?? 0) > entry.version);
+  }
+
+  private lookup(key: string): Entry | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    this.entries.delete(key);
+    if (this.isStale(entry)) {
+      this.bytes -= entry.bytes;
+      return undefined;
+    }
+    this.entries.set(key, entry); // most recently used
+    return entry;
+  }
+
+  private store(key: string, entry: Entry): void {
+    if (this.isStale(entry) || entry.bytes > this.maxEntryBytes) return;
+    const previous = this.entries.get(key);
+    if (previous) {
+      this.entries.delete(key);
+      this.bytes -= previous.bytes;
+    }
+    this.entries.set(key, entry);
+    this.bytes += entry.bytes;
+    this.stats.stored += 1;
+    for (const [oldKey, old] of this.entries) {
+      if (this.bytes <= this.options.maxBytes) break;
+      this.entries.delete(oldKey);
+      this.bytes -= old.bytes;
+    }
+  }
+
+  private serve(request: http.IncomingMessage, response: http.ServerResponse, entry: Entry, policy: CachePolicy): void {
+    this.stats.hits += 1;
+    // A visitor cookie set for this request (anonymous voting) keeps this one answer private.
+    const cacheControl = response.hasHeader("set-cookie") ? "private, no-store" : entry.status === 404 ? NOT_FOUND_CACHE_CONTROL : policy.cacheControl;
+    const age = String(Math.max(0, Math.floor((this.now() - entry.storedAt) / 1000)));
+    const common = { "cache-control": cacheControl, etag: entry.etag, age, [CACHE_STATUS_HEADER]: "HIT" satisfies CacheStatus };
+    if (entry.status === 200 && matchesEtag(headerText(request.headers["if-none-match"]), entry.etag)) {
+      const vary = entry.headers.vary;
+      response.writeHead(304, vary === undefined ? common : { ...common, vary });
+      response.end();
+      return;
+    }
+    response.writeHead(entry.status, { ...entry.headers, ...common, "content-length": entry.body.length });
+    if (request.method === "HEAD") response.end();
+    else response.end(entry.body);
+  }
+
+  /** Lets the response through unchanged (but for its Cache-Control), keeping a copy of what it sends. */
+  private capture(key: string, policy: CachePolicy, response: http.ServerResponse): Promise<Entry | undefined> {
+    const version = this.clock;
+    const cookieBefore = headerText(response.getHeader("set-cookie") as string | string[] | undefined);
+    response.setHeader(CACHE_STATUS_HEADER, "MISS" satisfies CacheStatus);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let storable = true;
+    const keep = (chunk: unknown, encoding: unknown) => {
+      if (!storable) return;
+      const buffer = chunkBuffer(chunk, encoding);
+      if (!buffer) return;
+      size += buffer.length;
+      if (size > this.maxEntryBytes) {
+        storable = false;
+        chunks.length = 0;
+      } else chunks.push(buffer);
+    };
+
+    const writeHead = response.writeHead;
+    response.writeHead = function (this: http.ServerResponse, statusCode: number, ...rest: unknown[]) {
+      // Headers given to writeHead join the ones set before, so the copy sees them all.
+      const given = typeof rest[0] === "string" ? rest[1] : rest[0];
+      if (Array.isArray(given)) {
+        const pairs = Array.isArray(given[0]) ? (given as [string, string][]) : given.flatMap((_, i) => (i % 2 === 0 ? [[given[i], given[i + 1]] as [string, string]] : []));
+        for (const [name, value] of pairs) this.setHeader(name, value);
+      } else if (given && typeof given === "object") {
+        for (const [name, value] of Object.entries(given as http.OutgoingHttpHeaders)) if (value !== undefined) this.setHeader(name, value);
+      }
+      const cookieNow = headerText(this.getHeader("set-cookie") as string | string[] | undefined);
+      if (!STORED_STATUSES.has(statusCode) || cookieNow !== cookieBefore) storable = false;
+      else this.setHeader("cache-control", cookieBefore ? "private, no-store" : statusCode === 404 ? NOT_FOUND_CACHE_CONTROL : policy.cacheControl);
+      const write = writeHead as (this: http.ServerResponse, status: number, message?: string) => http.ServerResponse;
+      return typeof rest[0] === "string" ? write.call(this, statusCode, rest[0]) : write.call(this, statusCode);
+    } as typeof response.writeHead;
+
+    const write = response.write;
+    response.write = function (this: http.ServerResponse, chunk: unknown, ...rest: unknown[]) {
+      keep(chunk, rest[0]);
+      return (write as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
+    } as typeof response.write;
+
+    const end = response.end;
+    response.end = function (this: http.ServerResponse, chunk?: unknown, ...rest: unknown[]) {
+      if (typeof chunk !== "function") keep(chunk, rest[0]);
+      return (end as (...args: unknown[]) => http.ServerResponse).call(this, chunk, ...rest);
+    } as typeof response.end;
+
+    return new Promise((resolve) => {
+      // An answer cut short (the client left) closes without finishing and is not stored.
+      response.once("close", () => resolve(undefined));
+      response.once("finish", () => {
+        if (!storable) return resolve(undefined);
+        const status = response.statusCode;
+        if (!STORED_STATUSES.has(status)) return resolve(undefined);
+        const headers: http.OutgoingHttpHeaders = {};
+        for (const [name, value] of Object.entries(response.getHeaders())) if (!UNSTORED_HEADERS.has(name) && value !== undefined) headers[name] = value;
+        const body = Buffer.concat(chunks);
+        const given = headers.etag;
+        const etag = typeof given === "string" ? given : `W/"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"`;
+        delete headers.etag;
+        const storedAt = this.now();
+        const entry: Entry = { status, headers, body, etag, tags: policy.tags, version, storedAt, expiresAt: storedAt + policy.ttlMs, bytes: body.length + key.length + 512 };
+        this.store(key, entry);
+        resolve(entry);
+      });
+    });
+  }
+}
