@@ -1,10 +1,11 @@
 import Link from "next/link";
 import { MyVotes } from "@/components/my-votes";
-import { PaperCard } from "@/components/paper-card";
+import { PaperList } from "@/components/paper-list";
 import { SubscribeForm } from "@/components/subscribe-form";
 import { env } from "@/lib/env";
 import { formatWindow, pluralize } from "@/lib/papers/format";
 import { PERIODS, type Period } from "@/lib/papers/period";
+import { toCardPaper } from "@/lib/papers/present";
 import { InvalidCursorError, listTrending } from "@/lib/papers/trending";
 import { readTrendingParams, trendingHref, type SearchParams, type TrendingParams } from "@/lib/papers/trending-url";
 import type { TrendingPage } from "@/lib/papers/types";
@@ -88,13 +89,7 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
 
           {page.items.length > 0 ? (
             <MyVotes paperIds={page.items.map((paper) => paper.id)}>
-              <ol className="paper-list">
-                {page.items.map((paper) => (
-                  <li key={paper.id}>
-                    <PaperCard paper={paper} />
-                  </li>
-                ))}
-              </ol>
+              <PaperList papers={page.items.map(toCardPaper)} />
             </MyVotes>
           ) : (
             <EmptyWindow firstPageHref={page.total > 0 ? trendingHref({ period: page.period, date: page.date }) : null} />

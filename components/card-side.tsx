@@ -2,7 +2,7 @@
 // the votes are an upvote button; without (a frozen digest), just the count.
 import { VoteButton } from "@/components/vote-button";
 
-type Vote = { paperId: string; title: string };
+type Vote = { paperId: string; title: string; titleId?: string };
 
 export function CardSide({ rank, votes, vote }: { rank: number; votes: number; vote?: Vote }) {
   return (
@@ -13,7 +13,7 @@ export function CardSide({ rank, votes, vote }: { rank: number; votes: number; v
         {rank}
       </span>
       {vote ? (
-        <VoteButton paperId={vote.paperId} title={vote.title} votes={votes} />
+        <VoteButton paperId={vote.paperId} title={vote.title} titleId={vote.titleId} votes={votes} />
       ) : (
         <span className="votes">
           <span className="votes-count">{votes.toLocaleString("en-US")}</span>

@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { CategoryChips } from "@/components/category-chips";
 import { shortAuthors } from "@/lib/papers/format";
-import { paperPath } from "@/lib/papers/present";
+import { paperPath } from "@/lib/papers/identity";
 import type { RankedPaper } from "@/lib/papers/types";
 import { CardSide } from "@/components/card-side";
 import { PaperLinks } from "@/components/paper-links";
@@ -26,7 +26,7 @@ export function DigestPaperCard({ paper }: { paper: RankedPaper }) {
         {paper.abstract && <p className="card-abstract">{paper.abstract}</p>}
         <CategoryChips categories={paper.categories} />
         <div className="card-meta">
-          <PaperLinks paper={paper} />
+          <PaperLinks paper={paper} titleId={titleId} />
         </div>
       </div>
     </article>

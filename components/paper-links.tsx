@@ -3,10 +3,14 @@
 import { GithubStars } from "@/components/github-stars";
 import { paperLinks, type LinkedPaper, type PaperLinkKind } from "@/lib/papers/links";
 
-// In a list every card has a "Code" link: screen readers hear whose. The paper page is about one paper.
+// In a list every card has a "Code" link: screen readers hear whose. A card whose title has an id
+// points its links at it (aria-describedby) instead of repeating the title in each of them, which
+// weighed three titles per card. The paper page is about one paper.
 const OF_PAPER: Record<PaperLinkKind, string> = { arxiv: "page of", code: "for", project: "for" };
 
-export function PaperLinks({ paper, variant = "card" }: { paper: LinkedPaper & { title: string }; variant?: "card" | "page" }) {
+type Props = { paper: LinkedPaper & { title: string }; variant?: "card" | "page"; titleId?: string };
+
+export function PaperLinks({ paper, variant = "card", titleId }: Props) {
   return (
     <>
       {paperLinks(paper).map((link) =>
@@ -16,12 +20,14 @@ export function PaperLinks({ paper, variant = "card" }: { paper: LinkedPaper & {
             <GithubStars stars={link.stars} />
           </a>
         ) : (
-          <a key={link.kind} href={link.href} rel={link.rel}>
+          <a key={link.kind} href={link.href} rel={link.rel} aria-describedby={titleId}>
             {link.label}
-            <span className="sr-only">
-              {" "}
-              {OF_PAPER[link.kind]} {paper.title}
-            </span>
+            {!titleId && (
+              <span className="sr-only">
+                {" "}
+                {OF_PAPER[link.kind]} {paper.title}
+              </span>
+            )}
             <GithubStars stars={link.stars} />
           </a>
         ),

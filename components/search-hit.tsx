@@ -3,7 +3,7 @@ import Link from "next/link";
 import { HighlightedText } from "@/components/highlighted-text";
 import { PaperLinks } from "@/components/paper-links";
 import { formatShortDay, shortAuthors } from "@/lib/papers/format";
-import { paperPath } from "@/lib/papers/present";
+import { paperPath } from "@/lib/papers/identity";
 import type { PaperHit } from "@/lib/search/types";
 
 export function SearchHit({ hit }: { hit: PaperHit }) {

@@ -1,7 +1,7 @@
 // "Similar papers" under a paper: rendered inside <Suspense>, so the page streams first; absent when search is degraded.
 import Link from "next/link";
 import { formatShortDay } from "@/lib/papers/format";
-import { paperPath } from "@/lib/papers/present";
+import { paperPath } from "@/lib/papers/identity";
 import { similarPapers, type SimilarSource } from "@/lib/search/similar";
 
 const SHOWN = 5;

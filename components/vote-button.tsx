@@ -7,14 +7,15 @@ import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
 import { useMyVotes } from "@/components/my-votes";
 
-type Props = { paperId: string; title: string; votes: number; size?: "card" | "page" };
+/** titleId: the element holding the paper's title, which the button then points at instead of repeating it. */
+type Props = { paperId: string; title: string; titleId?: string; votes: number; size?: "card" | "page" };
 
 function signInHref(paperId: string): string {
   const next = `${window.location.pathname}${window.location.search}`;
   return `/signin?${new URLSearchParams({ vote: paperId, next })}`;
 }
 
-export function VoteButton({ paperId, title, votes: pageVotes, size = "card" }: Props) {
+export function VoteButton({ paperId, title, titleId, votes: pageVotes, size = "card" }: Props) {
   const mine = useMyVotes();
   // The page's count and this browser's vote until a click; after one, the server's answer.
   const [clicked, setClicked] = useState<{ votes: number; voted: boolean } | null>(null);
@@ -68,11 +69,12 @@ export function VoteButton({ paperId, title, votes: pageVotes, size = "card" }: 
         type="button"
         className="vote-button"
         aria-pressed={state.voted}
+        aria-describedby={titleId}
         title={!canVote ? "Sign in to upvote" : state.voted ? "Remove your upvote" : "Upvote"}
         onClick={toggle}
       >
         {/* The name is read from the content, so it includes the visible count (WCAG label in name). */}
-        <span className="sr-only">{`${state.voted ? "Remove your upvote from" : "Upvote"} “${title}”, `}</span>
+        <span className="sr-only">{titleId ? `${state.voted ? "Remove your upvote" : "Upvote"}, ` : `${state.voted ? "Remove your upvote from" : "Upvote"} “${title}”, `}</span>
         <span className="vote-arrow" aria-hidden="true">
           ▲
         </span>

@@ -48,3 +48,16 @@ export function shortAuthors(authors: string[], shown = 4): { names: string[]; m
   if (authors.length <= shown + 1) return { names: authors, more: 0 };
   return { names: authors.slice(0, shown), more: authors.length - shown };
 }
+
+/**
+ * The start of an abstract for a card, cut at a word near `max` characters with "…": a card shows
+ * three lines of it, so the rest would only weigh down the page (twice: in the HTML and in React's
+ * payload). The paper page shows all of it.
+ */
+export function abstractPreview(text: string, max = 320): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  if (flat.length <= max) return flat;
+  const cut = flat.slice(0, max);
+  const space = cut.lastIndexOf(" ");
+  return `${(space > max * 0.6 ? cut.slice(0, space) : cut).replace(/[\s,;:.–—-]+$/, "")}…`;
+}

@@ -38,3 +38,8 @@ export function paperIdFromSegments(segments: string[]): string | null {
   const id = normalizeArxivId(raw) ?? raw;
   return isPaperId(id) ? id : null;
 }
+
+/** This site's page of a paper; old-style ids keep their slash: /papers/hep-th/9901001. */
+export function paperPath(id: string): string {
+  return `/papers/${id.split("/").map(encodeURIComponent).join("/")}`;
+}

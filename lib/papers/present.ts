@@ -1,7 +1,8 @@
 // Turns paper rows into the public PaperSummary shape (absolute URLs from APP_URL, ISO dates).
 import { env } from "@/lib/env";
-import { isArxivId } from "./identity";
-import type { PaperSummary } from "./types";
+import { isArxivId, paperPath } from "./identity";
+import { abstractPreview, shortAuthors } from "./format";
+import type { CardPaper, PaperSummary, TrendingItem } from "./types";
 
 export type PaperRow = {
   id: string;
@@ -18,11 +19,6 @@ export type PaperRow = {
   githubStars: number | null;
   projectPage: string | null;
 };
-
-export function paperPath(id: string): string {
-  // Old-style ids keep their slash: /papers/hep-th/9901001.
-  return `/papers/${id.split("/").map(encodeURIComponent).join("/")}`;
-}
 
 export function arxivUrl(id: string): string | null {
   return isArxivId(id) ? `https://arxiv.org/abs/${id}` : null;
@@ -43,5 +39,26 @@ export function presentPaper(row: PaperRow): PaperSummary {
     projectPage: row.projectPage,
     url: new URL(paperPath(row.id), env.APP_URL).toString(),
     arxivUrl: arxivUrl(row.id),
+  };
+}
+
+/** What a trending card needs of a paper (components/paper-list.tsx). */
+export function toCardPaper(item: TrendingItem): CardPaper {
+  const authors = shortAuthors(item.authors);
+  return {
+    id: item.id,
+    rank: item.rank,
+    title: item.title,
+    authors: authors.names,
+    moreAuthors: authors.more,
+    abstractPreview: abstractPreview(item.abstract),
+    categories: item.categories,
+    listedAt: item.listedAt,
+    votes: item.votes,
+    scoreReason: item.scoreReason,
+    githubRepo: item.githubRepo,
+    githubStars: item.githubStars,
+    projectPage: item.projectPage,
+    arxivUrl: item.arxivUrl,
   };
 }

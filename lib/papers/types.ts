@@ -52,6 +52,17 @@ export type TrendingItem = PaperSummary & {
   scoreReason: string;
 };
 
+/**
+ * A trending paper as its card shows it, and no more: the list is a client component, so this is
+ * what React's payload carries for each card (the author list cut short, the abstract's start).
+ */
+export type CardPaper = Pick<TrendingItem, "id" | "rank" | "title" | "categories" | "listedAt" | "votes" | "scoreReason" | "githubRepo" | "githubStars" | "projectPage" | "arxivUrl"> & {
+  authors: string[];
+  /** Authors not named on the card. */
+  moreAuthors: number;
+  abstractPreview: string;
+};
+
 export type TrendingPage = {
   items: TrendingItem[];
   nextCursor: string | null;

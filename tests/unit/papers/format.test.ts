@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatCompact, formatDay, formatShortDay, formatWindow, pluralize, shortAuthors } from "@/lib/papers/format";
+import { abstractPreview, formatCompact, formatDay, formatShortDay, formatWindow, pluralize, shortAuthors } from "@/lib/papers/format";
 
 describe("formatDay", () => {
   it("words a UTC calendar day, whatever the server's zone", () => {
@@ -56,5 +56,23 @@ describe("shortAuthors", () => {
   it("shows the first few and counts the rest", () => {
     expect(shortAuthors(names(15))).toEqual({ names: names(4), more: 11 });
     expect(shortAuthors(names(4), 2)).toEqual({ names: names(2), more: 2 });
+  });
+});
+
+describe("abstractPreview", () => {
+  it("keeps a short abstract whole, with its whitespace folded", () => {
+    expect(abstractPreview("We study\n  attention.")).toBe("We study attention.");
+  });
+
+  it("cuts a long one at a word before the limit, with an ellipsis and no dangling punctuation", () => {
+    const text = "Alpha beta, gamma delta epsilon zeta eta theta iota kappa lambda mu.";
+    const preview = abstractPreview(text, 30);
+    expect(preview).toBe("Alpha beta, gamma delta…");
+    expect(preview.length).toBeLessThanOrEqual(31);
+    expect(text.startsWith(preview.slice(0, -1))).toBe(true);
+  });
+
+  it("cuts inside a very long word rather than showing almost nothing", () => {
+    expect(abstractPreview(`a ${"x".repeat(100)}`, 20)).toBe(`a ${"x".repeat(18)}…`);
   });
 });

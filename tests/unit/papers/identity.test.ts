@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isArxivId, isPaperId, normalizeArxivId, paperIdFromSegments } from "@/lib/papers/identity";
-import { paperPath } from "@/lib/papers/present";
+import { isArxivId, isPaperId, normalizeArxivId, paperIdFromSegments, paperPath } from "@/lib/papers/identity";
 import { SOURCES, sourceLabel } from "@/lib/papers/sources";
 import { decodeCursor, encodeCursor, InvalidCursorError } from "@/lib/papers/trending";
 
