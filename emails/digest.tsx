@@ -3,7 +3,7 @@ import { Body, Container, Head, Heading, Hr, Html, Link, Preview, Section, Text 
 import type { CSSProperties } from "react";
 import { formatCompact, formatDay, pluralize, shortAuthors } from "@/lib/papers/format";
 import { paperLinks } from "@/lib/papers/links";
-import { paperPath } from "@/lib/papers/present";
+import { paperPath } from "@/lib/papers/identity";
 import type { RankedPaper } from "@/lib/papers/types";
 
 export type DigestEmailProps = {

@@ -2,7 +2,7 @@
 import { isArxivId } from "@/lib/papers/identity";
 import { formatWindow } from "@/lib/papers/format";
 import type { Period } from "@/lib/papers/period";
-import { paperPath } from "@/lib/papers/present";
+import { paperPath } from "@/lib/papers/identity";
 import { trendingHref } from "@/lib/papers/trending-url";
 import type { PaperSummary } from "@/lib/papers/types";
 import { parseDay } from "@/lib/time";
