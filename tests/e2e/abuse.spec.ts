@@ -1,13 +1,12 @@
 // The attacks a public instance meets, against the production server as npm start runs it: a vote
 // loop with forged client addresses, a huge request body, a flood of plus-addresses, and a mail
 // scanner opening a confirmation link. No browser needed: these are what a script does.
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
-import net from "node:net";
 import { expect, test } from "@playwright/test";
 import pg from "pg";
 import { e2eServices, mailsTo } from "./services";
+import { startWebProcess } from "./web-process";
 
 const PAPER = "2606.14777";
 
@@ -19,38 +18,6 @@ function rssBytes(pid: number): number {
 async function votesOf(request: import("@playwright/test").APIRequestContext): Promise<number> {
   const response = await request.get(`/api/papers/${PAPER}`);
   return ((await response.json()) as { votes: number }).votes;
-}
-
-/** scripts/web.ts on a free port, as serve.ts runs it; warmed up with one request. */
-async function startOwnWebServer(): Promise<{ port: number; pid: number; stop(): Promise<void> }> {
-  const services = e2eServices();
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const port = (probe.address() as net.AddressInfo).port;
-  await new Promise((resolve) => probe.close(resolve));
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/web.ts"], {
-    env: { ...process.env, DATABASE_URL: services.databaseUrl, SMTP_URL: services.smtpUrl, TOKEN_SECRET: services.tokenSecret, APP_URL: services.appUrl, PORT: String(port), HOST: "127.0.0.1" },
-    stdio: "ignore",
-  });
-  const stop = async () => {
-    if (child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    child.kill("SIGTERM");
-    await exited;
-  };
-  for (let tries = 0; tries < 300; tries++) {
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}/subscribe`);
-      await response.arrayBuffer();
-      // One refused body first, so the route's code is loaded before memory is measured.
-      await fetch(`http://127.0.0.1:${port}/api/subscribe`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
-      return { port, pid: child.pid!, stop };
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-  await stop();
-  throw new Error("the web server did not start");
 }
 
 /** POSTs a 400 MB body (declared, or chunked), stopping as soon as the server answers; the status. */
@@ -99,7 +66,7 @@ test("a 400 MB body gets 413 and the server's memory barely moves", async () => 
   test.setTimeout(90_000);
   // A web server of its own (the same scripts/web.ts, on the same database), so its memory is this
   // test's alone and not the pages other tests load meanwhile.
-  const server = await startOwnWebServer();
+  const server = await startWebProcess();
   try {
     const before = rssBytes(server.pid);
     let peak = before;

@@ -67,7 +67,16 @@ async function main(): Promise<void> {
   // The real local mail catcher (MailDev), as npm start runs it; tests read mails from its API.
   mail = await startMailCatcher({ dataDir: path.join(tempDir, "mail"), smtpPort: 0, webPort: 0, log });
   const tokenSecret = "e2e-token-secret-0123456789abcdefghijkl";
-  const services: E2eServices = { databaseUrl: database.url, smtpUrl: mail.smtpUrl, mailWebUrl: mail.webUrl, tokenSecret, appUrl: `http://localhost:${PORT}` };
+  const services: E2eServices = {
+    databaseUrl: database.url,
+    smtpUrl: mail.smtpUrl,
+    mailWebUrl: mail.webUrl,
+    tokenSecret,
+    appUrl: `http://localhost:${PORT}`,
+    meiliUrl: meilisearch.url,
+    meiliSearchKey: keys.search,
+    meiliIndex: INDEX,
+  };
   fs.writeFileSync(E2E_SERVICES_FILE, JSON.stringify(services), { mode: 0o600 });
 
   const pool = new pg.Pool({ connectionString: database.url });

@@ -5,7 +5,18 @@ import path from "node:path";
 
 export const E2E_SERVICES_FILE = path.join(os.tmpdir(), "trending-papers-e2e-services.json");
 
-export type E2eServices = { databaseUrl: string; smtpUrl: string; mailWebUrl: string; tokenSecret: string; appUrl: string; webPid?: number };
+export type E2eServices = {
+  databaseUrl: string;
+  smtpUrl: string;
+  mailWebUrl: string;
+  tokenSecret: string;
+  appUrl: string;
+  /** What a second web process needs to serve the same site (the cache test starts one). */
+  meiliUrl: string;
+  meiliSearchKey: string;
+  meiliIndex: string;
+  webPid?: number;
+};
 
 export function e2eServices(): E2eServices {
   return JSON.parse(fs.readFileSync(E2E_SERVICES_FILE, "utf8")) as E2eServices;

@@ -1,0 +1,150 @@
+// The page cache across processes, against the production server as npm start runs it, plus a
+// second web process on the same database: a change made through one process, by the ingest CLI or
+// by the digest CLI shows in both within 5 s, pages it does not touch stay cached, and no page
+// carries one person's state to another. No browser needed: x-cache says whether a page came from
+// the cache (HIT) or was rendered (MISS).
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import pg from "pg";
+import { e2eServices, sessionFor } from "./services";
+import { startWebProcess, type WebProcess } from "./web-process";
+
+const NEW_PAPER = "2606.99977";
+const TITLE = "Cache invalidation across processes, announced over LISTEN and NOTIFY";
+// A listed day of the fixtures that no other test freezes a digest for.
+const DIGEST_DAY = "2026-06-12";
+const WITHIN = { timeout: 5_000, intervals: [100, 200, 250] };
+
+let other: WebProcess;
+let first: string;
+
+test.beforeAll(async () => {
+  first = e2eServices().appUrl;
+  other = await startWebProcess();
+});
+
+test.afterAll(async () => {
+  await other?.stop();
+});
+
+type Got = { status: number; cache: string | null; body: string };
+
+async function get(base: string, pathname: string, headers: Record<string, string> = {}): Promise<Got> {
+  const response = await fetch(new URL(pathname, base), { headers });
+  return { status: response.status, cache: response.headers.get("x-cache"), body: await response.text() };
+}
+
+/** Fetches twice: the second answer must come from that process's cache. */
+async function cached(base: string, pathname: string): Promise<Got> {
+  await get(base, pathname);
+  const again = await get(base, pathname);
+  expect(again.cache, `${base}${pathname} is served from the cache`).toBe("HIT");
+  return again;
+}
+
+function runCli(script: string, args: string[]): void {
+  const services = e2eServices();
+  const result = spawnSync(process.execPath, ["--import", "tsx", script, ...args], {
+    env: { ...process.env, DATABASE_URL: services.databaseUrl, SMTP_URL: services.smtpUrl, TOKEN_SECRET: services.tokenSecret, APP_URL: services.appUrl },
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  if (result.status !== 0) throw new Error(`${script} failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
+}
+
+function newPaperFile(): string {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), "trending-papers-cache-"));
+  const file = path.join(folder, "daily.json");
+  const at = "2026-06-12T00:00:00.000Z";
+  const paper = { id: NEW_PAPER, title: TITLE, summary: "Pages stay cached until a write announces what it changed.", authors: [{ name: "Ada Lovelace" }], publishedAt: at, submittedOnDailyAt: at, upvotes: 3 };
+  fs.writeFileSync(file, JSON.stringify([{ paper, publishedAt: at, title: TITLE, summary: paper.summary }]));
+  return file;
+}
+
+async function confirmedSubscriber(email: string): Promise<void> {
+  const client = new pg.Client({ connectionString: e2eServices().databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`INSERT INTO subscriber (email, status, confirmed_at) VALUES ($1, 'confirmed', now()) ON CONFLICT (email) DO NOTHING`, [email]);
+  } finally {
+    await client.end();
+  }
+}
+
+test("an ingest, a vote and a frozen digest reach the cache of both web processes within 5 s; other pages stay cached", async () => {
+  test.setTimeout(120_000);
+  const processes = [first, other.url];
+  // Before: the new paper and the digest are cached 404s, the digest list a cached page, in both.
+  for (const base of processes) {
+    expect((await cached(base, `/papers/${NEW_PAPER}`)).status).toBe(404);
+    expect((await cached(base, `/digests/${DIGEST_DAY}`)).status).toBe(404);
+    await cached(base, "/digests");
+  }
+
+  // An ingest by the CLI (a process with no page cache of its own).
+  runCli("scripts/ingest.ts", [newPaperFile()]);
+  for (const base of processes) {
+    await expect.poll(async () => (await get(base, `/papers/${NEW_PAPER}`)).status, WITHIN).toBe(200);
+    expect((await get(base, `/papers/${NEW_PAPER}`)).body).toContain(TITLE);
+    // The digest list does not depend on papers: still the stored copy.
+    expect((await get(base, "/digests")).cache).toBe("HIT");
+  }
+
+  // A vote through the first process; the second's cached API answer and page follow.
+  const before = JSON.parse((await cached(other.url, `/api/papers/${NEW_PAPER}`)).body) as { votes: number };
+  await cached(other.url, `/papers/${NEW_PAPER}`);
+  const token = await sessionFor("cache-voter@example.org");
+  const vote = await fetch(new URL("/api/votes", first), {
+    method: "POST",
+    headers: { "content-type": "application/json", cookie: `tp_session=${token}`, origin: first },
+    body: JSON.stringify({ paperId: NEW_PAPER, voted: true }),
+  });
+  expect(vote.status, await vote.clone().text()).toBe(200);
+  expect(((await vote.json()) as { votes: number }).votes).toBe(before.votes + 1);
+  await expect.poll(async () => (JSON.parse((await get(other.url, `/api/papers/${NEW_PAPER}`)).body) as { votes: number }).votes, WITHIN).toBe(before.votes + 1);
+  await expect.poll(async () => (await get(other.url, `/papers/${NEW_PAPER}`)).body, WITHIN).toContain(`<span class="votes-count">${before.votes + 1}</span>`);
+  expect((await get(other.url, "/digests")).cache).toBe("HIT");
+
+  // A digest frozen by the digest CLI: its page and the list change in both.
+  const reader = `cache-reader-${Date.now()}@example.org`;
+  await confirmedSubscriber(reader);
+  runCli("scripts/digest.ts", ["--date", DIGEST_DAY, "--only", reader]);
+  for (const base of processes) {
+    await expect.poll(async () => (await get(base, `/digests/${DIGEST_DAY}`)).status, WITHIN).toBe(200);
+    await expect.poll(async () => (await get(base, "/digests")).body, WITHIN).toContain(`/digests/${DIGEST_DAY}`);
+  }
+});
+
+test("a signed-in voter's vote never shows in a page another visitor is served", async () => {
+  const paper = "2606.99901";
+  const token = await sessionFor("private-voter@example.org");
+  const cookie = `tp_session=${token}`;
+  const vote = await fetch(new URL("/api/votes", first), {
+    method: "POST",
+    headers: { "content-type": "application/json", cookie, origin: first },
+    body: JSON.stringify({ paperId: paper, voted: true }),
+  });
+  expect(vote.status).toBe(200);
+  // The voter's own view: their vote is theirs, asked for by the browser.
+  const mine = await fetch(new URL(`/api/votes?ids=${paper}`, first), { headers: { cookie } });
+  expect(mine.headers.get("cache-control")).toBe("private, no-store");
+  expect(await mine.json()).toEqual({ voted: [paper], canVote: true });
+  const theirs = await fetch(new URL(`/api/votes?ids=${paper}`, first));
+  expect(await theirs.json()).toEqual({ voted: [], canVote: false });
+
+  // A page rendered for the voter, with their cookie (a URL no other test asks for, so this is its
+  // first render), says nothing of them, and is the very page anyone else is then served.
+  for (const pathname of [`/papers/${paper}?from=cache-test`, "/?date=2026-06-12&from=cache-test"]) {
+    const asVoter = await get(first, pathname, { cookie });
+    expect(asVoter.cache).toBe("MISS");
+    expect(asVoter.body).toContain(paper);
+    expect(asVoter.body).not.toContain('aria-pressed="true"');
+    expect(asVoter.body).not.toContain("Remove your upvote");
+    const asStranger = await get(first, pathname);
+    expect(asStranger.cache).toBe("HIT");
+    expect(asStranger.body).toBe(asVoter.body);
+  }
+});
