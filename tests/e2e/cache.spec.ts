@@ -148,3 +148,26 @@ test("a signed-in voter's vote never shows in a page another visitor is served",
     expect(asStranger.body).toBe(asVoter.body);
   }
 });
+
+test("a feed reader that polls with its ETag is never refused, however often it asks", async () => {
+  // More polls than the per-IP limit allows renders in a minute (API_LIMIT_IP, 300): answered from
+  // the cache, none of them renders, so none of them counts.
+  const firstPoll = await fetch(new URL("/feed.xml", first));
+  expect(firstPoll.status).toBe(200);
+  let etag = firstPoll.headers.get("etag");
+  expect(etag).toBeTruthy();
+  await firstPoll.arrayBuffer();
+  const statuses = new Map<number, number>();
+  for (let poll = 0; poll < 400; poll++) {
+    const response = await fetch(new URL("/feed.xml", first), { headers: { "if-none-match": etag! } });
+    await response.arrayBuffer();
+    statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+    // A change in between (another test's vote) makes one answer a fresh 200 with a new ETag.
+    if (response.status === 200) {
+      expect(response.headers.get("etag")).not.toBe(etag);
+      etag = response.headers.get("etag");
+    }
+  }
+  expect(statuses.get(429) ?? 0).toBe(0);
+  expect(statuses.get(304) ?? 0).toBeGreaterThan(300);
+});
