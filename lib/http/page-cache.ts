@@ -95,6 +95,17 @@ function chunkBuffer(chunk: unknown, encoding: unknown): Buffer | null {
   return null;
 }
 
+/**
+ * The Cache-Control of a cacheable page's answer, or undefined to keep the route's own (errors, and
+ * an answer whose renderer set a cookie). A cookie set for this request before it reached the page
+ * (a visitor cookie) keeps that one answer private.
+ */
+function sharedCacheControl(status: number, policy: CachePolicy, cookieBefore: string, cookieNow: string): string | undefined {
+  if (!STORED_STATUSES.has(status) || cookieNow !== cookieBefore) return undefined;
+  if (cookieBefore) return "private, no-store";
+  return status === 404 ? NOT_FOUND_CACHE_CONTROL : policy.cacheControl;
+}
+
 export class PageCache {
   private readonly entries = new Map<string, Entry>();
   private readonly tagVersions = new Map<string, number>();
@@ -154,7 +165,7 @@ export class PageCache {
     if (!policy) return render();
     normalizeEncoding(request);
     const key = this.enabled && !request.headers.range && !request.headers.authorization ? variantKey(policy.key, request) : null;
-    if (!key) return this.bypass(response, render);
+    if (!key) return this.bypass(response, policy, render);
 
     const stored = this.lookup(key);
     if (stored) return this.serve(request, response, stored, policy);
@@ -165,9 +176,9 @@ export class PageCache {
       const entry = await Promise.race([running, gaveUp]);
       clearTimeout(timer);
       const fresh = entry ? this.lookup(key) : undefined;
-      return fresh ? this.serve(request, response, fresh, policy) : this.bypass(response, render);
+      return fresh ? this.serve(request, response, fresh, policy) : this.bypass(response, policy, render);
     }
-    if (request.method === "HEAD") return this.bypass(response, render);
+    if (request.method === "HEAD") return this.bypass(response, policy, render);
 
     this.stats.misses += 1;
     const captured = this.capture(key, policy, response);
@@ -179,9 +190,17 @@ export class PageCache {
     return render();
   }
 
-  private bypass(response: http.ServerResponse, render: () => Promise<void> | void): Promise<void> | void {
+  /** Next answers, uncopied, with the same Cache-Control a stored copy would carry. */
+  private bypass(response: http.ServerResponse, policy: CachePolicy, render: () => Promise<void> | void): Promise<void> | void {
     this.stats.bypasses += 1;
     response.setHeader(CACHE_STATUS_HEADER, "BYPASS");
+    const cookieBefore = headerText(response.getHeader("set-cookie") as string | string[] | undefined);
+    const writeHead = response.writeHead;
+    response.writeHead = function (this: http.ServerResponse, statusCode: number, ...rest: unknown[]) {
+      const cacheControl = sharedCacheControl(statusCode, policy, cookieBefore, headerText(this.getHeader("set-cookie") as string | string[] | undefined));
+      if (cacheControl) this.setHeader("cache-control", cacheControl);
+      return (writeHead as (...args: unknown[]) => http.ServerResponse).call(this, statusCode, ...rest);
+    } as typeof response.writeHead;
     return render();
   }
 
@@ -266,8 +285,9 @@ export class PageCache {
         for (const [name, value] of Object.entries(given as http.OutgoingHttpHeaders)) if (value !== undefined) this.setHeader(name, value);
       }
       const cookieNow = headerText(this.getHeader("set-cookie") as string | string[] | undefined);
+      const cacheControl = sharedCacheControl(statusCode, policy, cookieBefore, cookieNow);
+      if (cacheControl) this.setHeader("cache-control", cacheControl);
       if (!STORED_STATUSES.has(statusCode) || cookieNow !== cookieBefore) storable = false;
-      else this.setHeader("cache-control", cookieBefore ? "private, no-store" : statusCode === 404 ? NOT_FOUND_CACHE_CONTROL : policy.cacheControl);
       const write = writeHead as (this: http.ServerResponse, status: number, message?: string) => http.ServerResponse;
       return typeof rest[0] === "string" ? write.call(this, statusCode, rest[0]) : write.call(this, statusCode);
     } as typeof response.writeHead;
