@@ -1,6 +1,6 @@
 // The page cache across processes, against the production server as npm start runs it, plus a
-// second web process on the same database: a change made through one process, by the ingest CLI or
-// by the digest CLI shows in both within 5 s, pages it does not touch stay cached, and no page
+// second web process on the same database: a change made through one process, or by the ingest,
+// digest or reindex CLI, shows in both within 5 s, pages it does not touch stay cached, and no page
 // carries one person's state to another. No browser needed: x-cache says whether a page came from
 // the cache (HIT) or was rendered (MISS).
 import { spawnSync } from "node:child_process";
@@ -48,7 +48,16 @@ async function cached(base: string, pathname: string): Promise<Got> {
 function runCli(script: string, args: string[]): void {
   const services = e2eServices();
   const result = spawnSync(process.execPath, ["--import", "tsx", script, ...args], {
-    env: { ...process.env, DATABASE_URL: services.databaseUrl, SMTP_URL: services.smtpUrl, TOKEN_SECRET: services.tokenSecret, APP_URL: services.appUrl },
+    env: {
+      ...process.env,
+      DATABASE_URL: services.databaseUrl,
+      SMTP_URL: services.smtpUrl,
+      TOKEN_SECRET: services.tokenSecret,
+      APP_URL: services.appUrl,
+      MEILI_URL: services.meiliUrl,
+      MEILI_MASTER_KEY: services.meiliMasterKey,
+      MEILI_INDEX: services.meiliIndex,
+    },
     encoding: "utf8",
     timeout: 60_000,
   });
@@ -74,7 +83,7 @@ async function confirmedSubscriber(email: string): Promise<void> {
   }
 }
 
-test("an ingest, a vote and a frozen digest reach the cache of both web processes within 5 s; other pages stay cached", async () => {
+test("an ingest, a vote, a frozen digest and a reindex reach the cache of both web processes within 5 s; other pages stay cached", async () => {
   test.setTimeout(120_000);
   const processes = [first, other.url];
   // Before: the new paper and the digest are cached 404s, the digest list a cached page, in both.
@@ -115,6 +124,16 @@ test("an ingest, a vote and a frozen digest reach the cache of both web processe
   for (const base of processes) {
     await expect.poll(async () => (await get(base, `/digests/${DIGEST_DAY}`)).status, WITHIN).toBe(200);
     await expect.poll(async () => (await get(base, "/digests")).body, WITHIN).toContain(`/digests/${DIGEST_DAY}`);
+    await cached(base, `/digests/${DIGEST_DAY}`);
+    await cached(base, `/papers/${NEW_PAPER}`);
+  }
+
+  // A reindex by its CLI: paper pages (their similar papers come from the index) are rendered
+  // anew, the frozen digest is not.
+  runCli("scripts/search-reindex.ts", []);
+  for (const base of processes) {
+    await expect.poll(async () => (await get(base, `/papers/${NEW_PAPER}`)).cache, WITHIN).toBe("MISS");
+    expect((await get(base, `/digests/${DIGEST_DAY}`)).cache).toBe("HIT");
   }
 });
 

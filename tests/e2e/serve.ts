@@ -75,6 +75,7 @@ async function main(): Promise<void> {
     appUrl: `http://localhost:${PORT}`,
     meiliUrl: meilisearch.url,
     meiliSearchKey: keys.search,
+    meiliMasterKey: meilisearch.masterKey,
     meiliIndex: INDEX,
   };
   fs.writeFileSync(E2E_SERVICES_FILE, JSON.stringify(services), { mode: 0o600 });

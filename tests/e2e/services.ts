@@ -14,6 +14,8 @@ export type E2eServices = {
   /** What a second web process needs to serve the same site (the cache test starts one). */
   meiliUrl: string;
   meiliSearchKey: string;
+  /** For the reindex CLI the cache test runs. */
+  meiliMasterKey: string;
   meiliIndex: string;
   webPid?: number;
 };
