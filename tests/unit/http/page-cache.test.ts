@@ -1,0 +1,464 @@
+// The page cache in our HTTP server, in front of a stand-in for Next that counts its renders and
+// writes its answers the ways Next and Node allow (setHeader + end, writeHead with headers, chunks,
+// a slow render, a stream the client walks away from). A page is /<tag>/<kind>/<anything>: the
+// test policy stores it under <tag>, and <kind> picks how the stand-in answers.
+import http from "node:http";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { type CachePolicy, PageCache, type PageCacheOptions } from "@/lib/http/page-cache";
+import { createWebServer, listen } from "@/lib/http/web-server";
+
+const POLICY_CACHE_CONTROL = "public, max-age=0, s-maxage=5";
+const HANDLER_CACHE_CONTROL = "private, max-age=0";
+const NOT_FOUND_CACHE_CONTROL = "public, max-age=0, s-maxage=60";
+const TTL_MS = 60_000;
+
+function testPolicy(url: URL): CachePolicy | null {
+  if (url.pathname.startsWith("/uncached/")) return null;
+  const tag = url.pathname.split("/")[1] ?? "";
+  return { key: url.pathname + url.search, tags: [tag], ttlMs: TTL_MS, cacheControl: POLICY_CACHE_CONTROL };
+}
+
+type Deferred = { promise: Promise<void>; resolve: () => void };
+function deferred(): Deferred {
+  let resolve: () => void = () => undefined;
+  const promise = new Promise<void>((done) => (resolve = done));
+  return { promise, resolve };
+}
+
+/** A slow render of a path: `entered` once it began, it finishes when `release` is resolved. */
+type Gate = { entered: Deferred; release: Deferred };
+
+let server: http.Server | undefined;
+let port = 0;
+let renders = new Map<string, number>();
+let gates = new Map<string, Gate>();
+let arrivals = 0;
+
+function gate(path: string): Gate {
+  let found = gates.get(path);
+  if (!found) {
+    found = { entered: deferred(), release: deferred() };
+    gates.set(path, found);
+  }
+  return found;
+}
+
+function rendersOf(path: string): number {
+  return renders.get(path) ?? 0;
+}
+
+/** Next, as far as the cache can tell: answers by the <kind> segment of the path. */
+async function standIn(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+  const path = new URL(request.url ?? "/", "http://localhost").pathname;
+  const count = rendersOf(path) + 1;
+  renders.set(path, count);
+  const body = `${path} render ${count}`;
+  const kind = path.split("/")[2] ?? "";
+  const status = /^status-(\d{3})$/.exec(kind);
+  if (status) {
+    response.statusCode = Number(status[1]);
+    response.setHeader("content-type", "text/plain");
+    response.setHeader("cache-control", HANDLER_CACHE_CONTROL);
+    response.end(status[1] === "304" ? undefined : body);
+    return;
+  }
+  switch (kind) {
+    case "plain":
+      response.setHeader("content-type", "text/plain; charset=utf-8");
+      response.setHeader("cache-control", HANDLER_CACHE_CONTROL);
+      response.end(body);
+      return;
+    case "write-head":
+      response.writeHead(200, { "Content-Type": "text/html", "Cache-Control": HANDLER_CACHE_CONTROL, "X-Written-By": "writeHead" });
+      response.end(body);
+      return;
+    case "chunks":
+      response.setHeader("content-type", "text/plain");
+      response.write("one,");
+      response.write(Buffer.from("two,"));
+      response.write("three,", "utf8");
+      response.end(`${body}`);
+      return;
+    case "slow": {
+      const slow = gate(path);
+      slow.entered.resolve();
+      await slow.release.promise;
+      response.setHeader("content-type", "text/plain");
+      response.end(body);
+      return;
+    }
+    case "cookie":
+      response.setHeader("set-cookie", `session=${count}; HttpOnly`);
+      response.setHeader("cache-control", HANDLER_CACHE_CONTROL);
+      response.end(body);
+      return;
+    case "cookie-write-head":
+      response.writeHead(200, { "Set-Cookie": `session=${count}; HttpOnly`, "Cache-Control": HANDLER_CACHE_CONTROL });
+      response.end(body);
+      return;
+    case "echo":
+      response.setHeader("content-type", "application/json");
+      response.end(JSON.stringify({ render: count, rsc: request.headers.rsc ?? null, acceptEncoding: request.headers["accept-encoding"] ?? null }));
+      return;
+    case "etag":
+      // Like Next: a conditional request it can answer from the client's copy gets a bodiless 304.
+      response.setHeader("etag", '"v1"');
+      if (request.headers["if-none-match"] === '"v1"') {
+        response.statusCode = 304;
+        response.end();
+        return;
+      }
+      response.setHeader("content-type", "text/plain");
+      response.end(body);
+      return;
+    case "big":
+      response.setHeader("content-type", "text/plain");
+      response.end("x".repeat(1000));
+      return;
+    case "stream":
+      response.writeHead(200, { "content-type": "text/plain" });
+      response.write("first part,");
+      if (request.headers["x-hold"]) {
+        // Next stops rendering when the client leaves, and ends what it had begun.
+        await new Promise((resolve) => response.once("close", resolve));
+        response.end("cut short");
+      } else response.end("second part");
+      return;
+    default:
+      response.statusCode = 500;
+      response.end(`unknown kind ${kind}`);
+  }
+}
+
+type Start = Partial<PageCacheOptions> & { enabled?: boolean };
+
+async function start(options: Start = {}): Promise<PageCache> {
+  const { enabled = true, ...cacheOptions } = options;
+  const cache = new PageCache({ maxBytes: 1024 * 1024, policy: testPolicy, ...cacheOptions });
+  if (enabled) cache.setEnabled(true);
+  server = createWebServer({
+    handler: standIn,
+    trustedProxies: 0,
+    cache,
+    // As the visitor-cookie issuer does: a new visitor gets its cookie before Next sees the request.
+    beforeHandler: (request, response) => {
+      arrivals += 1;
+      if (request.headers["x-new-visitor"]) response.setHeader("set-cookie", "visitor=v123; Path=/; HttpOnly");
+    },
+  });
+  port = (await listen(server, 0, "127.0.0.1")).port;
+  return cache;
+}
+
+afterEach(async () => {
+  for (const { release } of gates.values()) release.resolve();
+  server?.closeAllConnections();
+  await new Promise((resolve) => server?.close(resolve) ?? resolve(undefined));
+  server = undefined;
+  renders = new Map();
+  gates = new Map();
+  arrivals = 0;
+});
+
+type Answer = { status: number; headers: http.IncomingHttpHeaders; body: string };
+
+function send(path: string, options: { method?: string; headers?: http.OutgoingHttpHeaders } = {}): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const request = http.request({ host: "127.0.0.1", port, path, method: options.method ?? "GET", headers: options.headers, agent: false }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString() }));
+      response.on("error", reject);
+    });
+    request.on("error", reject);
+    request.end();
+  });
+}
+
+/** Opens a GET and stops once the first bytes of the body arrived; `abort` then walks away. */
+function openAndAbortLater(path: string, headers: http.OutgoingHttpHeaders): Promise<{ abort: () => void; first: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request({ host: "127.0.0.1", port, path, headers, agent: false }, (response) => {
+      response.once("data", (chunk: Buffer) => resolve({ abort: () => request.destroy(), first: chunk.toString() }));
+    });
+    request.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "ECONNRESET") reject(error);
+    });
+    request.end();
+  });
+}
+
+const cacheStatus = (answer: Answer) => answer.headers["x-cache"];
+
+describe("the page cache", () => {
+  it.each(["plain", "write-head", "chunks"])("answers a second GET of a page written by %s from memory, with the same body and headers", async (kind) => {
+    await start();
+    const path = `/trending/${kind}/1`;
+    const first = await send(path);
+    const second = await send(path);
+    expect(first).toMatchObject({ status: 200, headers: { "x-cache": "MISS" } });
+    expect(second).toMatchObject({ status: 200, body: first.body, headers: { "x-cache": "HIT", "content-type": first.headers["content-type"] } });
+    expect(first.body).toContain(`${path} render 1`);
+    expect(second.headers["content-length"]).toBe(String(Buffer.byteLength(first.body)));
+    if (kind === "write-head") expect(second.headers["x-written-by"]).toBe("writeHead");
+    expect(rendersOf(path)).toBe(1);
+  });
+
+  it("sends the policy's Cache-Control, not the page's own, on a miss and on a hit", async () => {
+    await start();
+    for (const path of ["/trending/plain/1", "/trending/write-head/1"]) {
+      const miss = await send(path);
+      const hit = await send(path);
+      expect(miss.headers).toMatchObject({ "x-cache": "MISS", "cache-control": POLICY_CACHE_CONTROL });
+      expect(hit.headers).toMatchObject({ "x-cache": "HIT", "cache-control": POLICY_CACHE_CONTROL });
+    }
+  });
+
+  it("renders again after its tag is invalidated, while a page under another tag stays stored", async () => {
+    const cache = await start();
+    await send("/trending/plain/1");
+    await send("/paper/plain/1");
+    cache.invalidate(["trending"]);
+    const invalidated = await send("/trending/plain/1");
+    const untouched = await send("/paper/plain/1");
+    expect(invalidated).toMatchObject({ headers: { "x-cache": "MISS" }, body: "/trending/plain/1 render 2" });
+    expect(untouched).toMatchObject({ headers: { "x-cache": "HIT" }, body: "/paper/plain/1 render 1" });
+    expect(await send("/trending/plain/1")).toMatchObject({ headers: { "x-cache": "HIT" }, body: "/trending/plain/1 render 2" });
+  });
+
+  it("does not store a render its tag was invalidated during, but does store one another tag's change raced", async () => {
+    const cache = await start();
+    const racedPath = "/trending/slow/1";
+    const raced = send(racedPath);
+    await gate(racedPath).entered.promise;
+    cache.invalidate(["trending"]);
+    gate(racedPath).release.resolve();
+    expect(await raced).toMatchObject({ status: 200, headers: { "x-cache": "MISS" }, body: `${racedPath} render 1` });
+    expect(await send(racedPath)).toMatchObject({ headers: { "x-cache": "MISS" }, body: `${racedPath} render 2` });
+
+    const otherPath = "/paper/slow/1";
+    const other = send(otherPath);
+    await gate(otherPath).entered.promise;
+    cache.invalidate(["trending"]);
+    gate(otherPath).release.resolve();
+    await other;
+    expect(await send(otherPath)).toMatchObject({ headers: { "x-cache": "HIT" }, body: `${otherPath} render 1` });
+  });
+
+  it.each([
+    ["turned off and on again (its listener reconnected)", (cache: PageCache) => (cache.setEnabled(false), cache.setEnabled(true))],
+    ["emptied (an announcement it could not read)", (cache: PageCache) => cache.clear()],
+  ])("does not store a render under way when the cache is %s", async (_, forget) => {
+    const cache = await start();
+    const path = "/paper/slow/1";
+    const render = send(path);
+    await gate(path).entered.promise;
+    forget(cache);
+    gate(path).release.resolve();
+    expect(await render).toMatchObject({ headers: { "x-cache": "MISS" }, body: `${path} render 1` });
+    expect(await send(path)).toMatchObject({ headers: { "x-cache": "MISS" }, body: `${path} render 2` });
+  });
+
+  it.each(["cookie", "cookie-write-head"])("never stores a page that sets a cookie (%s), and leaves its Cache-Control private", async (kind) => {
+    const cache = await start();
+    const path = `/trending/${kind}/1`;
+    const first = await send(path);
+    const second = await send(path);
+    expect(first.headers).toMatchObject({ "set-cookie": ["session=1; HttpOnly"], "cache-control": HANDLER_CACHE_CONTROL });
+    expect(second).toMatchObject({ headers: { "x-cache": "MISS", "set-cookie": ["session=2; HttpOnly"] }, body: `${path} render 2` });
+    expect(rendersOf(path)).toBe(2);
+    expect(cache.size.entries).toBe(0);
+  });
+
+  it.each([500, 429, 304])("never stores a %i", async (status) => {
+    const cache = await start();
+    const path = `/trending/status-${status}/1`;
+    const first = await send(path);
+    const second = await send(path);
+    expect(first.status).toBe(status);
+    expect(second).toMatchObject({ status, headers: { "x-cache": "MISS" } });
+    expect(rendersOf(path)).toBe(2);
+    expect(cache.size.entries).toBe(0);
+  });
+
+  it("stores a 404, served with a short shared lifetime", async () => {
+    await start();
+    const path = "/paper/status-404/2401.99999";
+    const first = await send(path);
+    const second = await send(path);
+    expect(first).toMatchObject({ status: 404, headers: { "x-cache": "MISS", "cache-control": NOT_FOUND_CACHE_CONTROL } });
+    expect(second).toMatchObject({ status: 404, body: first.body, headers: { "x-cache": "HIT", "cache-control": NOT_FOUND_CACHE_CONTROL } });
+    expect(rendersOf(path)).toBe(1);
+  });
+
+  it("renders a page once for concurrent misses of it, and gives every request that render", async () => {
+    await start();
+    const path = "/trending/slow/1";
+    const answers = Promise.all([send(path), send(path), send(path), send(path)]);
+    await gate(path).entered.promise;
+    // Every request has reached the cache (the web server calls it right after beforeHandler).
+    await vi.waitFor(() => expect(arrivals).toBe(4));
+    gate(path).release.resolve();
+    const all = await answers;
+    expect(rendersOf(path)).toBe(1);
+    expect(all.map((answer) => answer.body)).toEqual(Array(4).fill(`${path} render 1`));
+    expect(all.map(cacheStatus).sort()).toEqual(["HIT", "HIT", "HIT", "MISS"]);
+  });
+
+  it("keeps separate copies for requests that differ in the rsc header", async () => {
+    await start();
+    const path = "/trending/echo/1";
+    const html = await send(path);
+    const rsc = await send(path, { headers: { rsc: "1" } });
+    expect(JSON.parse(html.body)).toMatchObject({ render: 1, rsc: null });
+    expect(JSON.parse(rsc.body)).toMatchObject({ render: 2, rsc: "1" });
+    expect(await send(path)).toMatchObject({ headers: { "x-cache": "HIT" }, body: html.body });
+    expect(await send(path, { headers: { rsc: "1" } })).toMatchObject({ headers: { "x-cache": "HIT" }, body: rsc.body });
+    expect(rendersOf(path)).toBe(2);
+  });
+
+  it("keeps separate copies for gzip and for no encoding, one gzip copy for every client that takes gzip", async () => {
+    await start();
+    const path = "/trending/echo/1";
+    const gzip = await send(path, { headers: { "accept-encoding": "gzip" } });
+    const none = await send(path);
+    expect(JSON.parse(gzip.body)).toMatchObject({ render: 1, acceptEncoding: "gzip" });
+    expect(JSON.parse(none.body)).toMatchObject({ render: 2, acceptEncoding: null });
+    expect(await send(path, { headers: { "accept-encoding": "gzip, deflate, br" } })).toMatchObject({ headers: { "x-cache": "HIT" }, body: gzip.body });
+    expect(await send(path, { headers: { "accept-encoding": "br" } })).toMatchObject({ headers: { "x-cache": "HIT" }, body: none.body });
+    expect(rendersOf(path)).toBe(2);
+  });
+
+  it("answers If-None-Match with the stored ETag by a bodiless 304, and a different one by the page", async () => {
+    await start();
+    const path = "/trending/plain/1";
+    await send(path);
+    const hit = await send(path);
+    const etag = hit.headers.etag;
+    expect(etag).toMatch(/^(W\/)?".+"$/);
+    const notModified = await send(path, { headers: { "if-none-match": etag } });
+    expect(notModified).toMatchObject({ status: 304, body: "", headers: { "x-cache": "HIT", etag, "cache-control": POLICY_CACHE_CONTROL } });
+    expect(await send(path, { headers: { "if-none-match": '"something-else"' } })).toMatchObject({ status: 200, body: hit.body });
+    expect(rendersOf(path)).toBe(1);
+  });
+
+  it("stores a whole page when the miss was a conditional request the page could have answered with a 304", async () => {
+    await start();
+    const path = "/trending/etag/1";
+    const miss = await send(path, { headers: { "if-none-match": '"v1"' } });
+    expect(miss).toMatchObject({ status: 200, body: `${path} render 1`, headers: { "x-cache": "MISS" } });
+    expect(await send(path)).toMatchObject({ status: 200, body: `${path} render 1`, headers: { "x-cache": "HIT", etag: '"v1"' } });
+    expect(await send(path, { headers: { "if-none-match": '"v1"' } })).toMatchObject({ status: 304, body: "", headers: { "x-cache": "HIT" } });
+    expect(rendersOf(path)).toBe(1);
+  });
+
+  it("evicts the least recently used page when it holds more than maxBytes", async () => {
+    // Each 1000-byte page costs about 1530 bytes with its key: two fit, three do not.
+    const cache = await start({ maxBytes: 3200 });
+    await send("/lru/big/a");
+    await send("/lru/big/b");
+    expect(cache.size.entries).toBe(2);
+    expect(cacheStatus(await send("/lru/big/a"))).toBe("HIT"); // b is now the least recently used
+    await send("/lru/big/c");
+    expect(cache.size.entries).toBe(2);
+    expect(cache.size.bytes).toBeLessThanOrEqual(3200);
+    expect(cacheStatus(await send("/lru/big/a"))).toBe("HIT");
+    expect(cacheStatus(await send("/lru/big/b"))).toBe("MISS");
+    expect(rendersOf("/lru/big/a")).toBe(1);
+  });
+
+  it("serves but never stores a page larger than maxEntryBytes", async () => {
+    const cache = await start({ maxEntryBytes: 500 });
+    const first = await send("/trending/big/1");
+    const second = await send("/trending/big/1");
+    expect(second).toMatchObject({ headers: { "x-cache": "MISS" }, body: first.body });
+    expect(first.body).toHaveLength(1000);
+    expect(cache.size.entries).toBe(0);
+  });
+
+  it("answers BYPASS and stores nothing until enabled, and forgets everything when disabled", async () => {
+    const cache = await start({ enabled: false });
+    const path = "/trending/plain/1";
+    expect(cacheStatus(await send(path))).toBe("BYPASS");
+    expect(cacheStatus(await send(path))).toBe("BYPASS");
+    expect(rendersOf(path)).toBe(2);
+    expect(cache.size.entries).toBe(0);
+
+    cache.setEnabled(true);
+    expect(cacheStatus(await send(path))).toBe("MISS");
+    expect(cacheStatus(await send(path))).toBe("HIT");
+    cache.setEnabled(false);
+    expect(cache.size.entries).toBe(0);
+    expect(await send(path)).toMatchObject({ headers: { "x-cache": "BYPASS" }, body: `${path} render 4` });
+    cache.setEnabled(true);
+    expect(cacheStatus(await send(path))).toBe("MISS");
+  });
+
+  it("serves a stored page until its lifetime is over, then renders it again", async () => {
+    let time = 1_000_000;
+    await start({ now: () => time });
+    const path = "/trending/plain/1";
+    await send(path);
+    time += TTL_MS - 1;
+    expect(await send(path)).toMatchObject({ headers: { "x-cache": "HIT", age: String(Math.floor((TTL_MS - 1) / 1000)) }, body: `${path} render 1` });
+    time += 1;
+    expect(await send(path)).toMatchObject({ headers: { "x-cache": "MISS" }, body: `${path} render 2` });
+  });
+
+  it("answers HEAD from a stored GET, without the body", async () => {
+    await start();
+    const path = "/trending/plain/1";
+    const get = await send(path);
+    const head = await send(path, { method: "HEAD" });
+    expect(head).toMatchObject({ status: 200, body: "", headers: { "x-cache": "HIT", "content-length": String(Buffer.byteLength(get.body)), "content-type": get.headers["content-type"] } });
+    expect(rendersOf(path)).toBe(1);
+  });
+
+  it("sends a visitor cookie set before the cache with that one answer, privately, and never to the next client", async () => {
+    await start();
+    const path = "/trending/plain/1";
+    const newVisitor = await send(path, { headers: { "x-new-visitor": "1" } });
+    expect(newVisitor).toMatchObject({ status: 200, headers: { "set-cookie": ["visitor=v123; Path=/; HttpOnly"], "cache-control": "private, no-store" } });
+
+    const next = await send(path);
+    expect(next.headers["set-cookie"]).toBeUndefined();
+    expect(next).toMatchObject({ status: 200, body: newVisitor.body, headers: { "cache-control": POLICY_CACHE_CONTROL } });
+
+    // A new visitor answered from memory gets its own cookie, and a private answer too.
+    const hitForNewVisitor = await send(path, { headers: { "x-new-visitor": "1" } });
+    expect(hitForNewVisitor).toMatchObject({ headers: { "x-cache": "HIT", "set-cookie": ["visitor=v123; Path=/; HttpOnly"], "cache-control": "private, no-store" }, body: newVisitor.body });
+    expect(await send(path)).toMatchObject({ headers: { "x-cache": "HIT", "cache-control": POLICY_CACHE_CONTROL } });
+    expect((await send(path)).headers["set-cookie"]).toBeUndefined();
+  });
+
+  it("does not store an answer its client walked away from, and a request waiting on it renders its own", async () => {
+    const cache = await start();
+    const path = "/trending/stream/1";
+    const walkingAway = await openAndAbortLater(path, { "x-hold": "1" });
+    expect(walkingAway.first).toBe("first part,");
+    const waiting = send(path);
+    await vi.waitFor(() => expect(arrivals).toBe(2));
+    walkingAway.abort();
+    const waited = await waiting;
+    expect(waited).toMatchObject({ status: 200, body: "first part,second part" });
+    expect(cacheStatus(waited)).not.toBe("HIT");
+    expect(rendersOf(path)).toBe(2);
+    expect(cache.stats.stored).toBe(0);
+    // The next request renders (and stores) a whole page.
+    expect(await send(path)).toMatchObject({ headers: { "x-cache": "MISS" }, body: "first part,second part" });
+    expect(await send(path)).toMatchObject({ headers: { "x-cache": "HIT" }, body: "first part,second part" });
+  });
+
+  it("leaves pages outside the policy and other methods alone", async () => {
+    const cache = await start();
+    const uncached = await send("/uncached/plain/1");
+    expect(uncached.headers["x-cache"]).toBeUndefined();
+    expect(uncached.headers["cache-control"]).toBe(HANDLER_CACHE_CONTROL);
+    await send("/uncached/plain/1");
+    expect(rendersOf("/uncached/plain/1")).toBe(2);
+    await send("/trending/plain/1", { method: "POST" });
+    await send("/trending/plain/1", { method: "POST" });
+    expect(rendersOf("/trending/plain/1")).toBe(2);
+    expect(cache.size.entries).toBe(0);
+  });
+});
