@@ -73,9 +73,22 @@ function headerText(value: string | string[] | undefined): string {
   return Array.isArray(value) ? value.join(", ") : (value ?? "");
 }
 
+/** Whether Accept-Encoding takes gzip: named (or `*`) with a q-value above 0 (RFC 9110, 12.5.3). */
+export function acceptsGzip(header: string): boolean {
+  let star: boolean | undefined;
+  for (const part of header.split(",")) {
+    const [name = "", ...params] = part.trim().toLowerCase().split(";");
+    const q = params.map((param) => /^\s*q\s*=\s*([0-9.]+)\s*$/.exec(param)?.[1]).find((value) => value !== undefined);
+    const accepted = q === undefined || Number(q) > 0;
+    if (name.trim() === "gzip" || name.trim() === "x-gzip") return accepted;
+    if (name.trim() === "*") star = accepted;
+  }
+  return star ?? false;
+}
+
 /** One encoding per key: gzip when the client takes it, else none (Next compresses gzip only). */
 function normalizeEncoding(request: http.IncomingMessage): void {
-  if (/\bgzip\b/i.test(headerText(request.headers["accept-encoding"]))) request.headers["accept-encoding"] = "gzip";
+  if (acceptsGzip(headerText(request.headers["accept-encoding"]))) request.headers["accept-encoding"] = "gzip";
   else delete request.headers["accept-encoding"];
 }
 

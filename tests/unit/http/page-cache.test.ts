@@ -4,7 +4,7 @@
 // test policy stores it under <tag>, and <kind> picks how the stand-in answers.
 import http from "node:http";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { type CachePolicy, PageCache, type PageCacheOptions } from "@/lib/http/page-cache";
+import { acceptsGzip, type CachePolicy, PageCache, type PageCacheOptions } from "@/lib/http/page-cache";
 import { createWebServer, listen } from "@/lib/http/web-server";
 
 const POLICY_CACHE_CONTROL = "public, max-age=0, s-maxage=5";
@@ -270,6 +270,15 @@ describe("the page cache", () => {
     expect(cache.size.entries).toBe(0);
   });
 
+  it("takes gzip;q=0 as a refusal of gzip: no gzip copy for that client, and Next is not told it takes gzip", async () => {
+    await start();
+    const path = "/trending/echo/1";
+    const gzip = await send(path, { headers: { "accept-encoding": "gzip" } });
+    const refused = await send(path, { headers: { "accept-encoding": "gzip;q=0, identity" } });
+    expect(refused.body).not.toBe(gzip.body);
+    expect(JSON.parse(refused.body).acceptEncoding).not.toBe("gzip");
+  });
+
   it.each([500, 429, 304])("never stores a %i", async (status) => {
     const cache = await start();
     const path = `/trending/status-${status}/1`;
@@ -460,5 +469,19 @@ describe("the page cache", () => {
     await send("/trending/plain/1", { method: "POST" });
     expect(rendersOf("/trending/plain/1")).toBe(2);
     expect(cache.size.entries).toBe(0);
+  });
+});
+
+describe("acceptsGzip", () => {
+  it("reads Accept-Encoding's names and q-values", () => {
+    expect(acceptsGzip("gzip, deflate, br")).toBe(true);
+    expect(acceptsGzip("GZIP;Q=0.5")).toBe(true);
+    expect(acceptsGzip("x-gzip")).toBe(true);
+    expect(acceptsGzip("br, identity")).toBe(false);
+    expect(acceptsGzip("")).toBe(false);
+    expect(acceptsGzip("gzip;q=0")).toBe(false);
+    expect(acceptsGzip("gzip;q=0, *")).toBe(false);
+    expect(acceptsGzip("*")).toBe(true);
+    expect(acceptsGzip("*;q=0")).toBe(false);
   });
 });
