@@ -2,9 +2,9 @@
 // harvest), the last attempt and success, the last error, and whether the source is late.
 import type pg from "pg";
 import { env } from "@/lib/env";
-import { harvestStateRows } from "./store";
+import { harvestStateRows, type LiveSource } from "./store";
 
-export type LiveSource = "arxiv-oai" | "hf-daily";
+export type { LiveSource } from "./store";
 
 export type HarvestStatus = {
   source: LiveSource;

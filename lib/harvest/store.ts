@@ -2,7 +2,9 @@
 // outcome (harvest_state), the Hugging Face days fetched (harvest_day), and the per-host request
 // gate shared by every process (fetch_gate and its advisory locks).
 import type pg from "pg";
-import type { LiveSource } from "./state";
+
+/** The live sources a harvest reads. */
+export type LiveSource = "arxiv-oai" | "hf-daily";
 
 /** The saved position of a source and scope (the `from` date of the next OAI-PMH harvest), or null. */
 export async function readPosition(pool: pg.Pool, source: LiveSource, scope: string): Promise<string | null> {
