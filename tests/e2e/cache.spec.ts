@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import pg from "pg";
-import { e2eServices, sessionFor } from "./services";
+import { e2eServices, servicesEnv, sessionFor } from "./services";
 import { startWebProcess, type WebProcess } from "./web-process";
 
 const NEW_PAPER = "2606.99977";
@@ -46,18 +46,8 @@ async function cached(base: string, pathname: string): Promise<Got> {
 }
 
 function runCli(script: string, args: string[]): void {
-  const services = e2eServices();
   const result = spawnSync(process.execPath, ["--import", "tsx", script, ...args], {
-    env: {
-      ...process.env,
-      DATABASE_URL: services.databaseUrl,
-      SMTP_URL: services.smtpUrl,
-      TOKEN_SECRET: services.tokenSecret,
-      APP_URL: services.appUrl,
-      MEILI_URL: services.meiliUrl,
-      MEILI_MASTER_KEY: services.meiliMasterKey,
-      MEILI_INDEX: services.meiliIndex,
-    },
+    env: { ...servicesEnv(), MEILI_MASTER_KEY: e2eServices().meiliMasterKey },
     encoding: "utf8",
     timeout: 60_000,
   });

@@ -24,6 +24,20 @@ export function e2eServices(): E2eServices {
   return JSON.parse(fs.readFileSync(E2E_SERVICES_FILE, "utf8")) as E2eServices;
 }
 
+/** The environment a child process (a second web server, a CLI) needs to work on the browser tests' services. */
+export function servicesEnv(): NodeJS.ProcessEnv {
+  const services = e2eServices();
+  return {
+    ...process.env,
+    DATABASE_URL: services.databaseUrl,
+    SMTP_URL: services.smtpUrl,
+    TOKEN_SECRET: services.tokenSecret,
+    APP_URL: services.appUrl,
+    MEILI_URL: services.meiliUrl,
+    MEILI_INDEX: services.meiliIndex,
+  };
+}
+
 type MaildevMail = { id: string; subject: string; to: { address: string }[]; html?: string; text?: string };
 
 /** Mails MailDev holds for an address, newest last. */

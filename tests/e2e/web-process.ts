@@ -3,7 +3,7 @@
 // database (the page cache). Not a spec file, so Playwright does not run it.
 import { spawn } from "node:child_process";
 import net from "node:net";
-import { e2eServices } from "./services";
+import { e2eServices, servicesEnv } from "./services";
 
 export type WebProcess = { port: number; pid: number; url: string; stop(): Promise<void> };
 
@@ -20,18 +20,7 @@ export async function startWebProcess(): Promise<WebProcess> {
   const services = e2eServices();
   const port = await freePort();
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/web.ts"], {
-    env: {
-      ...process.env,
-      DATABASE_URL: services.databaseUrl,
-      SMTP_URL: services.smtpUrl,
-      TOKEN_SECRET: services.tokenSecret,
-      APP_URL: services.appUrl,
-      MEILI_URL: services.meiliUrl,
-      MEILI_SEARCH_KEY: services.meiliSearchKey,
-      MEILI_INDEX: services.meiliIndex,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-    },
+    env: { ...servicesEnv(), MEILI_SEARCH_KEY: services.meiliSearchKey, PORT: String(port), HOST: "127.0.0.1" },
     stdio: "ignore",
   });
   const stop = async () => {
