@@ -41,6 +41,8 @@ async function main(): Promise<void> {
   });
   // Longer than the usual 60 s idle timeout of a reverse proxy in front, so the proxy closes first.
   server.keepAliveTimeout = 65_000;
+  // A client that stops reading an answer for two minutes loses its connection (no page takes that long).
+  server.timeout = 120_000;
   const address = await listen(server, env.PORT, env.HOST);
   log(`listening on ${env.HOST ?? "every interface"}, port ${address.port}${dev ? " (development)" : ""}`);
   let stopping = false;

@@ -4,6 +4,7 @@
 // Search is not cached (its answers are as many as its queries); neither are forms nor accounts.
 import type { CachePolicy } from "@/lib/http/page-cache";
 import { paperIdFromSegments } from "@/lib/papers/identity";
+import { isValidDay } from "@/lib/time";
 import { DIGESTS_TAG, PAPERS_TAG, TRENDING_TAG, digestTag, paperTag } from "./tags";
 
 const MINUTE = 60_000;
@@ -15,8 +16,11 @@ const MINUTE = 60_000;
 const LIVE = "public, max-age=0, s-maxage=5, stale-while-revalidate=55";
 /** Feed readers poll every few minutes; a minute old is fresh enough. */
 const FEED = "public, max-age=60, s-maxage=60, stale-while-revalidate=300";
-/** A frozen digest never changes. */
-const FROZEN = "public, max-age=3600, s-maxage=86400, stale-while-revalidate=604800";
+/**
+ * A frozen digest never changes, but its HTML names this build's scripts: a shared cache keeps it an
+ * hour (and a day stale while it refetches), so a deploy does not leave pages with missing scripts.
+ */
+const FROZEN = "public, max-age=300, s-maxage=3600, stale-while-revalidate=86400";
 
 /** Longer query strings are not cached (no page of ours reads one). */
 const MAX_QUERY_LENGTH = 1024;
@@ -26,6 +30,14 @@ function normalizedQuery(params: URLSearchParams): string {
   const pairs = [...params].filter(([name]) => name !== "_rsc");
   pairs.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return new URLSearchParams(pairs).toString();
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 function paperTags(segments: string): readonly string[] {
@@ -46,7 +58,11 @@ export function cachePolicy(url: URL): CachePolicy | null {
   if (path.startsWith("/papers/") && path.length > "/papers/".length) return policy(paperTags(path.slice("/papers/".length)), 10 * MINUTE, LIVE);
   if (path.startsWith("/api/papers/") && path.length > "/api/papers/".length) return policy(paperTags(path.slice("/api/papers/".length)), 10 * MINUTE, LIVE);
   if (path === "/digests") return policy([DIGESTS_TAG], 60 * MINUTE, LIVE);
+  // A digest's date as Next reads it (decoded); anything but a real day is a 404 that costs no query.
   const digest = /^\/digests\/([^/]+)$/.exec(path);
-  if (digest) return policy([digestTag(digest[1]!)], 24 * 60 * MINUTE, FROZEN);
+  if (digest) {
+    const date = safeDecode(digest[1]!);
+    return isValidDay(date) ? policy([digestTag(date)], 24 * 60 * MINUTE, FROZEN) : null;
+  }
   return null;
 }

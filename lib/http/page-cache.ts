@@ -4,11 +4,15 @@
 // tag drops every page stored under it (lib/cache/listen.ts). Only GET and HEAD of such URLs take
 // part. Responses are kept in a byte-bounded LRU; concurrent misses of one key share one render.
 //
-// Safe by construction: a response that sets a cookie is never stored, and the request headers Next
-// answers differently on (its Vary) are part of every key. Pages behind this cache must not read
-// cookies: per-person state is fetched by the browser (components/my-votes.tsx).
+// Safe by construction: Next sees only the request headers that are part of the key (the ones it
+// answers differently on: its RSC and prefetch headers, the encoding, whether the client is a bot
+// it renders metadata differently for) and a few it needs; no cookie reaches a cached page, so
+// per-person state is fetched by the browser (components/my-votes.tsx). A response that sets a
+// cookie is never stored.
 import { createHash } from "node:crypto";
 import type http from "node:http";
+import { getBotType } from "next/dist/shared/lib/router/utils/is-bot";
+import { CLIENT_ADDRESS_HEADER } from "./client-address";
 
 export type CachePolicy = {
   /** The URL part of the key (path and normalized query). */
@@ -48,6 +52,8 @@ export const CACHE_STATUS_HEADER = "x-cache";
 
 /** Request headers Next varies its answer on (RSC payloads, prefetches), plus the encoding. */
 const VARY_HEADERS = ["rsc", "next-router-state-tree", "next-router-prefetch", "next-router-segment-prefetch", "next-url", "accept-encoding"] as const;
+/** Of a cacheable page's request, Next sees only these (the key's, and what it needs to answer). */
+const PASSED_HEADERS = new Set<string>([...VARY_HEADERS, "host", "connection", "accept", "user-agent", "if-none-match", CLIENT_ADDRESS_HEADER]);
 const MAX_VARY_VALUE = 4096;
 /** A missing page is cached too, so a crawler of made-up ids costs one render per id and lifetime. */
 const STORED_STATUSES = new Set([200, 404]);
@@ -57,7 +63,7 @@ const UNSTORED_HEADERS = new Set(["set-cookie", "connection", "keep-alive", "tra
 /** Past this many remembered tag changes (every voted paper adds one), the cache starts over. */
 const MAX_TAG_VERSIONS = 20_000;
 /** How long a request waits for someone else's render of the same page before rendering its own. */
-const WAIT_FOR_RENDER_MS = 15_000;
+const WAIT_FOR_RENDER_MS = 5_000;
 
 /** If-None-Match compares weakly (RFC 9110, 13.1.2): a W/ prefix is ignored and * matches any body. */
 function matchesEtag(header: string | undefined, etag: string): boolean {
@@ -92,8 +98,23 @@ function normalizeEncoding(request: http.IncomingMessage): void {
   else delete request.headers["accept-encoding"];
 }
 
+/**
+ * Drops every request header the key does not hold, so nothing else can change what Next renders
+ * into a stored page (a cookie, `x-middleware-prefetch`, a CSP nonce, a language).
+ */
+function keepKeyedHeaders(request: http.IncomingMessage): void {
+  for (const name of Object.keys(request.headers)) if (!PASSED_HEADERS.has(name)) delete request.headers[name];
+}
+
+/** A request for React's payload (a client-side navigation or a prefetch) rather than a page. */
+function isPayloadRequest(request: http.IncomingMessage): boolean {
+  return request.headers.rsc !== undefined || request.headers["next-router-prefetch"] !== undefined;
+}
+
 function variantKey(urlKey: string, request: http.IncomingMessage): string | null {
-  const parts = [request.method === "HEAD" ? "GET" : request.method, urlKey];
+  // Next puts a page's metadata in <head> for the bots it lists, and streams it for everyone else.
+  const client = getBotType(headerText(request.headers["user-agent"])) ?? "browser";
+  const parts = [request.method === "HEAD" ? "GET" : request.method, urlKey, client];
   for (const name of VARY_HEADERS) {
     const value = headerText(request.headers[name]);
     if (value.length > MAX_VARY_VALUE) return null;
@@ -113,10 +134,32 @@ function chunkBuffer(chunk: unknown, encoding: unknown): Buffer | null {
  * an answer whose renderer set a cookie). A cookie set for this request before it reached the page
  * (a visitor cookie) keeps that one answer private.
  */
-function sharedCacheControl(status: number, policy: CachePolicy, cookieBefore: string, cookieNow: string): string | undefined {
+function sharedCacheControl(status: number, policy: CachePolicy, payload: boolean, cookieBefore: string, cookieNow: string): string | undefined {
   if (!STORED_STATUSES.has(status) || cookieNow !== cookieBefore) return undefined;
-  if (cookieBefore) return "private, no-store";
+  // React's payload sits at the page's URL: a shared cache that ignores Vary would serve it as the page.
+  if (cookieBefore || payload) return "private, no-store";
   return status === 404 ? NOT_FOUND_CACHE_CONTROL : policy.cacheControl;
+}
+
+/** What a stored copy may be: the page, or React's payload when that is what was asked for. */
+function isExpectedBody(payload: boolean, headers: http.OutgoingHttpHeaders): boolean {
+  if (headers["x-middleware-skip"] !== undefined) return false;
+  const type = headerText(headers["content-type"] as string | string[] | undefined);
+  return payload === type.startsWith("text/x-component");
+}
+
+/** Headers given to writeHead, set on the response so that getHeaders() sees them all (repeats kept). */
+function applyGivenHeaders(response: http.ServerResponse, given: unknown): void {
+  if (Array.isArray(given)) {
+    const pairs: [string, string][] = Array.isArray(given[0])
+      ? (given as [string, string][])
+      : given.flatMap((_, i) => (i % 2 === 0 ? [[String(given[i]), String(given[i + 1])] as [string, string]] : []));
+    const grouped = new Map<string, string[]>();
+    for (const [name, value] of pairs) grouped.set(name.toLowerCase(), [...(grouped.get(name.toLowerCase()) ?? []), value]);
+    for (const [name, values] of grouped) response.setHeader(name, values.length === 1 ? values[0]! : values);
+  } else if (given && typeof given === "object") {
+    for (const [name, value] of Object.entries(given as http.OutgoingHttpHeaders)) if (value !== undefined) response.setHeader(name, value);
+  }
 }
 
 export class PageCache {
@@ -177,24 +220,27 @@ export class PageCache {
     const policy = this.options.policy(new URL(request.url ?? "/", "http://localhost"));
     if (!policy) return render();
     normalizeEncoding(request);
-    const key = this.enabled && !request.headers.range && !request.headers.authorization ? variantKey(policy.key, request) : null;
-    if (!key) return this.bypass(response, policy, render);
+    keepKeyedHeaders(request);
+    const payload = isPayloadRequest(request);
+    const key = this.enabled ? variantKey(policy.key, request) : null;
+    if (!key) return this.bypass(response, policy, payload, render);
 
     const stored = this.lookup(key);
-    if (stored) return this.serve(request, response, stored, policy);
+    if (stored) return this.serve(request, response, stored, policy, payload);
     const running = this.rendering.get(key);
     if (running) {
       let timer: Parameters<typeof clearTimeout>[0];
       const gaveUp = new Promise<undefined>((resolve) => (timer = setTimeout(resolve, WAIT_FOR_RENDER_MS)));
       const entry = await Promise.race([running, gaveUp]);
       clearTimeout(timer);
-      const fresh = entry ? this.lookup(key) : undefined;
-      return fresh ? this.serve(request, response, fresh, policy) : this.bypass(response, policy, render);
+      // The render waited for is served even if a change made it stale while it ran (it is then not
+      // stored): at most one render old, and a crowd arriving during a vote does not stampede.
+      return entry ? this.serve(request, response, entry, policy, payload) : this.bypass(response, policy, payload, render);
     }
-    if (request.method === "HEAD") return this.bypass(response, policy, render);
+    if (request.method === "HEAD") return this.bypass(response, policy, payload, render);
 
     this.stats.misses += 1;
-    const captured = this.capture(key, policy, response);
+    const captured = this.capture(key, policy, payload, response);
     this.rendering.set(key, captured);
     void captured.finally(() => this.rendering.delete(key));
     // The stored copy must be a whole page: Next answers a conditional request with a bodiless 304.
@@ -204,15 +250,18 @@ export class PageCache {
   }
 
   /** Next answers, uncopied, with the same Cache-Control a stored copy would carry. */
-  private bypass(response: http.ServerResponse, policy: CachePolicy, render: () => Promise<void> | void): Promise<void> | void {
+  private bypass(response: http.ServerResponse, policy: CachePolicy, payload: boolean, render: () => Promise<void> | void): Promise<void> | void {
     this.stats.bypasses += 1;
     response.setHeader(CACHE_STATUS_HEADER, "BYPASS");
     const cookieBefore = headerText(response.getHeader("set-cookie") as string | string[] | undefined);
     const writeHead = response.writeHead;
     response.writeHead = function (this: http.ServerResponse, statusCode: number, ...rest: unknown[]) {
-      const cacheControl = sharedCacheControl(statusCode, policy, cookieBefore, headerText(this.getHeader("set-cookie") as string | string[] | undefined));
+      const given = typeof rest[0] === "string" ? rest[1] : rest[0];
+      applyGivenHeaders(this, given);
+      const cacheControl = sharedCacheControl(statusCode, policy, payload, cookieBefore, headerText(this.getHeader("set-cookie") as string | string[] | undefined));
       if (cacheControl) this.setHeader("cache-control", cacheControl);
-      return (writeHead as (...args: unknown[]) => http.ServerResponse).call(this, statusCode, ...rest);
+      const write = writeHead as (this: http.ServerResponse, status: number, message?: string) => http.ServerResponse;
+      return typeof rest[0] === "string" ? write.call(this, statusCode, rest[0]) : write.call(this, statusCode);
     } as typeof response.writeHead;
     return render();
   }
@@ -251,12 +300,13 @@ export class PageCache {
     }
   }
 
-  private serve(request: http.IncomingMessage, response: http.ServerResponse, entry: Entry, policy: CachePolicy): void {
+  private serve(request: http.IncomingMessage, response: http.ServerResponse, entry: Entry, policy: CachePolicy, payload: boolean): void {
     this.stats.hits += 1;
-    // A visitor cookie set for this request (anonymous voting) keeps this one answer private.
-    const cacheControl = response.hasHeader("set-cookie") ? "private, no-store" : entry.status === 404 ? NOT_FOUND_CACHE_CONTROL : policy.cacheControl;
-    const age = String(Math.max(0, Math.floor((this.now() - entry.storedAt) / 1000)));
-    const common = { "cache-control": cacheControl, etag: entry.etag, age, [CACHE_STATUS_HEADER]: "HIT" satisfies CacheStatus };
+    // A visitor cookie set for this request (anonymous voting) keeps this one answer private. No
+    // Age: this copy is exact until a change drops it, however long ago it was rendered.
+    const cookie = headerText(response.getHeader("set-cookie") as string | string[] | undefined);
+    const cacheControl = sharedCacheControl(entry.status, policy, payload, cookie, cookie) ?? "private, no-store";
+    const common = { "cache-control": cacheControl, etag: entry.etag, [CACHE_STATUS_HEADER]: "HIT" satisfies CacheStatus };
     if (entry.status === 200 && matchesEtag(headerText(request.headers["if-none-match"]), entry.etag)) {
       const vary = entry.headers.vary;
       response.writeHead(304, vary === undefined ? common : { ...common, vary });
@@ -269,7 +319,7 @@ export class PageCache {
   }
 
   /** Lets the response through unchanged (but for its Cache-Control), keeping a copy of what it sends. */
-  private capture(key: string, policy: CachePolicy, response: http.ServerResponse): Promise<Entry | undefined> {
+  private capture(key: string, policy: CachePolicy, payload: boolean, response: http.ServerResponse): Promise<Entry | undefined> {
     const version = this.clock;
     const cookieBefore = headerText(response.getHeader("set-cookie") as string | string[] | undefined);
     response.setHeader(CACHE_STATUS_HEADER, "MISS" satisfies CacheStatus);
@@ -290,15 +340,9 @@ export class PageCache {
     const writeHead = response.writeHead;
     response.writeHead = function (this: http.ServerResponse, statusCode: number, ...rest: unknown[]) {
       // Headers given to writeHead join the ones set before, so the copy sees them all.
-      const given = typeof rest[0] === "string" ? rest[1] : rest[0];
-      if (Array.isArray(given)) {
-        const pairs = Array.isArray(given[0]) ? (given as [string, string][]) : given.flatMap((_, i) => (i % 2 === 0 ? [[given[i], given[i + 1]] as [string, string]] : []));
-        for (const [name, value] of pairs) this.setHeader(name, value);
-      } else if (given && typeof given === "object") {
-        for (const [name, value] of Object.entries(given as http.OutgoingHttpHeaders)) if (value !== undefined) this.setHeader(name, value);
-      }
+      applyGivenHeaders(this, typeof rest[0] === "string" ? rest[1] : rest[0]);
       const cookieNow = headerText(this.getHeader("set-cookie") as string | string[] | undefined);
-      const cacheControl = sharedCacheControl(statusCode, policy, cookieBefore, cookieNow);
+      const cacheControl = sharedCacheControl(statusCode, policy, payload, cookieBefore, cookieNow);
       if (cacheControl) this.setHeader("cache-control", cacheControl);
       if (!STORED_STATUSES.has(statusCode) || cookieNow !== cookieBefore) storable = false;
       const write = writeHead as (this: http.ServerResponse, status: number, message?: string) => http.ServerResponse;
@@ -311,30 +355,48 @@ export class PageCache {
       return (write as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
     } as typeof response.write;
 
+    let settle: (entry: Entry | undefined) => void = () => undefined;
+    const settled = new Promise<Entry | undefined>((resolve) => (settle = resolve));
+    // Settled when Next has written the whole body, not when the client has read it: a slow reader
+    // holds up no one waiting for this page.
+    let ended = false;
+    let abandoned = false;
+    const finish = (): void => {
+      ended = true;
+      if (abandoned) return;
+      const status = response.statusCode;
+      const headers: http.OutgoingHttpHeaders = {};
+      for (const [name, value] of Object.entries(response.getHeaders())) if (!UNSTORED_HEADERS.has(name) && value !== undefined) headers[name] = value;
+      if (!storable || !STORED_STATUSES.has(status) || !isExpectedBody(payload, headers)) return settle(undefined);
+      const body = Buffer.concat(chunks);
+      const given = headers.etag;
+      const encoding = headerText(headers["content-encoding"] as string | string[] | undefined);
+      // One validator per encoding (RFC 9110, 8.8.3): a route's strong ETag gets the encoding's name.
+      const etag =
+        typeof given === "string"
+          ? encoding && !given.startsWith("W/")
+            ? given.replace(/"$/, `-${encoding}"`)
+            : given
+          : `W/"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"`;
+      delete headers.etag;
+      const storedAt = this.now();
+      const entry: Entry = { status, headers, body, etag, tags: policy.tags, version, storedAt, expiresAt: storedAt + policy.ttlMs, bytes: body.length + key.length + 512 };
+      this.store(key, entry);
+      settle(entry);
+    };
+
     const end = response.end;
     response.end = function (this: http.ServerResponse, chunk?: unknown, ...rest: unknown[]) {
       if (typeof chunk !== "function") keep(chunk, rest[0]);
-      return (end as (...args: unknown[]) => http.ServerResponse).call(this, chunk, ...rest);
+      const result = (end as (...args: unknown[]) => http.ServerResponse).call(this, chunk, ...rest);
+      finish();
+      return result;
     } as typeof response.end;
-
-    return new Promise((resolve) => {
-      // An answer cut short (the client left) closes without finishing and is not stored.
-      response.once("close", () => resolve(undefined));
-      response.once("finish", () => {
-        if (!storable) return resolve(undefined);
-        const status = response.statusCode;
-        if (!STORED_STATUSES.has(status)) return resolve(undefined);
-        const headers: http.OutgoingHttpHeaders = {};
-        for (const [name, value] of Object.entries(response.getHeaders())) if (!UNSTORED_HEADERS.has(name) && value !== undefined) headers[name] = value;
-        const body = Buffer.concat(chunks);
-        const given = headers.etag;
-        const etag = typeof given === "string" ? given : `W/"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"`;
-        delete headers.etag;
-        const storedAt = this.now();
-        const entry: Entry = { status, headers, body, etag, tags: policy.tags, version, storedAt, expiresAt: storedAt + policy.ttlMs, bytes: body.length + key.length + 512 };
-        this.store(key, entry);
-        resolve(entry);
-      });
+    // An answer cut short before Next ended it (the client left) is not stored.
+    response.once("close", () => {
+      if (!ended) abandoned = true;
+      settle(undefined);
     });
+    return settled;
   }
 }

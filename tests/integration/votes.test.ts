@@ -4,7 +4,7 @@
 // client address refuses), unknown papers, and trending reacting to votes.
 import { NextRequest } from "next/server";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { POST as vote } from "@/app/api/votes/route";
+import { GET as myVotes, POST as vote } from "@/app/api/votes/route";
 import { verifyPerson } from "@/lib/auth/store";
 import { createSession, revokeAllSessions, SESSION_COOKIE } from "@/lib/auth/sessions";
 import { env, reloadEnv } from "@/lib/env";
@@ -263,5 +263,31 @@ describe("votes and trending", () => {
     await cast(await person(), { paperId: paper.id });
     const { rows } = await database.pool.query(`SELECT paper_id FROM search_outbox`);
     expect(rows.map((row) => row.paper_id)).toContain(paper.id);
+  });
+});
+
+describe("GET /api/votes: this browser's own votes, for the shared pages", () => {
+  async function ask(who: Voter, ids: string) {
+    const request = new NextRequest(new URL(`/api/votes?ids=${ids}`, "http://localhost:3000"), {
+      headers: { ...(who.ip ? fromClient(who.ip) : {}), ...(who.cookie ? { cookie: who.cookie } : {}) },
+    });
+    const response = await myVotes(request);
+    return { status: response.status, body: await response.json(), cacheControl: response.headers.get("cache-control") };
+  }
+
+  it("answers each voter about their own votes only, never for a shared cache", async () => {
+    const paper = await somePaper();
+    const alice = await person();
+    await cast(alice, { paperId: paper.id });
+    expect(await ask(alice, `${paper.id},not-a-paper`)).toEqual({ status: 200, body: { voted: [paper.id], canVote: true }, cacheControl: "private, no-store" });
+    expect((await ask(await person(), paper.id)).body).toEqual({ voted: [], canVote: true });
+    expect((await ask(visitor(), paper.id)).body).toEqual({ voted: [], canVote: false });
+  });
+
+  it("bounds the list it is asked about, and refuses an unknown client", async () => {
+    const many = Array.from({ length: 101 }, (_, i) => `2606.${String(10000 + i)}`).join(",");
+    expect(await ask(visitor(), many)).toMatchObject({ status: 400, body: { error: { code: "invalid_request" } } });
+    expect(await ask(visitor(), "x".repeat(30_000))).toMatchObject({ status: 400 });
+    expect((await ask({ cookie: null, ip: null }, "2606.10000")).status).toBe(429);
   });
 });

@@ -34,8 +34,13 @@ function checkOrigin(request: NextRequest): void {
 /** As many ids as the longest trending page shows. */
 const MAX_IDS = 100;
 
+/** Every page view asks once; a client asking more than this a minute is not a reader. */
+const READS_PER_MINUTE = 600;
+
 export async function GET(request: NextRequest) {
   return handle(async () => {
+    const limit = await consumeLimits([{ name: "votes-read-ip", limit: { points: READS_PER_MINUTE, duration: 60, store: "memory" }, key: clientIp(request.headers) }]);
+    if (!limit.ok) return limitedResponse(limit, `Too many requests; try again in ${limit.retryAfterSeconds} s.`);
     const raw = request.nextUrl.searchParams.get("ids") ?? "";
     if (raw.length > MAX_IDS * 210) throw new ApiError(400, "invalid_request", `ids is too long: at most ${MAX_IDS} paper ids.`);
     const given = raw.split(",").filter(Boolean);

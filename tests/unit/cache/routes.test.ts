@@ -49,12 +49,19 @@ describe("the page cache policy", () => {
     expect(policyOf("/digests")).toMatchObject({ key: "/digests", tags: ["digests"], ttlMs: 60 * MINUTE });
   });
 
-  it("keeps a frozen digest a day, and lets browsers and shared caches keep it long", () => {
+  it("keeps a frozen digest a day, and lets shared caches keep it an hour (its HTML names this build's scripts)", () => {
     const policy = policyOf("/digests/2026-06-12");
     expect(policy).toMatchObject({ key: "/digests/2026-06-12", tags: ["digest:2026-06-12"], ttlMs: 24 * 60 * MINUTE });
     expect(policy?.cacheControl).toMatch(/^public, /);
-    expect(policy?.cacheControl).toMatch(/(^|, )max-age=3600(,|$)/);
-    expect(policy?.cacheControl).toMatch(/s-maxage=86400/);
+    expect(policy?.cacheControl).toMatch(/(^|, )max-age=300(,|$)/);
+    expect(policy?.cacheControl).toMatch(/s-maxage=3600/);
+  });
+
+  it("tags a digest by its date as Next reads it, and does not cache a date that is not one", () => {
+    expect(policyOf("/digests/2026%2D06%2D12")?.tags).toEqual(["digest:2026-06-12"]);
+    expect(policyOf("/digests/2026-02-30")).toBeNull();
+    expect(policyOf("/digests/latest")).toBeNull();
+    expect(policyOf("/digests/%E0%A4%A")).toBeNull();
   });
 
   it.each([

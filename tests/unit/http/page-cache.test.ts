@@ -97,8 +97,15 @@ async function standIn(request: http.IncomingMessage, response: http.ServerRespo
       response.end(body);
       return;
     case "echo":
+      // Like Next: React's payload for a request with the rsc header, the page otherwise.
+      response.setHeader("content-type", request.headers.rsc ? "text/x-component" : "application/json");
+      response.end(JSON.stringify({ render: count, rsc: request.headers.rsc ?? null, acceptEncoding: request.headers["accept-encoding"] ?? null, seen: Object.keys(request.headers).sort() }));
+      return;
+    case "wrong-type":
+      // What Next answers a request carrying x-middleware-prefetch: an empty payload, whatever was asked.
       response.setHeader("content-type", "application/json");
-      response.end(JSON.stringify({ render: count, rsc: request.headers.rsc ?? null, acceptEncoding: request.headers["accept-encoding"] ?? null }));
+      response.setHeader("x-middleware-skip", "1");
+      response.end("{}");
       return;
     case "etag":
       // Like Next: a conditional request it can answer from the client's copy gets a bodiless 304.
@@ -111,6 +118,16 @@ async function standIn(request: http.IncomingMessage, response: http.ServerRespo
       response.setHeader("content-type", "text/plain");
       response.end(body);
       return;
+    case "large": {
+      // Several MB, slowly: more than the sockets buffer, so a client that does not read holds the
+      // response unfinished; the render itself gates on the test.
+      const large = gate(path);
+      large.entered.resolve();
+      await large.release.promise;
+      response.setHeader("content-type", "text/plain");
+      response.end("y".repeat(6 * 1024 * 1024));
+      return;
+    }
     case "big":
       response.setHeader("content-type", "text/plain");
       response.end("x".repeat(1000));
@@ -118,7 +135,8 @@ async function standIn(request: http.IncomingMessage, response: http.ServerRespo
     case "stream":
       response.writeHead(200, { "content-type": "text/plain" });
       response.write("first part,");
-      if (request.headers["x-hold"]) {
+      // The user agent is one of the few headers the cache lets through (only its bot class is keyed).
+      if (request.headers["user-agent"] === "hold") {
         // Next stops rendering when the client leaves, and ends what it had begun.
         await new Promise((resolve) => response.once("close", resolve));
         response.end("cut short");
@@ -326,6 +344,61 @@ describe("the page cache", () => {
     expect(rendersOf(path)).toBe(2);
   });
 
+  it("lets through to the page only the request headers its key holds", async () => {
+    await start();
+    const path = "/trending/echo/1";
+    const answer = await send(path, { headers: { cookie: "tp_session=secret", "x-middleware-prefetch": "1", "accept-language": "de", "content-security-policy": "script-src 'nonce-x'", "user-agent": "Mozilla/5.0" } });
+    const seen = (JSON.parse(answer.body) as { seen: string[] }).seen;
+    for (const dropped of ["cookie", "x-middleware-prefetch", "accept-language", "content-security-policy"]) expect(seen).not.toContain(dropped);
+    expect(seen).toContain("user-agent");
+    expect(seen).toContain("host");
+  });
+
+  it("never stores an answer that is not what was asked for (Next's empty payload for a middleware prefetch)", async () => {
+    await start();
+    const path = "/trending/wrong-type/1";
+    await send(path);
+    expect(await send(path)).toMatchObject({ headers: { "x-cache": "MISS" } });
+    expect(rendersOf(path)).toBe(2);
+  });
+
+  it("keeps one copy for browsers and one for the bots Next renders metadata differently for", async () => {
+    await start();
+    const path = "/trending/echo/1";
+    await send(path, { headers: { "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/140" } });
+    expect(await send(path, { headers: { "user-agent": "Twitterbot/1.0" } })).toMatchObject({ headers: { "x-cache": "MISS" } });
+    expect(await send(path, { headers: { "user-agent": "Slackbot-LinkExpanding 1.0" } })).toMatchObject({ headers: { "x-cache": "HIT" } });
+    expect(await send(path, { headers: { "user-agent": "Mozilla/5.0 Firefox/140" } })).toMatchObject({ headers: { "x-cache": "HIT" } });
+    expect(rendersOf(path)).toBe(2);
+  });
+
+  it("keeps React's payload out of shared caches in front (it sits at the page's URL)", async () => {
+    await start();
+    const path = "/trending/echo/1";
+    for (let i = 0; i < 2; i++) {
+      const payload = await send(path, { headers: { rsc: "1" } });
+      expect(payload.headers["cache-control"]).toBe("private, no-store");
+    }
+    expect((await send(path)).headers["cache-control"]).toBe(POLICY_CACHE_CONTROL);
+  });
+
+  it("does not hold up requests waiting for a page while its first client is slow to read it", async () => {
+    await start({ maxBytes: 32 * 1024 * 1024, maxEntryBytes: 16 * 1024 * 1024 });
+    const path = "/trending/large/1";
+    // A client that asks and then reads nothing: the answer cannot finish while it sits there.
+    const stalled = http.request({ host: "127.0.0.1", port, path, agent: false }, (response) => response.pause());
+    stalled.end();
+    await gate(path).entered.promise;
+    const waiting = send(path);
+    await vi.waitFor(() => expect(arrivals).toBe(2));
+    gate(path).release.resolve();
+    const waited = await waiting;
+    expect(waited.body.length).toBe(6 * 1024 * 1024);
+    expect(cacheStatus(waited)).toBe("HIT");
+    expect(rendersOf(path)).toBe(1);
+    stalled.destroy();
+  });
+
   it("keeps separate copies for gzip and for no encoding, one gzip copy for every client that takes gzip", async () => {
     await start();
     const path = "/trending/echo/1";
@@ -409,7 +482,10 @@ describe("the page cache", () => {
     const path = "/trending/plain/1";
     await send(path);
     time += TTL_MS - 1;
-    expect(await send(path)).toMatchObject({ headers: { "x-cache": "HIT", age: String(Math.floor((TTL_MS - 1) / 1000)) }, body: `${path} render 1` });
+    const late = await send(path);
+    expect(late).toMatchObject({ headers: { "x-cache": "HIT" }, body: `${path} render 1` });
+    // The copy is exact until a change drops it: no Age for a shared cache to count down.
+    expect(late.headers.age).toBeUndefined();
     time += 1;
     expect(await send(path)).toMatchObject({ headers: { "x-cache": "MISS" }, body: `${path} render 2` });
   });
@@ -443,7 +519,7 @@ describe("the page cache", () => {
   it("does not store an answer its client walked away from, and a request waiting on it renders its own", async () => {
     const cache = await start();
     const path = "/trending/stream/1";
-    const walkingAway = await openAndAbortLater(path, { "x-hold": "1" });
+    const walkingAway = await openAndAbortLater(path, { "user-agent": "hold" });
     expect(walkingAway.first).toBe("first part,");
     const waiting = send(path);
     await vi.waitFor(() => expect(arrivals).toBe(2));
