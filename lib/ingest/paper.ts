@@ -14,13 +14,28 @@ export const MAX_TITLE_CHARS = 1_000;
 export const MAX_ABSTRACT_CHARS = 20_000;
 export const MAX_AUTHORS = 10_000;
 
-const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a YYYY-MM-DD day");
-const isoInstant = z.iso.datetime({ offset: true });
+// Calendar-checked, and never year 0 (Postgres has none), so every accepted value is one Postgres stores.
+const notYearZero = (value: string) => !value.startsWith("0000");
+const isoDay = z.iso.date("expected a YYYY-MM-DD day").refine(notYearZero, "year 0 is not a date");
+const isoInstant = z.iso.datetime({ offset: true }).refine(notYearZero, "year 0 is not a date");
 const noMarkupTitle = z
   .string()
   .trim()
   .min(1, "title is empty")
   .max(MAX_TITLE_CHARS, `title is longer than ${MAX_TITLE_CHARS} characters`);
+
+// Postgres integer columns hold at most this.
+const MAX_INT4 = 2_147_483_647;
+
+/** Postgres text cannot hold U+0000: a record carrying one is refused here, not by the statement that writes its batch. */
+function refuseNul(record: Record<string, unknown>, context: z.core.$RefinementCtx): void {
+  for (const [field, value] of Object.entries(record)) {
+    const texts = typeof value === "string" ? [value] : Array.isArray(value) ? value : [];
+    if (texts.some((text) => typeof text === "string" && text.includes("\0"))) {
+      context.addIssue({ code: "custom", path: [field], message: "contains a NUL character (U+0000), which Postgres text cannot store" });
+    }
+  }
+}
 
 export const paperRecordSchema = z.object({
   id: z.string().refine(isPaperId, "not an arXiv id (e.g. 2506.01234 or hep-th/9901001)"),
@@ -38,13 +53,13 @@ export const paperRecordSchema = z.object({
   doi: z.string().max(500).nullable(),
   license: z.string().max(500).nullable(),
   githubRepo: z.url({ protocol: /^https?$/ }).max(2_000).nullable(),
-  githubStars: z.number().int().min(0).nullable(),
+  githubStars: z.number().int().min(0).max(MAX_INT4).nullable(),
   projectPage: z.url({ protocol: /^https?$/ }).max(2_000).nullable(),
   keywords: z.array(z.string().trim().min(1).max(200)).max(200).nullable(),
-  sourceUpvotes: z.number().int().min(0).nullable(),
+  sourceUpvotes: z.number().int().min(0).max(MAX_INT4).nullable(),
   source: z.enum(SOURCES),
   externalId: z.string().min(1).max(500),
-});
+}).superRefine(refuseNul);
 
 export type PaperRecord = z.infer<typeof paperRecordSchema>;
 
