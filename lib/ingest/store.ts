@@ -1,6 +1,8 @@
-// Every statement of an ingest, named: the run log (startRun, finishRun) and the one bulk write of
-// papers (upsertPapers: a batch of records -> one statement that inserts new papers and merges known ones).
+// Every statement of an ingest, named: the run log (startRun, finishRun), the batched write of papers
+// (upsertPapers: a batch of records -> one statement that inserts new papers and merges known ones),
+// and the bulk path's staging table and merge (lib/ingest/bulk-store.ts).
 import type pg from "pg";
+import { createStage, dropStage, mergeStage } from "./bulk-store";
 import { absorbLocalSql, INGEST_LOCK, mergeSql, STAGED_FIELDS, toStagedRow } from "./merge";
 import type { PaperRecord } from "./paper";
 
@@ -95,4 +97,4 @@ export async function upsertPapers(pool: pg.Pool, records: PaperRecord[]): Promi
  * The operations an ingest runs, by name: IngestWriter calls them through this object, so the
  * ingest benchmark can time each one by its name (it replaces the entries).
  */
-export const ingestStore = { startRun, upsertPapers, finishRun };
+export const ingestStore = { startRun, upsertPapers, createStage, mergeStage, dropStage, finishRun };
