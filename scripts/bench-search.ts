@@ -1,26 +1,21 @@
 // npm run bench:search -- --papers 100000 --concurrency 16: /api/search vs Meilisearch alone vs the Postgres fallback, same queries.
 // --file <path> indexes that file (any format `npm run ingest` reads) instead of generated papers; --papers is then ignored.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
-import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { closeDb, setDatabaseUrl } from "@/lib/db/client";
-import { migrate } from "@/lib/db/migrate";
-import { ingestFiles } from "@/lib/ingest/run-ingest";
 import { searchPapers } from "@/lib/search";
-import { engineConfig, setSearchConnection } from "@/lib/search/engine";
-import { resolveKeys, searchRequest } from "@/lib/search/meilisearch";
+import { searchRequest } from "@/lib/search/meilisearch";
 import { searchPostgres } from "@/lib/search/postgres-search";
-import { reindexSearch } from "@/lib/search/sync";
 import type { SearchQuery } from "@/lib/search/types";
-import { startEmbeddedMeilisearch } from "@/lib/services/embedded-meilisearch";
-import { startEmbeddedPostgres } from "@/lib/services/embedded-postgres";
 import { freePort } from "@/lib/services/ports";
 import { addDays, daysBetween } from "@/lib/time";
-import { generatePapers, makeRandom, writeKaggleFile } from "./bench/papers";
+import { loadCorpus } from "./bench/corpus";
+import { ignoreIdleErrors, indexForSearch, instanceCpuGroups, makeTempDir, NEXT_BIN, startNext, startServices, webServerEnv } from "./bench/instance";
+import { makeRandom } from "./bench/papers";
 import { addCpu, cpuSupported, sampleCpu, type CpuSample, type ProcessGroups } from "./bench/cpu";
 import { onCleanup, positiveInt, runBench, stopOnSignals, wasInterrupted } from "./bench/lifecycle";
 
@@ -59,17 +54,14 @@ if (args.client !== "http" && args.client !== "fetch") {
 const CLIENT = args.client;
 const INDEX = "bench_papers";
 const LIMIT = 20;
-const NEXT_BIN = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
 
 // ---------------------------------------------------------------------------------------------
 // Cleanup: every started thing registers its stop; Ctrl-C and errors run them all, newest first.
 
 stopOnSignals("stopping Next, Meilisearch and Postgres");
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 // ---------------------------------------------------------------------------------------------
-// The web server: the real `next start`, talking to Meilisearch with a search-only key as in production.
+// The web server, as npm start runs it (scripts/bench/instance.ts), talking to Meilisearch with a search-only key as in production.
 
 /** Why `next build` must run first, or undefined when the build in .next serves /api/search. */
 function buildNeeded(): string | undefined {
@@ -82,87 +74,6 @@ function buildNeeded(): string | undefined {
     return "the build in .next has no route manifest";
   }
   return undefined;
-}
-
-function tail(file: string): string {
-  try {
-    return fs.readFileSync(file, "utf8").slice(-3_000);
-  } catch {
-    return "(no output)";
-  }
-}
-
-/** Stops the process group we spawned (next start may fork), by its id; SIGKILL after 10 s. */
-async function stopGroup(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-  const pid = child.pid;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const send = (signal: NodeJS.Signals) => {
-    try {
-      process.kill(-pid, signal);
-    } catch {
-      // Already gone.
-    }
-  };
-  send("SIGTERM");
-  const force = setTimeout(() => send("SIGKILL"), 10_000);
-  await exited;
-  clearTimeout(force);
-}
-
-/**
- * Starts the web server as npm start runs it (scripts/web.ts: Next behind our HTTP server), or with
- * `bare`, plain `next start` (only to measure what our server in front costs).
- */
-async function startNext(env: NodeJS.ProcessEnv, port: number, logFile: string, bare = false): Promise<{ url: string; pid: number | undefined }> {
-  const out = fs.openSync(logFile, "a");
-  const args = bare ? [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"] : ["--import", "tsx", "scripts/web.ts"];
-  // Its own process group, so stopping it also stops anything it forks.
-  const child = spawn(process.execPath, args, { env: { ...env, PORT: String(port), HOST: "127.0.0.1" }, detached: true, stdio: ["ignore", out, out] });
-  fs.closeSync(out);
-  onCleanup(() => stopGroup(child));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`next start exited (code ${child.exitCode}):\n${tail(logFile)}`);
-    try {
-      const response = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(2_000) });
-      await response.arrayBuffer();
-      if (response.ok) return { url, pid: child.pid };
-    } catch {
-      // Not listening yet.
-    }
-    await sleep(200);
-  }
-  throw new Error(`next start did not answer /api/health within 120 s:\n${tail(logFile)}`);
-}
-
-// ---------------------------------------------------------------------------------------------
-// The corpus: generated papers (or a given file), then some with code and votes so those filters and sorts bite.
-
-async function loadCorpus(pool: pg.Pool, tmp: string): Promise<{ papers: number; ingestSeconds: number }> {
-  let file = args.file;
-  if (!file) {
-    console.log(`Generating ${PAPERS.toLocaleString()} papers (Kaggle JSON Lines) from the vocabulary of the bundled abstracts…`);
-    file = path.join(tmp, "papers.jsonl");
-    await writeKaggleFile(generatePapers(PAPERS), file);
-  }
-  const started = performance.now();
-  const summary = await ingestFiles(pool, [file], { today: "2026-01-01", batchSize: 2_000 });
-  const ingestSeconds = (performance.now() - started) / 1000;
-  const papers = summary.inserted + summary.updated + summary.unchanged;
-  if (papers === 0) throw new Error(`nothing ingested from ${file}: ${summary.rejections[0]?.reason ?? "no records"}`);
-  if (summary.rejected > 0) console.log(`  ${summary.rejected} records rejected (first: ${summary.rejections[0]?.reason})`);
-  if (!args.file) {
-    // The Kaggle format carries no code links or votes: give a fixed ~15% a repository and ~30% a skewed
-    // vote count (hashtext is deterministic), as on Hugging Face, so `hasCode` and `sort=votes` are realistic.
-    await pool.query(`UPDATE paper SET
-        github_repo = CASE WHEN abs(hashtext(id)) % 100 < 15 THEN 'https://github.com/bench/' || replace(id, '.', '-') END,
-        source_upvotes = floor(power((abs(hashtext(id || ':votes')) % 1000) / 1000.0, 4) * 500)::int
-      WHERE abs(hashtext(id)) % 100 < 30`);
-  }
-  await pool.query("ANALYZE paper");
-  return { papers, ingestSeconds };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -508,13 +419,7 @@ function verdict(met: boolean): string {
 // ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bench-search-"));
-  // Postgres runs as the `postgres` user when we are root; it must be able to enter the folder.
-  fs.chmodSync(tmp, 0o755);
-  onCleanup(() => {
-    if (process.env.BENCH_KEEP) console.error(`kept ${tmp}`);
-    else fs.rmSync(tmp, { recursive: true, force: true });
-  });
+  const tmp = makeTempDir("bench-search-");
 
   const reason = buildNeeded();
   if (reason) {
@@ -523,53 +428,24 @@ async function main(): Promise<void> {
     if (build.status !== 0) throw new Error("next build failed");
   }
 
-  const postgres = await startEmbeddedPostgres({ dataDir: path.join(tmp, "pg"), port: 0, database: "bench" });
-  onCleanup(() => postgres.stop());
-  const meili = await startEmbeddedMeilisearch({ dataDir: path.join(tmp, "meili"), port: 0 });
-  onCleanup(() => meili.stop());
-  await migrate(postgres.url);
-  const pool = new pg.Pool({ connectionString: postgres.url, max: Math.max(4, CONCURRENCY) });
+  const services = await startServices(tmp, Math.max(4, CONCURRENCY));
+  const { postgres, meili, pool } = services;
   // Only the fallback runs use this; ingest and indexing use the pool above, without a timeout.
   const fallbackPool = new pg.Pool({ connectionString: postgres.url, max: CONCURRENCY, options: `-c statement_timeout=${PG_TIMEOUT_SECONDS * 1000}` });
-  onCleanup(() => pool.end());
+  ignoreIdleErrors(fallbackPool);
   onCleanup(() => fallbackPool.end());
 
-  const corpus = await loadCorpus(pool, tmp);
+  const corpus = await loadCorpus(pool, tmp, { papers: PAPERS, file: args.file });
   console.log(`ingest: ${corpus.papers.toLocaleString()} papers in ${corpus.ingestSeconds.toFixed(1)} s (${(corpus.papers / corpus.ingestSeconds).toFixed(0)} papers/s)`);
 
-  setSearchConnection({ url: meili.url, key: meili.masterKey, index: INDEX });
-  const admin = await engineConfig("admin");
-  if (!admin) throw new Error("no Meilisearch engine configured");
-  const started = performance.now();
-  const indexed = await reindexSearch(pool, admin);
-  const indexSeconds = (performance.now() - started) / 1000;
+  const { indexed, seconds: indexSeconds, searchKey } = await indexForSearch(services, INDEX);
   console.log(`index:  ${indexed.toLocaleString()} papers in ${indexSeconds.toFixed(1)} s (${(indexed / indexSeconds).toFixed(0)} papers/s, reindexSearch: read from Postgres, fill a fresh index, swap)`);
 
-  const { search: searchKey } = await resolveKeys(meili.url, meili.masterKey, INDEX);
   const port = await freePort(0);
-  // As scripts/start.ts does: the web server gets a search-only key, never the master key.
-  const webEnv: NodeJS.ProcessEnv = {
-    ...process.env, DATABASE_URL: postgres.url, MEILI_URL: meili.url, MEILI_SEARCH_KEY: searchKey, MEILI_INDEX: INDEX,
-    DATA_DIR: path.join(tmp, "data"), PORT: String(port), APP_URL: `http://127.0.0.1:${port}`,
-    // Every benchmark request comes from one IP: lift the per-IP limit (it is still counted).
-    API_LIMIT_IP: "1000000",
-    NODE_ENV: "production",
-    TOKEN_SECRET: "bench-search-token-secret-0123456789abcdef",
-    // Empty, not deleted: a MEILI_MASTER_KEY in a .env file cannot reach the web server either.
-    MEILI_MASTER_KEY: "",
-  };
+  const webEnv = webServerEnv(services, { index: INDEX, searchKey, port, dataDir: path.join(tmp, "data"), tokenSecret: "bench-search-token-secret-0123456789abcdef" });
   const next = await startNext(webEnv, port, path.join(tmp, "next.log"));
   const baseUrl = next.url;
-  cpuGroups = {
-    // next start runs in its own process group (see startNext).
-    next: (proc) => proc.pgrp === next.pid,
-    meilisearch: (proc) => proc.comm.startsWith("meilisearch") && proc.cmdline().includes(tmp),
-    // The postmaster (started with -D in our folder) and its backends.
-    postgres: (proc, all) => {
-      const master = all.find((candidate) => candidate.comm === "postgres" && candidate.cmdline().includes(tmp));
-      return master !== undefined && (proc.pid === master.pid || proc.ppid === master.pid);
-    },
-  };
+  cpuGroups = instanceCpuGroups(tmp, next.pid);
   console.log(`web server on ${baseUrl} (scripts/web.ts as npm start runs it: the production build behind our HTTP server, MEILI_SEARCH_KEY only)`);
 
   const material = await queryMaterial(pool);
