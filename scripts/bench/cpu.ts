@@ -3,7 +3,7 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 
-type Proc = { pid: number; ppid: number; pgrp: number; comm: string; ms: number; cmdline: () => string };
+export type Proc = { pid: number; ppid: number; pgrp: number; comm: string; ms: number; cmdline: () => string };
 
 /** Which processes make up each part, e.g. { next: (p) => p.pgrp === child.pid }. */
 export type ProcessGroups = Record<string, (proc: Proc, all: Proc[]) => boolean>;
@@ -72,4 +72,34 @@ export function sampleCpu(groups: ProcessGroups): CpuSample {
 /** `total += after - before`, per group. */
 export function addCpu(total: CpuSample, before: CpuSample, after: CpuSample): void {
   for (const name of Object.keys(after)) total[name] = (total[name] ?? 0) + after[name]! - (before[name] ?? 0);
+}
+
+/** Every process on the machine now, with the CPU ms it has used so far. */
+export function snapshotProcesses(): Proc[] {
+  return cpuSupported ? processes() : [];
+}
+
+/**
+ * CPU ms each command outside `groups` (and outside this process and its ancestors) used between two snapshots, most
+ * first: what else ran on the machine meanwhile. Processes that ended in between are not counted
+ * (unless their parent waited for them: then their time is in the parent's).
+ */
+export function otherCpu(before: Proc[], after: Proc[], groups: ProcessGroups): { comm: string; ms: number; processes: number }[] {
+  const earlier = new Map(before.map((proc) => [proc.pid, proc]));
+  // This process and its ancestors (npm, tsx, a shell): a parent's time grows when it reaps a child.
+  const ours = new Set<number>();
+  const byPid = new Map(after.map((proc) => [proc.pid, proc]));
+  for (let pid: number | undefined = process.pid; pid && !ours.has(pid); pid = byPid.get(pid)?.ppid) ours.add(pid);
+  const byCommand = new Map<string, { ms: number; processes: number }>();
+  for (const proc of after) {
+    if (ours.has(proc.pid) || Object.values(groups).some((member) => member(proc, after))) continue;
+    const previous = earlier.get(proc.pid);
+    const used = proc.ms - (previous && previous.comm === proc.comm ? previous.ms : 0);
+    if (used <= 0) continue;
+    const entry = byCommand.get(proc.comm) ?? { ms: 0, processes: 0 };
+    entry.ms += used;
+    entry.processes += 1;
+    byCommand.set(proc.comm, entry);
+  }
+  return [...byCommand].map(([comm, entry]) => ({ comm, ...entry })).sort((a, b) => b.ms - a.ms);
 }
