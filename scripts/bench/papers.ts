@@ -68,3 +68,34 @@ export async function writeKaggleFile(rows: Iterable<GeneratedPaper>, file: stri
   out.end();
   await once(out, "finish");
 }
+
+/** The id generatePapers gives its `index`-th paper (0-based), computed without generating the ones before it. */
+export function generatedPaperId(index: number): string {
+  const day = addDays("2020-01-01", Math.floor(index / 1000));
+  const firstOfMonth = Math.round((Date.parse(`${day.slice(0, 8)}01T00:00:00Z`) - Date.parse("2020-01-01T00:00:00Z")) / 86_400_000);
+  return `${day.slice(2, 4)}${day.slice(5, 7)}.${String(index - firstOfMonth * 1000 + 1).padStart(5, "0")}`;
+}
+
+/**
+ * A day's harvest arriving after the first `existing` papers of generatePapers: `count` papers, half
+ * of them new (ids in January 2027, after anything generatePapers gives up to 2.5 million papers) and
+ * half new versions of known papers spread over the whole range (new title, abstract and date).
+ */
+export function* dailyHarvest(existing: number, count: number): Generator<GeneratedPaper> {
+  const words = vocabulary();
+  const random = makeRandom(7);
+  const pick = () => words[Math.floor(random() * words.length)]!;
+  const sentence = (n: number) => Array.from({ length: n }, pick).join(" ");
+  const changed = Math.min(Math.floor(count / 2), existing);
+  for (let i = 0; i < count; i++) {
+    const id = i < changed ? generatedPaperId(Math.floor((i * existing) / changed)) : `2701.${String(i - changed + 1).padStart(5, "0")}`;
+    yield {
+      id,
+      title: sentence(6 + Math.floor(random() * 8)),
+      abstract: sentence(120 + Math.floor(random() * 120)),
+      authors: Array.from({ length: 2 + Math.floor(random() * 6) }, () => `${pick()} ${pick()}`),
+      categories: [CATEGORIES[i % CATEGORIES.length]!],
+      created: new Date(`2027-01-04T${String(Math.floor(random() * 24)).padStart(2, "0")}:00:00Z`),
+    };
+  }
+}
