@@ -55,7 +55,7 @@ beforeAll(() => {
     [
       // One paper three times in one file: each later record merges into what the earlier ones wrote.
       kaggle({ id: "2607.00401", title: "Versions of a paper", abstract: "First abstract.", categories: "cs.LG", comments: "v1" }),
-      kaggle({ id: "2607.00401v2", title: "Versions of a paper, revised", abstract: "Second abstract.", categories: "cs.LG stat.ML", "journal-ref": "J. Tests 1" }),
+      kaggle({ id: "2607.00401v2", title: "Versions of a paper, revised", abstract: "Second abstract.", categories: "cs.LG stat.ML", "journal-ref": "J. Tests 1", doi: "10.1/earlier" }),
       kaggle({ id: "2607.00401", title: "Versions of a paper, revised", abstract: "", doi: "10.1/versions" }),
       // A featured Hugging Face paper from arXiv: the featured record stays trusted for the text.
       kaggle({ id: featured.id, title: `${featured.title} (arXiv)`, abstract: "The arXiv abstract.", categories: "cs.CL", doi: "10.1/featured" }),
