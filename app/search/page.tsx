@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { SearchView } from "@/components/search-view";
-import { listCategories } from "@/lib/papers/queries";
+import { searchCategories } from "@/lib/papers/category-list";
 import { searchPapers } from "@/lib/search";
 import { hasCriteria, readSearchQuery, toUrlSearchParams, writeSearchQuery, type SearchPageParams } from "@/lib/search/query-url";
 
@@ -14,7 +14,7 @@ export async function generateMetadata({ searchParams }: { searchParams: Promise
 export default async function SearchPage({ searchParams }: { searchParams: Promise<SearchPageParams> }) {
   const { query, ignored } = readSearchQuery(toUrlSearchParams(await searchParams));
   // Rendered on the server so a shared link shows its results at once; typing then updates in place.
-  const [result, categories] = await Promise.all([hasCriteria(query) ? searchPapers(query) : Promise.resolve(null), listCategories()]);
+  const [result, categories] = await Promise.all([hasCriteria(query) ? searchPapers(query) : Promise.resolve(null), searchCategories()]);
   return (
     <div className="search-page">
       <h1 className="page-title">Search</h1>
