@@ -144,6 +144,11 @@ const schema = z.object({
    * in MB; 0 turns it off. Changes reach every web process's cache through Postgres NOTIFY.
    */
   PAGE_CACHE_MB: z.coerce.number().int().min(0).max(16_384).default(64),
+  /**
+   * The web process's V8 heap limit in MB (--max-old-space-size). Under load V8 lets garbage pile
+   * up to whatever room it has; a limit keeps the process small. 0: Node's default.
+   */
+  WEB_HEAP_MB: z.coerce.number().int().min(0).max(65_536).default(256),
   /** Papers shown per page of trending. */
   TRENDING_PAGE_SIZE: z.coerce.number().int().min(1).max(100).default(30),
 });

@@ -16,6 +16,7 @@ import { tokenSecret } from "@/lib/mail/secret";
 import { today } from "@/lib/time";
 import { failureCode } from "./cli";
 import { environmentWithoutFiles, loadEnvFiles } from "./env-files";
+import { webServerArgs } from "./web-command";
 
 const SAMPLE_DIR = path.join(process.cwd(), "data", "sample");
 const SOURCE_DIRS = ["app", "components", "lib", "public", "next.config.ts", "package.json", "prisma/schema.prisma"];
@@ -101,7 +102,7 @@ async function main(): Promise<void> {
     if (search && key) Object.assign(webEnv, { MEILI_URL: search.url, MEILI_SEARCH_KEY: key });
     children = [
       // Our HTTP server in front of Next's handler: it takes the client's address from the socket.
-      spawn(process.execPath, ["--import", "tsx", "scripts/web.ts", ...(dev ? ["--dev"] : [])], { stdio: "inherit", env: webEnv }),
+      spawn(process.execPath, webServerArgs(dev ? ["--dev"] : []), { stdio: "inherit", env: webEnv }),
       spawn(process.execPath, [TSX_CLI, "scripts/worker.ts"], { stdio: "inherit", env: workerEnv }),
     ];
   } catch (error) {

@@ -14,6 +14,7 @@ import { startEmbeddedMeilisearch, type EmbeddedMeilisearch } from "@/lib/servic
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "@/lib/services/embedded-postgres";
 import type { ProcessGroups } from "./cpu";
 import { onCleanup } from "./lifecycle";
+import { webServerArgs } from "../web-command";
 
 export const NEXT_BIN = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
 
@@ -113,7 +114,7 @@ export async function stopGroup(child: ChildProcess): Promise<void> {
  */
 export async function startNext(env: NodeJS.ProcessEnv, port: number, logFile: string, bare = false): Promise<{ url: string; pid: number | undefined }> {
   const out = fs.openSync(logFile, "a");
-  const args = bare ? [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"] : ["--import", "tsx", "scripts/web.ts"];
+  const args = bare ? [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"] : webServerArgs();
   // Its own process group, so stopping it also stops anything it forks.
   const child = spawn(process.execPath, args, { env: { ...env, PORT: String(port), HOST: "127.0.0.1" }, detached: true, stdio: ["ignore", out, out] });
   fs.closeSync(out);

@@ -13,6 +13,7 @@ import { startMailCatcher, type MailCatcher } from "@/lib/services/mail-catcher"
 import { E2E_SERVICES_FILE, type E2eServices } from "./services";
 import { resolveKeys } from "@/lib/search/meilisearch";
 import { syncSearch } from "@/lib/search/sync";
+import { webServerArgs } from "@/scripts/web-command";
 
 const PORT = Number(process.env.PORT ?? 3100);
 const ROOT = process.cwd();
@@ -93,7 +94,7 @@ async function main(): Promise<void> {
 
   // The server npm start runs: Next behind our HTTP server, which takes client addresses from the socket.
   // One process (no tsx CLI wrapper), so its pid is the server's, for the memory test.
-  next = spawn(process.execPath, ["--import", "tsx", "scripts/web.ts"], {
+  next = spawn(process.execPath, webServerArgs(), {
     stdio: "inherit",
     env: {
       ...process.env,

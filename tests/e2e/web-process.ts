@@ -4,6 +4,7 @@
 import { spawn } from "node:child_process";
 import net from "node:net";
 import { e2eServices, servicesEnv } from "./services";
+import { webServerArgs } from "@/scripts/web-command";
 
 export type WebProcess = { port: number; pid: number; url: string; stop(): Promise<void> };
 
@@ -19,7 +20,7 @@ async function freePort(): Promise<number> {
 export async function startWebProcess(): Promise<WebProcess> {
   const services = e2eServices();
   const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/web.ts"], {
+  const child = spawn(process.execPath, webServerArgs(), {
     env: { ...servicesEnv(), MEILI_SEARCH_KEY: services.meiliSearchKey, PORT: String(port), HOST: "127.0.0.1" },
     stdio: "ignore",
   });
