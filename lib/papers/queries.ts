@@ -3,23 +3,42 @@
 // timestamps as Date).
 import { db } from "@/lib/db/client";
 import type { PaperRow } from "./present";
-import { STAR_WEIGHT } from "./score";
-
-// The same expression as explainScore; $1 is the window's last day, $3 the half-life in days.
-const SCORE_SQL = `(p.source_upvotes + p.local_upvotes + ${STAR_WEIGHT} * ln(1 + COALESCE(p.github_stars, 0)::float8) / ln(2))
-  * power(0.5, ($1::date - p.listed_at)::float8 / $3::float8)`;
 
 const SELECT_PAPER = `p.id, p.title, p.abstract, p.authors, p.categories, p.published_at AS "publishedAt",
   p.listed_at::text AS "listedAt", p.source_upvotes AS "sourceUpvotes", p.local_upvotes AS "localUpvotes",
   p.github_repo AS "githubRepo", p.github_stars AS "githubStars", p.project_page AS "projectPage"`;
 
-// Served by paper_listed_at_idx: a range scan of the window's rows, then a sort of just those.
+// explainScore's expression: paper.trend_points is its points (votes + STAR_WEIGHT·log2(1 + stars)),
+// stored by Postgres (the trending_points migration); $1 is the window's last day, $3 the half-life in days.
+const SCORE_SQL = `c.trend_points * power(0.5, ($1::date - c.listed_at)::float8 / $3::float8)`;
+
+// The window's order: score, then points (the older of two papers with equal scores), then votes, then id.
+const ORDER = `score DESC, trend_points DESC, upvotes DESC, id`;
+
+/**
+ * A window's ranking without reading the window. Every paper listed the same day decays by the same
+ * factor, so within a day the order by score is the order by (points, votes, id), which is how
+ * paper_trending_idx holds each day. The window's first limit + offset papers are therefore among
+ * the first limit + offset of each of its days: those candidates are read from the index alone
+ * (categories included), ranked, and only the page's rows are read from the table. The total is
+ * counted from the index too. Cost grows with the window's days and the page, not with its papers.
+ */
 export const TRENDING_SQL = `
-SELECT ${SELECT_PAPER}, ${SCORE_SQL} AS score, count(*) OVER ()::int AS total
-FROM paper p
-WHERE p.listed_at BETWEEN $2::date AND $1::date AND ($6::text IS NULL OR $6::text = ANY(p.categories))
-ORDER BY score DESC, p.source_upvotes + p.local_upvotes DESC, p.id
-LIMIT $4 OFFSET $5`;
+WITH candidates AS (
+  SELECT c.id, c.trend_points, c.upvotes, ${SCORE_SQL} AS score
+  FROM generate_series($2::date, $1::date, interval '1 day') AS d(day)
+  CROSS JOIN LATERAL (
+    SELECT p.id, p.listed_at, p.trend_points, p.upvotes FROM paper p
+    WHERE p.listed_at = d.day::date AND ($6::text IS NULL OR $6::text = ANY(p.categories))
+    ORDER BY p.trend_points DESC, p.upvotes DESC, p.id
+    LIMIT $4::int + $5::int
+  ) c
+),
+page AS (SELECT * FROM candidates ORDER BY ${ORDER} LIMIT $4 OFFSET $5)
+SELECT ${SELECT_PAPER}, page.score,
+  (SELECT count(*) FROM paper w WHERE w.listed_at BETWEEN $2::date AND $1::date AND ($6::text IS NULL OR $6::text = ANY(w.categories)))::int AS total
+FROM page JOIN paper p ON p.id = page.id
+ORDER BY page.${ORDER.replaceAll(", ", ", page.")}`;
 
 export type TrendingRow = PaperRow & { score: number; total: number };
 

@@ -11,7 +11,10 @@ import { PERIODS, type Period } from "./period";
  * - halfLife: 3 days in the week window, 7 in the month window; a paper's points halve each
  *   half-life. In the day window every paper has age 0, so it is votes and stars alone.
  *
- * The SQL in trending.ts computes the same expression; a test holds them together.
+ * Postgres computes the same expression: it stores each paper's points (paper.trend_points, a
+ * generated column written with STAR_WEIGHT's value) and decays them in TRENDING_SQL (queries.ts).
+ * Equal scores go to more points (the older paper), then more votes, then the paper id. Tests hold
+ * the two together.
  */
 export const STAR_WEIGHT = 2;
 
