@@ -86,39 +86,138 @@ const ORDER = {
 
 const FALLBACK_TIMEOUT_MS = 5_000;
 
+/**
+ * How many matching papers the fallback ranks, at most, per way of matching: as many as Meilisearch
+ * returns in all (its maxTotalHits). Ranking reads each candidate's vector, so an unbounded set made a
+ * common word cost seconds at 100,000 papers; bounded, a query costs about the same at any size.
+ */
+export const FALLBACK_CANDIDATES = 1_000;
+
+// Title trigrams (a misspelt word) are a last resort, for short queries: fewer candidates.
+const SIMILAR_CANDIDATES = 200;
+
+// Candidates are taken newest first, by listing-day slices going back from the latest day (the last
+// is everything older, and papers without a day): a common word's first thousand matches are then
+// this week's and this month's, not the oldest in the table, and "newest" sorts the newest papers.
+// Each slice is a bitmap of the word's matches and-ed with one of the listing day's index.
+const SLICES = [7, 31, 366];
+
 const TITLE_HEADLINE = `StartSel="${HIGHLIGHT_START}", StopSel="${HIGHLIGHT_END}", HighlightAll=true`;
 const ABSTRACT_HEADLINE = `StartSel="${HIGHLIGHT_START}", StopSel="${HIGHLIGHT_END}", MaxWords=50, MinWords=25, MaxFragments=1, FragmentDelimiter=" … "`;
 
 /** A page of full-text matches: the document row, its title and abstract with highlight markers, and the total. */
 export type FallbackRow = DocumentRow & { markedTitle: string; markedAbstract: string; total: number };
 
-/** One page of papers matching the query by full text on title and abstract or by title trigrams, in its order. */
-export async function fallbackSearchRows(pool: pg.Pool, query: SearchQuery): Promise<FallbackRow[]> {
-  const params: unknown[] = [query.q, query.q.toLowerCase(), query.limit, query.offset, TITLE_HEADLINE, ABSTRACT_HEADLINE];
-  // An empty query (filters only) matches every paper, as it does in Meilisearch. The match is
-  // left out of the SQL rather than OR-ed with "q is empty", which would stop index use.
-  const match = query.q ? [`(p.search_vector @@ q.tsq OR lower(p.title) % q.raw OR q.raw <% lower(p.title))`] : [];
-  const where = [...match, ...filterSql(query, params)];
-  if (where.length === 0) where.push("true");
+/** Which papers a fallback search ranks: the one an arXiv id names, filters alone, or words. */
+export type FallbackMatch = { paperId: string } | { words: string } | { everything: true };
+
+/** A lexeme written as tsquery input (quoted; quotes and backslashes doubled), so it is taken as it is. */
+function tsqueryLexeme(lexeme: string): string {
+  return `'${lexeme.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`;
+}
+
+/**
+ * A title with a typo or two still has most of its words: a query that all but one of its words
+ * satisfy (all but two from 6 words on), as an OR of ANDs. Hyphenated compounds are left out (their
+ * parts are there too, and a typo in one would cost two words), and so are all but the 8 longest
+ * words, which keeps the OR small and the words it needs rare. Null under 3 words, where leaving
+ * one out would match too much.
+ */
+export function looseTsquery(lexemes: string[]): string | null {
+  const words = [...new Set(lexemes.filter((lexeme) => !lexeme.includes("-")))].sort((a, b) => b.length - a.length || (a < b ? -1 : 1)).slice(0, 8);
+  if (words.length < 3) return null;
+  const missing = words.length >= 6 ? 2 : 1;
+  const clauses: string[] = [];
+  const keep = (from: number, left: number, kept: string[]): void => {
+    if (left === 0) {
+      clauses.push(`(${[...kept, ...words.slice(from)].map(tsqueryLexeme).join(" & ")})`);
+      return;
+    }
+    for (let i = from; i <= words.length - left; i++) keep(i + 1, left - 1, [...kept, ...words.slice(from, i)]);
+  };
+  keep(0, missing, []);
+  return clauses.join(" | ");
+}
+
+/** Up to `limit` ids of papers matching `condition` (and the filters), newest slices first. */
+function newestFirst(condition: string, filters: string, latest: string, limit: number | string): string {
+  const bounds = [...SLICES.map((days) => `${latest} - ${days}`), null];
+  const slices = bounds.map((bound, i) => {
+    const newer = i === 0 ? "" : ` AND p.listed_at <= ${bounds[i - 1]}`;
+    const range = bound === null ? `(p.listed_at <= ${bounds[i - 1]} OR p.listed_at IS NULL)` : `p.listed_at > ${bound}${newer}`;
+    return `(SELECT p.id FROM paper p WHERE ${condition} AND ${range}${filters} LIMIT ${limit})`;
+  });
+  return `SELECT id FROM (${slices.join("\n  UNION ALL ")}) slices LIMIT ${limit}`;
+}
+
+/**
+ * The statement's candidate sets, each bounded, in the order they are looked for: papers with every
+ * word in the title (the best), then with them in the abstract as many as the titles left room for, or
+ * the id, or the newest papers for filters alone. Only when those are fewer than the page needs:
+ * titles with all their words but one or two (a misspelt title; rare by nature, so searched whole)
+ * and, for short queries, titles with a word like one of the query's, by trigrams (a misspelt word).
+ */
+function candidateSql(match: FallbackMatch, param: (value: unknown) => string, and: string, context: { latest: string; lexemes: string[] }, need: number) {
+  const none = `SELECT NULL::text AS id WHERE false`;
+  const sets = { title: none, text: none, loose: none, similar: none, rank: "0" };
+  if ("paperId" in match) return { ...sets, text: `SELECT p.id FROM paper p WHERE p.id = ${param(match.paperId)}${and}`, rank: "1" };
+  const latest = `${param(context.latest)}::date`;
+  if ("everything" in match) return { ...sets, text: newestFirst("true", and, latest, FALLBACK_CANDIDATES) };
+  const tsq = `websearch_to_tsquery('english', $1::text)`;
+  const raw = `${param(match.words.toLowerCase())}::text`;
+  const few = `(SELECT count(*) FROM title_hits) + (SELECT count(*) FROM text_hits) < ${need}`;
+  const loose = looseTsquery(context.lexemes);
+  const short = context.lexemes.length <= 2 || match.words.trim().split(/\s+/).length <= 3;
+  return {
+    title: newestFirst(`to_tsvector('english', p.title) @@ ${tsq}`, and, latest, FALLBACK_CANDIDATES),
+    text: newestFirst(`p.search_vector @@ ${tsq} AND NOT to_tsvector('english', p.title) @@ ${tsq}`, and, latest, `(SELECT ${FALLBACK_CANDIDATES} - count(*) FROM title_hits)`),
+    loose: loose ? `SELECT p.id FROM paper p WHERE to_tsvector('english', p.title) @@ ${param(loose)}::tsquery${and} AND ${few} LIMIT ${FALLBACK_CANDIDATES}` : none,
+    similar: short ? newestFirst(`${raw} <% lower(p.title) AND ${few}`, and, latest, SIMILAR_CANDIDATES) : none,
+    rank: `greatest(ts_rank_cd(p.search_vector, ${tsq}), word_similarity(${raw}, lower(p.title)), similarity(lower(p.title), ${raw}))`,
+  };
+}
+
+/**
+ * One page of the papers matching `match` within the query's filters, in the query's order. Each
+ * way of matching is bounded to FALLBACK_CANDIDATES papers, newest first, so the total is at most
+ * what Meilisearch reports, paging reaches as far, and a query costs about the same at any size.
+ */
+export async function fallbackSearchRows(pool: pg.Pool, query: SearchQuery, match: FallbackMatch): Promise<FallbackRow[]> {
+  const words = "words" in match ? match.words : "";
   const client = await pool.connect();
   try {
-    // A fallback query must not hold a connection for long while Meilisearch is down.
-    await client.query(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${FALLBACK_TIMEOUT_MS}`);
-    // Matches are ranked from the stored vector and the title alone; only the page's rows are
-    // read in full and get headlines, and the total is counted from the same matches.
+    // A fallback query must not hold a connection for long while Meilisearch is down. Bitmaps of a
+    // common word's matches stay exact in this much memory (lossy ones re-check every row of a page).
+    await client.query(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${FALLBACK_TIMEOUT_MS}; SET LOCAL work_mem = '32MB'`);
+    // The latest listing day and the query's words as Postgres stems them, given to the statement as
+    // values so that it is planned for them (how common the words are, how many papers a slice holds).
+    const { rows: [context] } = await client.query<{ latest: string | null; lexemes: string[] }>(
+      `SELECT (SELECT max(listed_at) FROM paper)::text AS latest,
+         ARRAY(SELECT lexeme FROM unnest(to_tsvector('english', $1::text))) AS lexemes`,
+      [words],
+    );
+    // websearch_to_tsquery reads a lone "or" as OR, which made "Layer or Just Image Generation" match
+    // any paper on image generation; Meilisearch has no such operator, and "or" is a stop word.
+    const params: unknown[] = [words.replace(/(^|\s)or(?=\s|$)/gi, " "), query.limit, query.offset, TITLE_HEADLINE, ABSTRACT_HEADLINE];
+    const and = filterSql(query, params).map((filter) => ` AND ${filter}`).join("");
+    const param = (value: unknown) => `$${params.push(value)}`;
+    const candidates = candidateSql(match, param, and, { latest: context?.latest ?? "infinity", lexemes: context?.lexemes ?? [] }, query.offset + query.limit);
+    // Only the candidates are ranked, and only the page's rows are read in full and get headlines.
     const { rows } = await client.query<FallbackRow>(
-      `WITH q AS (SELECT websearch_to_tsquery('english', $1) AS tsq, $2::text AS raw),
+      `WITH title_hits AS MATERIALIZED (${candidates.title}),
+       text_hits AS MATERIALIZED (${candidates.text}),
+       loose_hits AS MATERIALIZED (${candidates.loose}),
+       similar_hits AS MATERIALIZED (${candidates.similar}),
        matches AS MATERIALIZED (
-         SELECT p.id, p.listed_at, p.source_upvotes + p.local_upvotes AS votes,
-           greatest(ts_rank_cd(p.search_vector, q.tsq), word_similarity(q.raw, lower(p.title)), similarity(lower(p.title), q.raw)) AS rank
-         FROM paper p, q WHERE ${where.join(" AND ")}
+         SELECT p.id, p.listed_at, p.upvotes AS votes, ${candidates.rank} AS rank
+         FROM (SELECT id FROM title_hits UNION SELECT id FROM text_hits UNION SELECT id FROM loose_hits UNION SELECT id FROM similar_hits) c JOIN paper p ON p.id = c.id
        ),
-       page AS (SELECT id, row_number() OVER (ORDER BY ${ORDER[query.sort]}) AS ord FROM matches ORDER BY ord LIMIT $3 OFFSET $4)
+       page AS (SELECT id, row_number() OVER (ORDER BY ${ORDER[query.sort]}) AS ord FROM matches ORDER BY ord LIMIT $2 OFFSET $3)
        SELECT ${DOCUMENT_COLUMNS},
-         ts_headline('english', p.title, q.tsq, $5) AS "markedTitle",
-         ts_headline('english', p.abstract, q.tsq, $6) AS "markedAbstract",
+         ts_headline('english', p.title, websearch_to_tsquery('english', $1::text), $4) AS "markedTitle",
+         ts_headline('english', p.abstract, websearch_to_tsquery('english', $1::text), $5) AS "markedAbstract",
          (SELECT count(*) FROM matches)::int AS total
-       FROM page JOIN paper p ON p.id = page.id, q
+       FROM page JOIN paper p ON p.id = page.id
        ORDER BY page.ord`,
       params,
     );
