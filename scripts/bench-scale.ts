@@ -12,6 +12,7 @@ import { migrate } from "@/lib/db/migrate";
 import { startEmbeddedPostgres } from "@/lib/services/embedded-postgres";
 import { onCleanup, positiveInt, runBench, stopOnSignals } from "./bench/lifecycle";
 import { buildScaleDatabase, readLoadReport, type LoadReport } from "./bench/scale-db";
+import { measureMeilisearch, type MeiliReport } from "./bench/scale-meili";
 import { measureFallback, measurePageAndHealth, measureTrending, type FallbackReport, type PageReport, type Timing, type TrendingReport } from "./bench/scale-measure";
 
 const { values: args } = parseArgs({
@@ -26,6 +27,8 @@ const { values: args } = parseArgs({
     queries: { type: "string", default: "400" },
     typos: { type: "string", default: "100" },
     seed: { type: "string", default: "11" },
+    // Also index each size in Meilisearch (search:reindex's rebuild), search it and reconcile it: long at 1,000,000.
+    meili: { type: "boolean", default: false },
   },
 });
 
@@ -45,6 +48,7 @@ type SizeReport = {
   trending: TrendingReport;
   fallback: FallbackReport;
   page: PageReport;
+  meili: MeiliReport | undefined;
   loadAverage: number[];
 };
 
@@ -75,7 +79,7 @@ async function diskUse(pool: pg.Pool): Promise<SizeReport["disk"]> {
   return { database: Number(database!.bytes), relations: rows.map((row) => ({ name: row.name, bytes: Number(row.bytes) })).sort((a, b) => b.bytes - a.bytes) };
 }
 
-async function measureSize(adminUrl: string, papers: number): Promise<SizeReport> {
+async function measureSize(adminUrl: string, papers: number, dir: string): Promise<SizeReport> {
   const name = `scale_${papers}`;
   let load = args.rebuild ? undefined : await readLoadReport(adminUrl, name, papers);
   const built = !load;
@@ -109,7 +113,8 @@ async function measureSize(adminUrl: string, papers: number): Promise<SizeReport
     const trending = await measureTrending(pool, REPEATS);
     const fallback = await measureFallback(pool, url.toString(), QUERIES, TYPOS, SEED);
     const page = await measurePageAndHealth(pool, REPEATS * 5, SEED);
-    return { papers, load, built, migration, disk, trending, fallback, page, loadAverage: os.loadavg() };
+    const meili = args.meili ? await measureMeilisearch(pool, path.join(dir, `meili-${papers}`), papers, QUERIES, SEED, (line) => console.log(line)) : undefined;
+    return { papers, load, built, migration, disk, trending, fallback, page, meili, loadAverage: os.loadavg() };
   } finally {
     await pool.end();
     await closeDb();
@@ -139,6 +144,15 @@ function printSize(report: SizeReport): void {
   console.log(`\npaper page (paperDetail + paperSources): ${timing(report.page.paper)}`);
   console.log(`/api/health's queries (latestListedDay, harvestStatus, digestHealth): ${timing(report.page.health)}`);
   console.log(`similar papers: asks Meilisearch only (lib/search/similar.ts), no Postgres statement to measure`);
+  const m = report.meili;
+  if (m) {
+    console.log(`\nMeilisearch (2 indexing threads, 256 MiB indexing memory, as npm start runs it):`);
+    if (m.reindex) console.log(`  search:reindex's rebuild: ${m.reindex.seconds.toFixed(0)} s (${m.reindex.papersPerSecond.toFixed(0)} papers/s), Meilisearch peak RSS ${m.reindex.meiliPeakMb.toFixed(0)} MB, reindexing process peak RSS ${m.reindex.benchPeakMb.toFixed(0)} MB`);
+    console.log(`  index on disk ${m.diskMb.toFixed(0)} MB; Meilisearch RSS after searching ${m.meiliRssMb.toFixed(0)} MB`);
+    console.log(`  searchPapers() (Meilisearch plus the exact-match lookup), 1 client, ${m.search.overall.n} queries: ${timing(m.search.overall)}, ${m.search.degraded} answered by the fallback`);
+    for (const [kind, t] of Object.entries(m.search.byKind)) console.log(`    ${kind.padEnd(13)} ${timing(t)}`);
+    console.log(`  reconcile: ${m.reconcile.seconds.toFixed(1)} s, its process peak RSS ${m.reconcile.benchPeakMb.toFixed(0)} MB, Meilisearch peak RSS ${m.reconcile.meiliPeakMb.toFixed(0)} MB, ${m.reconcile.repaired} papers to repair`);
+  }
   console.log(`load average after: ${report.loadAverage.map((value) => value.toFixed(2)).join(" ")}`);
 }
 
@@ -162,6 +176,16 @@ function printSummary(reports: SizeReport[]): void {
     { figure: "paper page statements, p95", target: "", value: (r) => r.page.paper.p95, format: (v) => `${ms(v)} ms` },
     { figure: "/api/health statements, p95", target: "", value: (r) => r.page.health.p95, format: (v) => `${ms(v)} ms` },
     { figure: "database on disk", target: "", value: (r) => r.disk.database, format: mb },
+    ...(reports.every((r) => r.meili) ? ([
+      { figure: "searchPapers() with Meilisearch, 1 client, p95", target: "< 50 ms", value: (r) => r.meili!.search.overall.p95, format: (v) => `${ms(v)} ms`, pass: (v) => v < 50 },
+      ...(reports.every((r) => r.meili!.reindex) ? [
+        { figure: "search:reindex rebuild", target: "", value: (r: SizeReport) => r.meili!.reindex!.seconds, format: (v: number) => `${v.toFixed(0)} s` },
+        { figure: "  Meilisearch peak RSS while indexing", target: "", value: (r: SizeReport) => r.meili!.reindex!.meiliPeakMb, format: (v: number) => `${v.toFixed(0)} MB` },
+      ] : []),
+      { figure: "Meilisearch index on disk", target: "", value: (r) => r.meili!.diskMb, format: (v) => `${v.toFixed(0)} MB` },
+      { figure: "reconcile", target: "", value: (r) => r.meili!.reconcile.seconds, format: (v) => `${v.toFixed(1)} s` },
+      { figure: "  its process peak RSS", target: "", value: (r) => r.meili!.reconcile.benchPeakMb, format: (v) => `${v.toFixed(0)} MB` },
+    ] as Row[]) : []),
     { figure: "build by COPY + indexes", target: "", value: (r) => r.load.totalSeconds, format: (v) => `${v.toFixed(0)} s` },
   ];
   const sizes = reports.map((r) => r.papers.toLocaleString("en-US"));
@@ -192,7 +216,7 @@ async function main() {
 
   const reports: SizeReport[] = [];
   for (const papers of [...new Set([BASELINE, PAPERS])].filter((n) => n > 0).sort((a, b) => a - b)) {
-    const report = await measureSize(postgres.url, papers);
+    const report = await measureSize(postgres.url, papers, dir);
     printSize(report);
     reports.push(report);
   }
