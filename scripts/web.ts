@@ -20,6 +20,7 @@ async function main(): Promise<void> {
   const { tokenSecret } = await import("@/lib/mail/secret");
   const { PageCache } = await import("@/lib/http/page-cache");
   const { cachePolicy } = await import("@/lib/cache/routes");
+  const { wantsFreshPages } = await import("@/lib/cache/fresh");
   const { listenForChanges } = await import("@/lib/cache/listen");
   const { databaseUrl } = await import("@/lib/db/client");
   // Fails at once, naming TOKEN_SECRET, in production without one.
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
   await app.prepare();
   const handle = app.getRequestHandler();
   // Off until the listener hears announcements; with PAGE_CACHE_MB=0 it stays off.
-  const cache = new PageCache({ maxBytes: env.PAGE_CACHE_MB * 1024 * 1024, policy: cachePolicy });
+  const cache = new PageCache({ maxBytes: env.PAGE_CACHE_MB * 1024 * 1024, policy: cachePolicy, revalidate: wantsFreshPages });
   const listener = env.PAGE_CACHE_MB > 0 ? listenForChanges({ url: databaseUrl(), cache, log }) : undefined;
   const server = createWebServer({
     handler: (request, response) => handle(request, response),

@@ -31,6 +31,11 @@ export type PageCacheOptions = {
   /** Larger responses are served but never stored. */
   maxEntryBytes?: number;
   policy: (url: URL) => CachePolicy | null;
+  /**
+   * A request that must not be answered from memory (it is rendered and its copy replaces the
+   * stored one): a voter's next pages, so they see their own vote before the announcement lands.
+   */
+  revalidate?: (request: http.IncomingMessage) => boolean;
   now?: () => number;
 };
 
@@ -219,15 +224,16 @@ export class PageCache {
     if (request.method !== "GET" && request.method !== "HEAD") return render();
     const policy = this.options.policy(new URL(request.url ?? "/", "http://localhost"));
     if (!policy) return render();
+    const revalidate = this.options.revalidate?.(request) ?? false;
     normalizeEncoding(request);
     keepKeyedHeaders(request);
     const payload = isPayloadRequest(request);
     const key = this.enabled ? variantKey(policy.key, request) : null;
     if (!key) return this.bypass(response, policy, payload, render);
 
-    const stored = this.lookup(key);
+    const stored = revalidate ? undefined : this.lookup(key);
     if (stored) return this.serve(request, response, stored, policy, payload);
-    const running = this.rendering.get(key);
+    const running = revalidate ? undefined : this.rendering.get(key);
     if (running) {
       let timer: Parameters<typeof clearTimeout>[0];
       const gaveUp = new Promise<undefined>((resolve) => (timer = setTimeout(resolve, WAIT_FOR_RENDER_MS)));

@@ -12,8 +12,9 @@ import pg from "pg";
 import { e2eServices, servicesEnv, sessionFor } from "./services";
 import { startWebProcess, type WebProcess } from "./web-process";
 
-const NEW_PAPER = "2606.99977";
-const TITLE = "Cache invalidation across processes, announced over LISTEN and NOTIFY";
+// The top paper of a day no other test looks at (2026-06-10): two more votes move no other test's list.
+const PAPER = "2606.10651";
+const MARKER = "Cache invalidation across processes, announced over LISTEN and NOTIFY.";
 // A listed day of the fixtures that no other test freezes a digest for.
 const DIGEST_DAY = "2026-06-12";
 const WITHIN = { timeout: 5_000, intervals: [100, 200, 250] };
@@ -54,12 +55,15 @@ function runCli(script: string, args: string[]): void {
   if (result.status !== 0) throw new Error(`${script} failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
 }
 
-function newPaperFile(): string {
-  const folder = fs.mkdtempSync(path.join(os.tmpdir(), "trending-papers-cache-"));
-  const file = path.join(folder, "daily.json");
-  const at = "2026-06-12T00:00:00.000Z";
-  const paper = { id: NEW_PAPER, title: TITLE, summary: "Pages stay cached until a write announces what it changed.", authors: [{ name: "Ada Lovelace" }], publishedAt: at, submittedOnDailyAt: at, upvotes: 3 };
-  fs.writeFileSync(file, JSON.stringify([{ paper, publishedAt: at, title: TITLE, summary: paper.summary }]));
+/** The paper's own daily-papers record again, its abstract ending in MARKER: an update, as a new harvest brings. */
+function updatedPaperFile(): string {
+  const fixture = path.join(process.cwd(), "tests/fixtures/hf-daily-papers/2026-06-10.json");
+  const records = JSON.parse(fs.readFileSync(fixture, "utf8")) as { paper: { id: string; summary: string }; summary?: string }[];
+  const record = records.find((entry) => entry.paper.id === PAPER)!;
+  record.paper.summary = `${record.paper.summary} ${MARKER}`;
+  if (record.summary) record.summary = record.paper.summary;
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "trending-papers-cache-")), "daily.json");
+  fs.writeFileSync(file, JSON.stringify([record]));
   return file;
 }
 
@@ -76,35 +80,34 @@ async function confirmedSubscriber(email: string): Promise<void> {
 test("an ingest, a vote, a frozen digest and a reindex reach the cache of both web processes within 5 s; other pages stay cached", async () => {
   test.setTimeout(120_000);
   const processes = [first, other.url];
-  // Before: the new paper and the digest are cached 404s, the digest list a cached page, in both.
+  // Before: the paper page without the marker, the digest a cached 404, the digest list a cached page, in both.
   for (const base of processes) {
-    expect((await cached(base, `/papers/${NEW_PAPER}`)).status).toBe(404);
+    expect((await cached(base, `/papers/${PAPER}`)).body).not.toContain(MARKER);
     expect((await cached(base, `/digests/${DIGEST_DAY}`)).status).toBe(404);
     await cached(base, "/digests");
   }
 
   // An ingest by the CLI (a process with no page cache of its own).
-  runCli("scripts/ingest.ts", [newPaperFile()]);
+  runCli("scripts/ingest.ts", [updatedPaperFile()]);
   for (const base of processes) {
-    await expect.poll(async () => (await get(base, `/papers/${NEW_PAPER}`)).status, WITHIN).toBe(200);
-    expect((await get(base, `/papers/${NEW_PAPER}`)).body).toContain(TITLE);
+    await expect.poll(async () => (await get(base, `/papers/${PAPER}`)).body, WITHIN).toContain(MARKER);
     // The digest list does not depend on papers: still the stored copy.
     expect((await get(base, "/digests")).cache).toBe("HIT");
   }
 
   // A vote through the first process; the second's cached API answer and page follow.
-  const before = JSON.parse((await cached(other.url, `/api/papers/${NEW_PAPER}`)).body) as { votes: number };
-  await cached(other.url, `/papers/${NEW_PAPER}`);
+  const before = JSON.parse((await cached(other.url, `/api/papers/${PAPER}`)).body) as { votes: number };
+  await cached(other.url, `/papers/${PAPER}`);
   const token = await sessionFor("cache-voter@example.org");
   const vote = await fetch(new URL("/api/votes", first), {
     method: "POST",
     headers: { "content-type": "application/json", cookie: `tp_session=${token}`, origin: first },
-    body: JSON.stringify({ paperId: NEW_PAPER, voted: true }),
+    body: JSON.stringify({ paperId: PAPER, voted: true }),
   });
   expect(vote.status, await vote.clone().text()).toBe(200);
   expect(((await vote.json()) as { votes: number }).votes).toBe(before.votes + 1);
-  await expect.poll(async () => (JSON.parse((await get(other.url, `/api/papers/${NEW_PAPER}`)).body) as { votes: number }).votes, WITHIN).toBe(before.votes + 1);
-  await expect.poll(async () => (await get(other.url, `/papers/${NEW_PAPER}`)).body, WITHIN).toContain(`<span class="votes-count">${before.votes + 1}</span>`);
+  await expect.poll(async () => (JSON.parse((await get(other.url, `/api/papers/${PAPER}`)).body) as { votes: number }).votes, WITHIN).toBe(before.votes + 1);
+  await expect.poll(async () => (await get(other.url, `/papers/${PAPER}`)).body, WITHIN).toContain(`<span class="votes-count">${before.votes + 1}</span>`);
   expect((await get(other.url, "/digests")).cache).toBe("HIT");
 
   // A digest frozen by the digest CLI: its page and the list change in both.
@@ -115,20 +118,20 @@ test("an ingest, a vote, a frozen digest and a reindex reach the cache of both w
     await expect.poll(async () => (await get(base, `/digests/${DIGEST_DAY}`)).status, WITHIN).toBe(200);
     await expect.poll(async () => (await get(base, "/digests")).body, WITHIN).toContain(`/digests/${DIGEST_DAY}`);
     await cached(base, `/digests/${DIGEST_DAY}`);
-    await cached(base, `/papers/${NEW_PAPER}`);
+    await cached(base, `/papers/${PAPER}`);
   }
 
   // A reindex by its CLI: paper pages (their similar papers come from the index) are rendered
   // anew, the frozen digest is not.
   runCli("scripts/search-reindex.ts", []);
   for (const base of processes) {
-    await expect.poll(async () => (await get(base, `/papers/${NEW_PAPER}`)).cache, WITHIN).toBe("MISS");
+    await expect.poll(async () => (await get(base, `/papers/${PAPER}`)).cache, WITHIN).toBe("MISS");
     expect((await get(base, `/digests/${DIGEST_DAY}`)).cache).toBe("HIT");
   }
 });
 
 test("a signed-in voter's vote never shows in a page another visitor is served", async () => {
-  const paper = "2606.99901";
+  const paper = PAPER;
   const token = await sessionFor("private-voter@example.org");
   const cookie = `tp_session=${token}`;
   const vote = await fetch(new URL("/api/votes", first), {
@@ -146,7 +149,7 @@ test("a signed-in voter's vote never shows in a page another visitor is served",
 
   // A page rendered for the voter, with their cookie (a URL no other test asks for, so this is its
   // first render), says nothing of them, and is the very page anyone else is then served.
-  for (const pathname of [`/papers/${paper}?from=cache-test`, "/?date=2026-06-12&from=cache-test"]) {
+  for (const pathname of [`/papers/${paper}?from=cache-test`, "/?date=2026-06-10&from=cache-test"]) {
     const asVoter = await get(first, pathname, { cookie });
     expect(asVoter.cache).toBe("MISS");
     expect(asVoter.body).toContain(paper);

@@ -102,6 +102,16 @@ describe("who may vote", () => {
     expect((await cast(bob, { paperId: paper.id })).body.votes).toBe(paper.votes + 2);
   });
 
+  it("a counted vote gives the browser a few seconds of fresh pages, and no identity", async () => {
+    const paper = await somePaper();
+    const result = await cast(await person(), { paperId: paper.id });
+    expect(result.status).toBe(200);
+    const cookie = result.response.headers.get("set-cookie") ?? "";
+    expect(cookie).toMatch(/^tp_fresh=1; /);
+    expect(cookie).toMatch(/Max-Age=5/);
+    expect(cookie).toMatch(/HttpOnly/);
+  });
+
   it("a forged, edited or revoked session is signed out: 401", async () => {
     const paper = await somePaper();
     const alice = await person();

@@ -2,6 +2,7 @@
 // person's vote on a paper and answers with the paper's votes. Signed out: 401 sign_in_required
 // (the button then asks for an address). With VOTES_ANONYMOUS, a visitor cookie that a page set
 // counts as a voter; this answer never sets one, so a loop without cookies gets 401, not votes.
+// A counted vote's answer sets only a 5-second freshness cookie (lib/cache/fresh.ts), no identity.
 // JSON only (so a cross-site form cannot vote), same-origin only when the browser says where the
 // request comes from; limits per voter and per IP (429 + Retry-After); an unknown IP is refused.
 // GET /api/votes?ids=a,b: which of these papers this browser's voter has upvoted, and whether it
@@ -13,6 +14,7 @@ import { ApiError, handle, jsonError, limitedResponse, readJsonBody } from "@/li
 import { env } from "@/lib/env";
 import { paperIdFromSegments } from "@/lib/papers/identity";
 import { consumeLimits } from "@/lib/rate-limit";
+import { FRESH_COOKIE, FRESH_SECONDS } from "@/lib/cache/fresh";
 import { currentVotes, voterFromCookies } from "@/lib/votes/current";
 import { setVote } from "@/lib/votes/votes";
 
@@ -67,6 +69,9 @@ export async function POST(request: NextRequest) {
     if (!limits.ok) return limitedResponse(limits, `Too many votes; try again in ${limits.retryAfterSeconds} s.`);
     const result = await setVote(paperId, voter, body.voted);
     if (result.status === "not-found") return jsonError(404, "not_found", `No paper with id ${paperId}.`);
-    return NextResponse.json({ paperId: result.paperId, votes: result.votes, voted: result.voted }, { headers: { "Cache-Control": "no-store" } });
+    const response = NextResponse.json({ paperId: result.paperId, votes: result.votes, voted: result.voted }, { headers: { "Cache-Control": "no-store" } });
+    // The voter's next pages are rendered afresh for a few seconds (lib/cache/fresh.ts).
+    response.cookies.set(FRESH_COOKIE, "1", { maxAge: FRESH_SECONDS, path: "/", httpOnly: true, sameSite: "lax", secure: env.APP_URL.startsWith("https:") });
+    return response;
   });
 }

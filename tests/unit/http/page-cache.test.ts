@@ -4,6 +4,7 @@
 // test policy stores it under <tag>, and <kind> picks how the stand-in answers.
 import http from "node:http";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { wantsFreshPages } from "@/lib/cache/fresh";
 import { acceptsGzip, type CachePolicy, PageCache, type PageCacheOptions } from "@/lib/http/page-cache";
 import { createWebServer, listen } from "@/lib/http/web-server";
 
@@ -399,6 +400,16 @@ describe("the page cache", () => {
     stalled.destroy();
   });
 
+  it("renders afresh, and replaces the stored copy, for a request the revalidate option picks (a voter's next pages)", async () => {
+    await start({ revalidate: (request) => request.headers["x-just-voted"] !== undefined });
+    const path = "/trending/plain/1";
+    await send(path);
+    expect(await send(path)).toMatchObject({ headers: { "x-cache": "HIT" }, body: `${path} render 1` });
+    expect(await send(path, { headers: { "x-just-voted": "1" } })).toMatchObject({ headers: { "x-cache": "MISS" }, body: `${path} render 2` });
+    // Everyone else now gets the fresh copy.
+    expect(await send(path)).toMatchObject({ headers: { "x-cache": "HIT" }, body: `${path} render 2` });
+  });
+
   it("keeps separate copies for gzip and for no encoding, one gzip copy for every client that takes gzip", async () => {
     await start();
     const path = "/trending/echo/1";
@@ -559,5 +570,16 @@ describe("acceptsGzip", () => {
     expect(acceptsGzip("gzip;q=0, *")).toBe(false);
     expect(acceptsGzip("*")).toBe(true);
     expect(acceptsGzip("*;q=0")).toBe(false);
+  });
+});
+
+describe("wantsFreshPages", () => {
+  const request = (cookie?: string) => ({ headers: cookie === undefined ? {} : { cookie } }) as http.IncomingMessage;
+  it("picks a browser carrying the freshness cookie, and no other", () => {
+    expect(wantsFreshPages(request("tp_fresh=1"))).toBe(true);
+    expect(wantsFreshPages(request("tp_session=abc; tp_fresh=1"))).toBe(true);
+    expect(wantsFreshPages(request("not_tp_fresh=1"))).toBe(false);
+    expect(wantsFreshPages(request("tp_session=abc"))).toBe(false);
+    expect(wantsFreshPages(request())).toBe(false);
   });
 });
