@@ -93,6 +93,9 @@ const FALLBACK_TIMEOUT_MS = 5_000;
  */
 export const FALLBACK_CANDIDATES = 1_000;
 
+// How similar (pg_trgm) a whole title must be to a query to count as a misspelt copy of it.
+const NEAR_COPY = 0.5;
+
 // Title trigrams (a misspelt word) are a last resort, for short queries: fewer candidates.
 const SIMILAR_CANDIDATES = 200;
 
@@ -117,16 +120,15 @@ function tsqueryLexeme(lexeme: string): string {
 }
 
 /**
- * A title with a typo or two still has most of its words: a query that all but one of its words
- * satisfy (all but two from 6 words on), as an OR of ANDs. Hyphenated compounds are left out (their
- * parts are there too, and a typo in one would cost two words), and so are all but the 8 longest
- * words, which keeps the OR small and the words it needs rare. Null under 3 words, where leaving
- * one out would match too much.
+ * A title with a typo or two still has most of its words: a query that all of its words but
+ * `missing` satisfy, as an OR of ANDs. Hyphenated compounds are left out (their parts are there too,
+ * and a typo in one would cost two words), and so are all but the 8 longest words, which keeps the
+ * OR small and the words it needs rare. Null when fewer than 3 words would be left (one missing out
+ * of 3 to 5 words, two out of 6 or more), where it would match too much.
  */
-export function looseTsquery(lexemes: string[]): string | null {
+export function looseTsquery(lexemes: string[], missing: 1 | 2): string | null {
   const words = [...new Set(lexemes.filter((lexeme) => !lexeme.includes("-")))].sort((a, b) => b.length - a.length || (a < b ? -1 : 1)).slice(0, 8);
-  if (words.length < 3) return null;
-  const missing = words.length >= 6 ? 2 : 1;
+  if (words.length < (missing === 1 ? 3 : 6)) return null;
   const clauses: string[] = [];
   const keep = (from: number, left: number, kept: string[]): void => {
     if (left === 0) {
@@ -154,26 +156,39 @@ function newestFirst(condition: string, filters: string, latest: string, limit: 
  * The statement's candidate sets, each bounded, in the order they are looked for: papers with every
  * word in the title (the best), then with them in the abstract as many as the titles left room for, or
  * the id, or the newest papers for filters alone. Only when those are fewer than the page needs:
- * titles with all their words but one or two (a misspelt title; rare by nature, so searched whole)
- * and, for short queries, titles with a word like one of the query's, by trigrams (a misspelt word).
+ * titles with all their words but one (a misspelt title; rare by nature, so searched whole), then,
+ * if still too few, all but two, and, for short queries, titles with a word like one of the
+ * query's, by trigrams (a misspelt word).
  */
 function candidateSql(match: FallbackMatch, param: (value: unknown) => string, and: string, context: { latest: string; lexemes: string[] }, need: number) {
   const none = `SELECT NULL::text AS id WHERE false`;
-  const sets = { title: none, text: none, loose: none, similar: none, rank: "0" };
+  const sets = { title: none, text: none, loose: none, looser: none, similar: none, rank: "0" };
   if ("paperId" in match) return { ...sets, text: `SELECT p.id FROM paper p WHERE p.id = ${param(match.paperId)}${and}`, rank: "1" };
   const latest = `${param(context.latest)}::date`;
   if ("everything" in match) return { ...sets, text: newestFirst("true", and, latest, FALLBACK_CANDIDATES) };
   const tsq = `websearch_to_tsquery('english', $1::text)`;
   const raw = `${param(match.words.toLowerCase())}::text`;
   const few = `(SELECT count(*) FROM title_hits) + (SELECT count(*) FROM text_hits) < ${need}`;
-  const loose = looseTsquery(context.lexemes);
-  const short = context.lexemes.length <= 2 || match.words.trim().split(/\s+/).length <= 3;
+  const titleWith = (tsquery: string | null, gate: string) =>
+    tsquery ? `SELECT p.id FROM paper p WHERE to_tsvector('english', p.title) @@ ${param(tsquery)}::tsquery${and} AND ${gate} LIMIT ${FALLBACK_CANDIDATES}` : none;
+  const wordCount = match.words.trim().split(/\s+/).length;
+  const short = context.lexemes.length <= 2 || wordCount <= 3;
+  // A title of few telling words ("Are We Ready For Autonomous") has no loose query: the whole
+  // title's trigrams, at a similarity that only a near copy reaches, find it instead.
+  const titleLike = context.lexemes.length < 3 && wordCount >= 3;
   return {
     title: newestFirst(`to_tsvector('english', p.title) @@ ${tsq}`, and, latest, FALLBACK_CANDIDATES),
     text: newestFirst(`p.search_vector @@ ${tsq} AND NOT to_tsvector('english', p.title) @@ ${tsq}`, and, latest, `(SELECT ${FALLBACK_CANDIDATES} - count(*) FROM title_hits)`),
-    loose: loose ? `SELECT p.id FROM paper p WHERE to_tsvector('english', p.title) @@ ${param(loose)}::tsquery${and} AND ${few} LIMIT ${FALLBACK_CANDIDATES}` : none,
-    similar: short ? newestFirst(`${raw} <% lower(p.title) AND ${few}`, and, latest, SIMILAR_CANDIDATES) : none,
-    rank: `greatest(ts_rank_cd(p.search_vector, ${tsq}), word_similarity(${raw}, lower(p.title)), similarity(lower(p.title), ${raw}))`,
+    loose: titleWith(looseTsquery(context.lexemes, 1), few),
+    looser: titleWith(looseTsquery(context.lexemes, 2), `${few} AND (SELECT count(*) FROM loose_hits) < ${need}`),
+    similar: [
+      // One scan, not by slices: each slice would read the trigrams' long lists again.
+      short ? `(SELECT p.id FROM paper p WHERE ${raw} <% lower(p.title)${and} AND ${few} LIMIT ${SIMILAR_CANDIDATES})` : "",
+      titleLike ? `(SELECT p.id FROM paper p WHERE lower(p.title) % ${raw}${and} AND ${few} LIMIT ${SIMILAR_CANDIDATES})` : "",
+    ].filter(Boolean).join(" UNION ") || none,
+    // Title similarity counts the query within the title (word_similarity) and the whole title
+    // (similarity) alike, so a misspelt title ranks its own paper above longer titles containing it.
+    rank: `greatest(ts_rank_cd(p.search_vector, ${tsq}), (word_similarity(${raw}, lower(p.title)) + similarity(lower(p.title), ${raw})) / 2)`,
   };
 }
 
@@ -188,7 +203,10 @@ export async function fallbackSearchRows(pool: pg.Pool, query: SearchQuery, matc
   try {
     // A fallback query must not hold a connection for long while Meilisearch is down. Bitmaps of a
     // common word's matches stay exact in this much memory (lossy ones re-check every row of a page).
-    await client.query(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${FALLBACK_TIMEOUT_MS}; SET LOCAL work_mem = '32MB'`);
+    await client.query(
+      `BEGIN READ ONLY; SET LOCAL statement_timeout = ${FALLBACK_TIMEOUT_MS}; SET LOCAL work_mem = '32MB';
+       SET LOCAL pg_trgm.similarity_threshold = ${NEAR_COPY}`,
+    );
     // The latest listing day and the query's words as Postgres stems them, given to the statement as
     // values so that it is planned for them (how common the words are, how many papers a slice holds).
     const { rows: [context] } = await client.query<{ latest: string | null; lexemes: string[] }>(
@@ -207,10 +225,11 @@ export async function fallbackSearchRows(pool: pg.Pool, query: SearchQuery, matc
       `WITH title_hits AS MATERIALIZED (${candidates.title}),
        text_hits AS MATERIALIZED (${candidates.text}),
        loose_hits AS MATERIALIZED (${candidates.loose}),
+       looser_hits AS MATERIALIZED (${candidates.looser}),
        similar_hits AS MATERIALIZED (${candidates.similar}),
        matches AS MATERIALIZED (
          SELECT p.id, p.listed_at, p.upvotes AS votes, ${candidates.rank} AS rank
-         FROM (SELECT id FROM title_hits UNION SELECT id FROM text_hits UNION SELECT id FROM loose_hits UNION SELECT id FROM similar_hits) c JOIN paper p ON p.id = c.id
+         FROM (SELECT id FROM title_hits UNION SELECT id FROM text_hits UNION SELECT id FROM loose_hits UNION SELECT id FROM looser_hits UNION SELECT id FROM similar_hits) c JOIN paper p ON p.id = c.id
        ),
        page AS (SELECT id, row_number() OVER (ORDER BY ${ORDER[query.sort]}) AS ord FROM matches ORDER BY ord LIMIT $2 OFFSET $3)
        SELECT ${DOCUMENT_COLUMNS},

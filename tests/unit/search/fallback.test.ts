@@ -13,17 +13,18 @@ describe("fallbackMatch", () => {
 });
 
 describe("looseTsquery", () => {
-  it("is null under three words, where leaving one out would match too much", () => {
-    expect(looseTsquery([])).toBeNull();
-    expect(looseTsquery(["graph", "neural"])).toBeNull();
+  it("is null when fewer than 3 words would be left, where it would match too much", () => {
+    expect(looseTsquery([], 1)).toBeNull();
+    expect(looseTsquery(["graph", "neural"], 1)).toBeNull();
+    expect(looseTsquery(["graph", "neural", "network", "learn", "model"], 2)).toBeNull();
   });
 
-  it("lets any one word be missing from 3 to 5 words, longest words first", () => {
-    expect(looseTsquery(["graph", "neural", "network"])).toBe("('neural' & 'graph') | ('network' & 'graph') | ('network' & 'neural')");
+  it("lets any one word be missing, longest words first", () => {
+    expect(looseTsquery(["graph", "neural", "network"], 1)).toBe("('neural' & 'graph') | ('network' & 'graph') | ('network' & 'neural')");
   });
 
   it("lets two be missing from 6 words on, keeps the 8 longest, and leaves hyphenated compounds out", () => {
-    const query = looseTsquery(["vision-language-act", "vision", "languag", "action", "model", "open", "larg", "motoinvla", "benchmark", "agent", "survey"])!;
+    const query = looseTsquery(["vision-language-act", "vision", "languag", "action", "model", "open", "larg", "motoinvla", "benchmark", "agent", "survey"], 2)!;
     expect(query).not.toContain("vision-language-act");
     const clauses = query.split(" | ");
     expect(clauses).toHaveLength(28); // 8 choose 2
@@ -32,7 +33,7 @@ describe("looseTsquery", () => {
   });
 
   it("quotes lexemes so that quotes and backslashes are taken as they are", () => {
-    expect(looseTsquery(["o'neil", "back\\slash", "third"])).toContain("'o''neil'");
-    expect(looseTsquery(["o'neil", "back\\slash", "third"])).toContain("'back\\\\slash'");
+    expect(looseTsquery(["o'neil", "back\\slash", "third"], 1)).toContain("'o''neil'");
+    expect(looseTsquery(["o'neil", "back\\slash", "third"], 1)).toContain("'back\\\\slash'");
   });
 });
