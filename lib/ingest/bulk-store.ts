@@ -3,8 +3,7 @@
 // merge rules as the batched path (lib/ingest/merge.ts).
 import type pg from "pg";
 import { from as copyFrom, type CopyStreamQuery } from "pg-copy-streams";
-import { absorbLocalSql, INGEST_LOCK, mergeSql, STAGED_FIELDS } from "./merge";
-import type { UpsertCounts } from "./store";
+import { absorbLocalSql, INGEST_LOCK, mergeSql, STAGED_FIELDS, type UpsertCounts } from "./merge";
 
 /** The columns a COPY line carries, in order, after `seq`. */
 export const STAGE_FIELDS = STAGED_FIELDS.map((field) => field.name);

@@ -2,6 +2,9 @@
 // statements that both write paths run (batched: records as JSON; bulk: a COPY-filled staging table).
 import type { PaperRecord } from "./paper";
 
+/** What a write of papers reports: new papers, changed ones, and ones it left as they were. */
+export type UpsertCounts = { inserted: number; updated: number; unchanged: number };
+
 type Column = {
   name: string;
   sqlType: string;

@@ -3,10 +3,10 @@
 // and the bulk path's staging table and merge (lib/ingest/bulk-store.ts).
 import type pg from "pg";
 import { createStage, dropStage, mergeStage } from "./bulk-store";
-import { absorbLocalSql, INGEST_LOCK, mergeSql, STAGED_FIELDS, toStagedRow } from "./merge";
+import { absorbLocalSql, INGEST_LOCK, mergeSql, STAGED_FIELDS, toStagedRow, type UpsertCounts } from "./merge";
 import type { PaperRecord } from "./paper";
 
-export type UpsertCounts = { inserted: number; updated: number; unchanged: number };
+export type { UpsertCounts };
 
 export type RunStatus = "succeeded" | "failed";
 
