@@ -23,6 +23,7 @@ import { addCpu, cpuSupported, otherCpu, sampleCpu, snapshotProcesses, type CpuS
 import { indexForSearch, instanceCpuGroups, makeTempDir, startNext, startServices, webServerEnv } from "./bench/instance";
 import { onCleanup, positiveInt, runBench, stopOnSignals } from "./bench/lifecycle";
 import { statusMb, watchRss } from "./bench/rss";
+import { percentile } from "./bench/stats";
 
 const { values: args } = parseArgs({
   args: process.argv.slice(2).filter((arg) => arg !== "--"),
@@ -134,11 +135,6 @@ async function load(url: string, seconds: number, headers: Record<string, string
 
 // ---------------------------------------------------------------------------------------------
 // Reporting.
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
-}
 
 type Stats = { rps: number; p50: number; p95: number; p99: number; bytes: number; non2xx: number; failed: number; cache: string; cpu: CpuSample; requests: number };
 

@@ -18,6 +18,7 @@ import { ignoreIdleErrors, indexForSearch, instanceCpuGroups, makeTempDir, NEXT_
 import { makeRandom } from "./bench/papers";
 import { addCpu, cpuSupported, sampleCpu, type CpuSample, type ProcessGroups } from "./bench/cpu";
 import { onCleanup, positiveInt, runBench, stopOnSignals, wasInterrupted } from "./bench/lifecycle";
+import { percentile } from "./bench/stats";
 
 const { values: args } = parseArgs({
   options: {
@@ -332,11 +333,6 @@ async function compare(targets: Target[], mix: MixQuery[], concurrency: number):
 
 // ---------------------------------------------------------------------------------------------
 // Reporting.
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
-}
 
 type Stats = { count: number; p50: number; p95: number; p99: number; qps: number; errors: number; timeouts: number; degraded: number; server50: number; server95: number };
 

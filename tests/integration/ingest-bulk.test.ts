@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CACHE_CHANNEL } from "@/lib/cache/notify";
 import type { IndexPlan, MergeOptions } from "@/lib/ingest/bulk-store";
 import { INGEST_LOCK } from "@/lib/ingest/merge";
+import { candidate } from "@/lib/ingest/paper";
 import { ingestFiles, IngestWriter, type IngestSummary } from "@/lib/ingest/run-ingest";
 import { ingestStore } from "@/lib/ingest/store";
 import { createDatabase, type TestDatabase } from "./test-db";
@@ -335,26 +336,16 @@ describe("the bulk path inside a writer", () => {
 });
 
 function candidateOf(id: string, title: string) {
-  return {
+  return candidate({
     id,
     title,
     abstract: `About ${title}.`,
     authors: ["Ada Lovelace"],
     categories: ["cs.LG"],
     publishedAt: "2026-07-06T10:00:00.000Z",
-    sourceUpdatedAt: null,
     listedAt: "2026-07-06",
     listedRank: 1,
-    comment: null,
-    journalRef: null,
-    doi: null,
-    license: null,
-    githubRepo: null,
-    githubStars: null,
-    projectPage: null,
-    keywords: null,
-    sourceUpvotes: null,
     source: "arxiv-kaggle",
     externalId: id,
-  };
+  });
 }
