@@ -7,6 +7,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { clientIp } from "@/lib/api/client-ip";
 import { handle, limitedResponse } from "@/lib/api/respond";
 import { env } from "@/lib/env";
+import { matchesEtag } from "@/lib/http/etag";
 import { consumeLimits } from "@/lib/rate-limit";
 
 const CORS_HEADERS: Record<string, string> = {
@@ -16,15 +17,6 @@ const CORS_HEADERS: Record<string, string> = {
 
 export function etagOf(body: string): string {
   return `"${createHash("sha256").update(body).digest("base64url").slice(0, 32)}"`;
-}
-
-/** If-None-Match compares weakly (RFC 9110, 13.1.2): a W/ prefix is ignored and * matches any body. */
-export function matchesEtag(header: string | null, etag: string): boolean {
-  if (!header) return false;
-  return header
-    .split(",")
-    .map((tag) => tag.trim().replace(/^W\//, ""))
-    .some((tag) => tag === "*" || tag === etag);
 }
 
 /** A body with its ETag and Cache-Control; 304 without the body when the client has it already. */

@@ -3,7 +3,7 @@
 // no cookie are here: the trending windows, paper pages, the feeds, the paper API and the digests.
 // Search is not cached (its answers are as many as its queries); neither are forms nor accounts.
 import type { CachePolicy } from "@/lib/http/page-cache";
-import { paperIdFromSegments } from "@/lib/papers/identity";
+import { paperIdFromSegments, safeDecode } from "@/lib/papers/identity";
 import { isValidDay } from "@/lib/time";
 import { DIGESTS_TAG, PAPERS_TAG, TRENDING_TAG, digestTag, paperTag } from "./tags";
 
@@ -30,14 +30,6 @@ function normalizedQuery(params: URLSearchParams): string {
   const pairs = [...params].filter(([name]) => name !== "_rsc");
   pairs.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return new URLSearchParams(pairs).toString();
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }
 
 function paperTags(segments: string): readonly string[] {

@@ -13,6 +13,7 @@ import { createHash } from "node:crypto";
 import type http from "node:http";
 import { getBotType } from "next/dist/shared/lib/router/utils/is-bot";
 import { CLIENT_ADDRESS_HEADER } from "./client-address";
+import { matchesEtag } from "./etag";
 
 export type CachePolicy = {
   /** The URL part of the key (path and normalized query). */
@@ -69,16 +70,6 @@ const UNSTORED_HEADERS = new Set(["set-cookie", "connection", "keep-alive", "tra
 const MAX_TAG_VERSIONS = 20_000;
 /** How long a request waits for someone else's render of the same page before rendering its own. */
 const WAIT_FOR_RENDER_MS = 5_000;
-
-/** If-None-Match compares weakly (RFC 9110, 13.1.2): a W/ prefix is ignored and * matches any body. */
-function matchesEtag(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  const bare = etag.replace(/^W\//, "");
-  return header
-    .split(",")
-    .map((tag) => tag.trim().replace(/^W\//, ""))
-    .some((tag) => tag === "*" || tag === bare);
-}
 
 function headerText(value: string | string[] | undefined): string {
   return Array.isArray(value) ? value.join(", ") : (value ?? "");

@@ -24,7 +24,8 @@ export function isArxivId(id: string): boolean {
   return NEW_STYLE_ID.test(id) || OLD_STYLE_ID.test(id);
 }
 
-function safeDecode(segment: string): string {
+/** A percent-encoded text decoded, or as it is when it is not valid encoding. */
+export function safeDecode(segment: string): string {
   try {
     return decodeURIComponent(segment);
   } catch {
