@@ -1,10 +1,7 @@
-// Renders search highlights: each run is React text, matched runs inside <mark>. No HTML is ever parsed.
-import type { Segment } from "@/lib/search/document";
+// Renders search highlights: runs alternate plain text and matches (in <mark>), as React text. No HTML
+// is ever parsed.
+import { Fragment } from "react";
 
-export function HighlightedText({ segments }: { segments: Segment[] }) {
-  return (
-    <>
-      {segments.map((segment, index) => (segment.highlight ? <mark key={index}>{segment.text}</mark> : <span key={index}>{segment.text}</span>))}
-    </>
-  );
+export function HighlightedText({ runs }: { runs: string[] }) {
+  return <>{runs.map((run, index) => (index % 2 === 1 ? <mark key={index}>{run}</mark> : run && <Fragment key={index}>{run}</Fragment>))}</>;
 }

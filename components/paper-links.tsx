@@ -8,9 +8,11 @@ import { paperLinks, type LinkedPaper, type PaperLinkKind } from "@/lib/papers/l
 // weighed three titles per card. The paper page is about one paper.
 const OF_PAPER: Record<PaperLinkKind, string> = { arxiv: "page of", code: "for", project: "for" };
 
-type Props = { paper: LinkedPaper & { title: string }; variant?: "card" | "page"; titleId?: string };
+/** A card either names the element holding its title (titleId) or gives the title to repeat. */
+type Props = { paper: LinkedPaper & { title: string }; variant?: "card" | "page"; titleId?: undefined } | { paper: LinkedPaper; variant?: "card"; titleId: string };
 
-export function PaperLinks({ paper, variant = "card", titleId }: Props) {
+export function PaperLinks(props: Props) {
+  const { paper, variant = "card", titleId } = props;
   return (
     <>
       {paperLinks(paper).map((link) =>
@@ -22,10 +24,10 @@ export function PaperLinks({ paper, variant = "card", titleId }: Props) {
         ) : (
           <a key={link.kind} href={link.href} rel={link.rel} aria-describedby={titleId}>
             {link.label}
-            {!titleId && (
+            {props.titleId === undefined && (
               <span className="sr-only">
                 {" "}
-                {OF_PAPER[link.kind]} {paper.title}
+                {OF_PAPER[link.kind]} {props.paper.title}
               </span>
             )}
             <GithubStars stars={link.stars} />

@@ -2,36 +2,36 @@
 import Link from "next/link";
 import { HighlightedText } from "@/components/highlighted-text";
 import { PaperLinks } from "@/components/paper-links";
-import { formatShortDay, shortAuthors } from "@/lib/papers/format";
+import { formatShortDay } from "@/lib/papers/format";
 import { paperPath } from "@/lib/papers/identity";
-import type { PaperHit } from "@/lib/search/types";
+import type { SearchCard } from "@/lib/search/types";
 
-export function SearchHit({ hit }: { hit: PaperHit }) {
-  const authors = shortAuthors(hit.authors);
+export function SearchHit({ hit, position }: { hit: SearchCard; position: number }) {
+  const titleId = `hit-${position}-title`;
   return (
-    <article className="card search-hit">
+    <article className="card search-hit" aria-labelledby={titleId}>
       <div className="card-body">
-        <h2 className="card-title">
+        <h2 className="card-title" id={titleId}>
           <Link href={paperPath(hit.id)}>
-            <HighlightedText segments={hit.highlights.title} />
+            <HighlightedText runs={hit.title} />
           </Link>
         </h2>
-        {authors.names.length > 0 && (
+        {hit.authors.length > 0 && (
           <p className="card-authors">
-            {authors.names.join(", ")}
-            {authors.more > 0 && <span className="more-authors"> +{authors.more}</span>}
+            {hit.authors.join(", ")}
+            {hit.moreAuthors > 0 && <span className="more-authors"> +{hit.moreAuthors}</span>}
           </p>
         )}
         <p className="card-abstract search-excerpt">
-          <HighlightedText segments={hit.highlights.abstract} />
+          <HighlightedText runs={hit.excerpt} />
         </p>
         <p className="card-meta">
           <span>
             {hit.votes.toLocaleString("en-US")} {hit.votes === 1 ? "vote" : "votes"}
           </span>
           {hit.listedAt && <span>Listed {formatShortDay(hit.listedAt)}</span>}
-          {hit.categories.length > 0 && <span>{hit.categories.slice(0, 3).join(" · ")}</span>}
-          <PaperLinks paper={hit} />
+          {hit.categories.length > 0 && <span>{hit.categories.join(" · ")}</span>}
+          <PaperLinks paper={hit} titleId={titleId} />
         </p>
       </div>
     </article>

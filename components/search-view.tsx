@@ -8,11 +8,12 @@ import { SearchHit } from "@/components/search-hit";
 import { pluralize } from "@/lib/papers/format";
 import { hasCriteria, nextSearchOffset, readSearchQuery, writeSearchQuery } from "@/lib/search/query-url";
 import { CATEGORY_PATTERN } from "@/lib/api/params";
-import type { SearchQuery, SearchResult } from "@/lib/search/types";
+import { toSearchCards } from "@/lib/search/card";
+import type { SearchCards, SearchQuery, SearchResult } from "@/lib/search/types";
 
-type View = { key: string; result: SearchResult | null; error: string | null; loading: boolean };
+type View = { key: string; result: SearchCards | null; error: string | null; loading: boolean };
 
-export function SearchView({ initialKey, initial, categories }: { initialKey: string; initial: SearchResult | null; categories: string[] }) {
+export function SearchView({ initialKey, initial, categories }: { initialKey: string; initial: SearchCards | null; categories: string[] }) {
   const params = useSearchParams();
   const { query } = readSearchQuery(new URLSearchParams(params.toString()));
   const key = writeSearchQuery(query).toString();
@@ -31,7 +32,7 @@ export function SearchView({ initialKey, initial, categories }: { initialKey: st
         const response = await fetch(`/api/search?${key}`, { signal: controller.signal });
         const body = (await response.json()) as SearchResult & { error?: { message: string } };
         if (!response.ok) setView({ key, result: null, error: body.error?.message ?? "Search failed.", loading: false });
-        else setView({ key, result: body, error: null, loading: false });
+        else setView({ key, result: toSearchCards(body), error: null, loading: false });
       } catch (error) {
         if (!controller.signal.aborted) setView({ key, result: null, error: `Search is unavailable right now (${(error as Error).message}).`, loading: false });
       }
@@ -130,9 +131,9 @@ export function SearchView({ initialKey, initial, categories }: { initialKey: st
             </p>
             {result.items.length > 0 ? (
               <ol className="paper-list" start={result.offset + 1}>
-                {result.items.map((hit) => (
+                {result.items.map((hit, index) => (
                   <li key={hit.id}>
-                    <SearchHit hit={hit} />
+                    <SearchHit hit={hit} position={result.offset + index + 1} />
                   </li>
                 ))}
               </ol>

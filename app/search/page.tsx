@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { SearchView } from "@/components/search-view";
 import { searchCategories } from "@/lib/papers/category-list";
 import { searchPapers } from "@/lib/search";
+import { toSearchCards } from "@/lib/search/card";
 import { hasCriteria, readSearchQuery, toUrlSearchParams, writeSearchQuery, type SearchPageParams } from "@/lib/search/query-url";
 
 export const dynamic = "force-dynamic";
@@ -23,7 +24,7 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
           Ignored invalid {ignored.length === 1 ? "parameter" : "parameters"}: {ignored.join(", ")}.
         </p>
       )}
-      <SearchView key={writeSearchQuery(query).toString()} initialKey={writeSearchQuery(query).toString()} initial={result} categories={categories} />
+      <SearchView key={writeSearchQuery(query).toString()} initialKey={writeSearchQuery(query).toString()} initial={result && toSearchCards(result)} categories={categories} />
     </div>
   );
 }

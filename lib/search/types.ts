@@ -32,5 +32,24 @@ export type SearchResult = {
   tookMs: number;
 };
 
+/**
+ * What a result card on the search page shows of a PaperHit, and no more: the page's React payload
+ * carries every card a second time, so the plain title and abstract (the runs hold them), the
+ * paper's URLs and dates are left out. Title and excerpt are runs that alternate plain and matched
+ * text, starting with plain (which may be "").
+ */
+export type SearchCard = Pick<PaperHit, "id" | "votes" | "listedAt" | "githubRepo" | "githubStars" | "projectPage" | "arxivUrl"> & {
+  title: string[];
+  excerpt: string[];
+  authors: string[];
+  /** Authors not named on the card. */
+  moreAuthors: number;
+  /** The first three. */
+  categories: string[];
+};
+
+/** A page of search results as the search page shows it. */
+export type SearchCards = Pick<SearchResult, "total" | "offset" | "limit" | "degraded"> & { items: SearchCard[] };
+
 /** What a search engine answers for one query (before pinning exact id or title matches). */
 export type EngineResult = { hits: PaperHit[]; total: number };

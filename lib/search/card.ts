@@ -1,0 +1,38 @@
+// The search page's compact copy of a result (SearchCard), made from the server's first answer and
+// from each /api/search answer the page fetches as you type. Pure, so the browser runs it too.
+import { shortAuthors } from "@/lib/papers/format";
+import type { Segment } from "./document";
+import type { PaperHit, SearchCard, SearchCards, SearchResult } from "./types";
+
+/** Runs that alternate plain and matched text, starting with plain: ["", "Diffusion", " models"]. */
+export function toRuns(segments: Segment[]): string[] {
+  const runs = [""];
+  for (const segment of segments) {
+    const lastMatched = runs.length % 2 === 0;
+    if (segment.highlight === lastMatched) runs[runs.length - 1] += segment.text;
+    else runs.push(segment.text);
+  }
+  return runs;
+}
+
+export function toSearchCard(hit: PaperHit): SearchCard {
+  const authors = shortAuthors(hit.authors);
+  return {
+    id: hit.id,
+    title: toRuns(hit.highlights.title),
+    excerpt: toRuns(hit.highlights.abstract),
+    authors: authors.names,
+    moreAuthors: authors.more,
+    categories: hit.categories.slice(0, 3),
+    votes: hit.votes,
+    listedAt: hit.listedAt,
+    githubRepo: hit.githubRepo,
+    githubStars: hit.githubStars,
+    projectPage: hit.projectPage,
+    arxivUrl: hit.arxivUrl,
+  };
+}
+
+export function toSearchCards(result: SearchResult): SearchCards {
+  return { items: result.items.map(toSearchCard), total: result.total, offset: result.offset, limit: result.limit, degraded: result.degraded };
+}
