@@ -204,15 +204,25 @@ export async function deleteDocuments(config: EngineConfig, documentIds: string[
   await finished(index.deleteDocuments(documentIds).waitTask({ timeout: TASK_TIMEOUT_MS }), `remove ${documentIds.length} papers`);
 }
 
-/** document id -> checksum of everything in the index, for reconcile. */
-export async function indexedChecksums(config: EngineConfig): Promise<Map<string, string>> {
+/** document id -> checksum of those of `documentIds` the index holds, for reconcile. */
+export async function indexedChecksumsOf(config: EngineConfig, documentIds: string[]): Promise<Map<string, string>> {
   const index = client({ ...config, timeoutMs: 60_000 }).index<SearchDocument>(config.index);
-  const checksums = new Map<string, string>();
-  const limit = 10_000;
+  // A filter, even an empty one, makes the client POST to /documents/fetch: thousands of ids do not fit in a URL.
+  const page = await index.getDocuments<Pick<SearchDocument, "id" | "checksum">>({ ids: documentIds, filter: [], fields: ["id", "checksum"], limit: documentIds.length });
+  return new Map(page.results.map((document) => [document.id, document.checksum]));
+}
+
+/**
+ * The id of every document in the index, `limit` at a time, for reconcile. Pages by offset: a
+ * document added or removed meanwhile can shift a page, which costs at most a repair left to the
+ * next reconcile.
+ */
+export async function* indexedIdPages(config: EngineConfig, limit = 10_000): AsyncGenerator<string[]> {
+  const index = client({ ...config, timeoutMs: 60_000 }).index<SearchDocument>(config.index);
   for (let offset = 0; ; offset += limit) {
-    const page = await index.getDocuments<Pick<SearchDocument, "id" | "checksum">>({ fields: ["id", "checksum"], limit, offset });
-    for (const document of page.results) checksums.set(document.id, document.checksum);
-    if (page.results.length < limit) return checksums;
+    const page = await index.getDocuments<Pick<SearchDocument, "id">>({ fields: ["id"], limit, offset });
+    if (page.results.length > 0) yield page.results.map((document) => document.id);
+    if (page.results.length < limit) return;
   }
 }
 

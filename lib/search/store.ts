@@ -33,10 +33,24 @@ export async function* allDocumentRows(pool: pg.Pool, pageSize = 5_000): AsyncGe
   }
 }
 
-/** id -> checksum of every paper, for reconcile. */
-export async function allChecksums(pool: pg.Pool): Promise<Map<string, string>> {
-  const { rows } = await pool.query<{ id: string; checksum: string }>(`SELECT p.id, md5(row(${INDEXED})::text) AS checksum FROM paper p`);
-  return new Map(rows.map((row) => [row.id, row.checksum]));
+/** Every paper's id and checksum, `pageSize` at a time in id order, for reconcile. */
+export async function* checksumPages(pool: pg.Pool, pageSize = 5_000): AsyncGenerator<{ id: string; checksum: string }[]> {
+  let after = "";
+  for (;;) {
+    const { rows } = await pool.query<{ id: string; checksum: string }>(
+      `SELECT p.id, md5(row(${INDEXED})::text) AS checksum FROM paper p WHERE p.id > $1 ORDER BY p.id LIMIT $2`,
+      [after, pageSize],
+    );
+    if (rows.length === 0) return;
+    yield rows;
+    after = rows[rows.length - 1]!.id;
+  }
+}
+
+/** Which of `paperIds` are papers. */
+export async function existingPaperIds(db: Queryable, paperIds: string[]): Promise<Set<string>> {
+  const { rows } = await db.query<{ id: string }>("SELECT id FROM paper WHERE id = ANY($1::text[])", [paperIds]);
+  return new Set(rows.map((row) => row.id));
 }
 
 /** SQL conditions on paper `p` for the query's filters; their values are appended to `params`. */

@@ -3,8 +3,8 @@ import type pg from "pg";
 import { announceChangeOrLog } from "@/lib/cache/notify";
 import { PAPERS_TAG } from "@/lib/cache/tags";
 import { decodeDocumentId, encodeDocumentId, toSearchDocument } from "./document";
-import { deleteDocuments, indexedChecksums, prepareIndex, putDocuments, rebuildIndex, type EngineConfig } from "./meilisearch";
-import { allChecksums, allDocumentRows, dequeuePapers, loadDocumentRows, lockSync, queuePapers, queuedPapers, tryLockSync, unlockSync } from "./store";
+import { deleteDocuments, indexedChecksumsOf, indexedIdPages, prepareIndex, putDocuments, rebuildIndex, type EngineConfig } from "./meilisearch";
+import { allDocumentRows, checksumPages, dequeuePapers, existingPaperIds, loadDocumentRows, lockSync, queuePapers, queuedPapers, tryLockSync, unlockSync } from "./store";
 
 const BATCH = 1_000;
 
@@ -51,24 +51,36 @@ export type ReconcileReport = { missing: number; stale: number; extra: number };
  * for the next sync: missing and stale documents, and documents of papers that no longer exist
  * (the sync removes those). Queuing rather than deleting here means a paper inserted while this
  * runs cannot lose its fresh document.
+ *
+ * Holds one page at a time, never the whole of either side: papers `pageSize` at a time in id
+ * order, each page's documents fetched by id; then the index's ids a page at a time, each page
+ * checked against Postgres for papers that are gone.
  */
-export async function reconcileSearch(pool: pg.Pool, engine: EngineConfig): Promise<ReconcileReport> {
+export async function reconcileSearch(pool: pg.Pool, engine: EngineConfig, pageSize = 5_000): Promise<ReconcileReport> {
   await prepareIndex(engine);
-  const [expected, indexed] = await Promise.all([allChecksums(pool), indexedChecksums(engine)]);
-  const repair: string[] = [];
   let missing = 0;
   let stale = 0;
-  for (const [paperId, checksum] of expected) {
-    const found = indexed.get(encodeDocumentId(paperId));
-    if (found === undefined) missing++;
-    else if (found !== checksum) stale++;
-    else continue;
-    repair.push(paperId);
+  let extra = 0;
+  for await (const papers of checksumPages(pool, pageSize)) {
+    const indexed = await indexedChecksumsOf(engine, papers.map((paper) => encodeDocumentId(paper.id)));
+    const repair: string[] = [];
+    for (const paper of papers) {
+      const found = indexed.get(encodeDocumentId(paper.id));
+      if (found === undefined) missing++;
+      else if (found !== paper.checksum) stale++;
+      else continue;
+      repair.push(paper.id);
+    }
+    if (repair.length > 0) await queuePapers(pool, repair);
   }
-  const extra = [...indexed.keys()].map(decodeDocumentId).filter((paperId) => !expected.has(paperId));
-  repair.push(...extra);
-  if (repair.length > 0) await queuePapers(pool, repair);
-  return { missing, stale, extra: extra.length };
+  for await (const documentIds of indexedIdPages(engine, pageSize)) {
+    const paperIds = documentIds.map(decodeDocumentId);
+    const existing = await existingPaperIds(pool, paperIds);
+    const gone = paperIds.filter((paperId) => !existing.has(paperId));
+    extra += gone.length;
+    if (gone.length > 0) await queuePapers(pool, gone);
+  }
+  return { missing, stale, extra };
 }
 
 /**

@@ -112,7 +112,7 @@ export async function stopGroup(child: ChildProcess): Promise<void> {
  * so its pid is the server's), or with `bare`, plain `next start` (only to measure what our server in
  * front costs). Resolves once /api/health answers.
  */
-export async function startNext(env: NodeJS.ProcessEnv, port: number, logFile: string, bare = false): Promise<{ url: string; pid: number | undefined }> {
+export async function startNext(env: NodeJS.ProcessEnv, port: number, logFile: string, bare = false): Promise<{ url: string; pid: number | undefined; stop: () => Promise<void> }> {
   const out = fs.openSync(logFile, "a");
   const args = bare ? [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"] : webServerArgs();
   // Its own process group, so stopping it also stops anything it forks.
@@ -126,7 +126,7 @@ export async function startNext(env: NodeJS.ProcessEnv, port: number, logFile: s
     try {
       const response = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(2_000) });
       await response.arrayBuffer();
-      if (response.ok) return { url, pid: child.pid };
+      if (response.ok) return { url, pid: child.pid, stop: () => stopGroup(child) };
     } catch {
       // Not listening yet.
     }

@@ -12,6 +12,7 @@ import { searchPapers, type SearchQuery } from "@/lib/search";
 import { encodeDocumentId } from "@/lib/search/document";
 import { setSearchConnection, engineConfig } from "@/lib/search/engine";
 import { similarPapers } from "@/lib/search/similar";
+import { indexedChecksumsOf } from "@/lib/search/meilisearch";
 import { reconcileSearch, reindexSearch, syncSearch } from "@/lib/search/sync";
 import { startEmbeddedMeilisearch } from "@/lib/services/embedded-meilisearch";
 import { GET as searchApi } from "@/app/api/search/route";
@@ -224,6 +225,11 @@ describe("search through Meilisearch", () => {
       expect(status).toBe("succeeded");
     }
     expect((await searchPapers(query("0704.0003"))).items[0]?.id).toBe("0704.0003"); // pinned from Postgres
+    // A page's ids go in a POST body: 5,000 of them (the default page) would not fit in a URL.
+    const many = Array.from({ length: 5_000 }, (_, i) => encodeDocumentId(`2601.${String(i).padStart(5, "0")}`));
+    expect((await indexedChecksumsOf(engine, [...many, encodeDocumentId("0704.0001")])).size).toBe(1);
+    // A page of 2 splits both sides across many pages: the same differences are found.
+    expect(await reconcileSearch(database.pool, engine, 2)).toEqual({ missing: 2, stale: 1, extra: 1 });
     const report = await reconcileSearch(database.pool, engine);
     expect(report).toEqual({ missing: 2, stale: 1, extra: 1 });
     await syncSearch(database.pool, engine);
