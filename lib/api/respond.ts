@@ -2,6 +2,7 @@
 // input, never a stack trace.
 import { NextResponse } from "next/server";
 import { z } from "zod";
+import { env } from "@/lib/env";
 import type { LimitRefused } from "@/lib/rate-limit";
 
 export type ApiErrorCode = "invalid_request" | "sign_in_required" | "not_found" | "rate_limited" | "unavailable" | "internal";
@@ -29,6 +30,15 @@ export function limitedResponse(check: LimitRefused, message: string): NextRespo
   const response = jsonError(429, "rate_limited", text);
   response.headers.set("Retry-After", String(check.retryAfterSeconds));
   return response;
+}
+
+/**
+ * A browser sends Origin on a POST or PUT; one from another site is refused (403), on top of the
+ * cookies' SameSite=Lax, for the endpoints that act on a session.
+ */
+export function checkSameOrigin(request: Request & { nextUrl: URL }, message: string): void {
+  const origin = request.headers.get("origin");
+  if (origin && origin !== new URL(env.APP_URL).origin && origin !== request.nextUrl.origin) throw new ApiError(403, "invalid_request", message);
 }
 
 /** Validates URL query parameters; the first problem becomes a 400 naming the parameter. */

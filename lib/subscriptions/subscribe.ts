@@ -11,6 +11,7 @@ import { tokenSecret } from "@/lib/mail/secret";
 import { newNonce, readConfirmToken, readUnsubscribeToken } from "@/lib/mail/tokens";
 import { mailTransport } from "@/lib/mail/transport";
 import { confirmUrl, unsubscribePageUrl } from "./links";
+import { CADENCES, DEFAULT_PREFERENCES, type DigestPreferences } from "./preferences";
 
 /** A subscriber row's status (the column is text; these are the values it holds). */
 export type SubscriberStatus = "pending" | "confirmed" | "unsubscribed";
@@ -28,7 +29,13 @@ export function checkInboxMessage(email: string): string {
 
 export const MAIL_FAILED_MESSAGE = "We could not send the confirmation email just now. Please try again in a few minutes.";
 
-export async function subscribe(input: { email: unknown; ip?: string }): Promise<SubscribeResult> {
+/**
+ * Starts double opt-in. Preferences given here (the subscribe form's topics, the API's fields) are
+ * kept for a new, pending or unsubscribed address and apply once it is confirmed; a confirmed
+ * subscriber's are never changed by this unauthenticated request (they change them signed in),
+ * and a request without preferences leaves an existing row's as they are.
+ */
+export async function subscribe(input: { email: unknown; ip?: string; preferences?: DigestPreferences }): Promise<SubscribeResult> {
   const address = normalizeEmail(input.email);
   if (!address.ok) return { status: "invalid", error: address.error };
   const email = address.email;
@@ -37,15 +44,20 @@ export async function subscribe(input: { email: unknown; ip?: string }): Promise
 
   // New, pending and unsubscribed addresses (re)start confirmation with a fresh single-use nonce;
   // a confirmed one stays confirmed and is told so by mail. The caller's answer is the same.
+  // Without preferences in the request, an existing row keeps the ones it has.
+  const keep = (column: string) => `${column} = CASE WHEN subscriber.status = 'confirmed' THEN subscriber.${column} ELSE EXCLUDED.${column} END`;
+  const preferenceColumns = ["categories", "cross_lists", "keywords", "authors", "searches", "cadence", "weekly_day", "digest_size", "send_empty"];
+  const updates = ["subscribed_ip", ...(input.preferences ? preferenceColumns : [])].map(keep);
   const { rows } = await db.pool.query<{ id: string; status: SubscriberStatus; confirmNonce: string | null }>(
-    `INSERT INTO subscriber (email, status, confirm_nonce, subscribed_ip) VALUES ($1, 'pending', $2, $3)
+    `INSERT INTO subscriber (email, status, confirm_nonce, subscribed_ip, categories, cross_lists, keywords, authors, searches, cadence, weekly_day, digest_size, send_empty)
+     VALUES ($1, 'pending', $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12)
      ON CONFLICT (email) DO UPDATE SET
        status = CASE WHEN subscriber.status = 'confirmed' THEN 'confirmed' ELSE 'pending' END,
        confirm_nonce = CASE WHEN subscriber.status = 'confirmed' THEN NULL ELSE EXCLUDED.confirm_nonce END,
        subscribed_at = CASE WHEN subscriber.status = 'confirmed' THEN subscriber.subscribed_at ELSE now() END,
-       subscribed_ip = CASE WHEN subscriber.status = 'confirmed' THEN subscriber.subscribed_ip ELSE EXCLUDED.subscribed_ip END
+       ${updates.join(",\n       ")}
      RETURNING id::text, status, confirm_nonce AS "confirmNonce"`,
-    [email, newNonce(), input.ip ?? null],
+    [email, newNonce(), input.ip ?? null, ...preferenceValues(input.preferences ?? DEFAULT_PREFERENCES)],
   );
   const row = rows[0]!;
   const id = BigInt(row.id);
@@ -162,4 +174,125 @@ export async function subscriptionStatus(email: string): Promise<SubscriberStatu
 export async function findSubscriber(email: string): Promise<{ id: bigint; status: SubscriberStatus } | null> {
   const { rows } = await db.pool.query<{ id: string; status: SubscriberStatus }>(`SELECT id::text, status FROM subscriber WHERE email = $1`, [email]);
   return rows[0] ? { id: BigInt(rows[0].id), status: rows[0].status } : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Digest preferences (lib/subscriptions/preferences.ts): read and written with the subscriber row.
+
+const PREFERENCE_COLUMNS = `categories, cross_lists AS "crossLists", keywords, authors, searches, cadence,
+  weekly_day AS "weeklyDay", digest_size AS "size", send_empty AS "sendEmpty"`;
+
+type PreferenceRow = Omit<DigestPreferences, "categories" | "keywords" | "authors"> & { categories: string[] | null; keywords: string[] | null; authors: string[] | null };
+
+export function rowPreferences(row: PreferenceRow): DigestPreferences {
+  return {
+    categories: row.categories ?? [],
+    crossLists: row.crossLists,
+    keywords: row.keywords ?? [],
+    authors: row.authors ?? [],
+    searches: row.searches,
+    cadence: CADENCES.includes(row.cadence) ? row.cadence : "daily",
+    weeklyDay: row.weeklyDay,
+    size: row.size,
+    sendEmpty: row.sendEmpty,
+  };
+}
+
+/** The values of the preference columns, in PREFERENCE_COLUMNS order, for an INSERT or UPDATE. */
+function preferenceValues(preferences: DigestPreferences): unknown[] {
+  return [
+    preferences.categories,
+    preferences.crossLists,
+    preferences.keywords,
+    preferences.authors,
+    JSON.stringify(preferences.searches),
+    preferences.cadence,
+    preferences.weeklyDay,
+    preferences.size,
+    preferences.sendEmpty,
+  ];
+}
+
+export type OwnSubscription = { id: bigint; email: string; status: SubscriberStatus; preferences: DigestPreferences; feedNonce: string | null };
+
+/** The subscription of a signed-in person: the one confirmed as theirs, or the one at their address. */
+export async function subscriptionOf(person: { personId: bigint; email: string }): Promise<OwnSubscription | null> {
+  const { rows } = await db.pool.query<PreferenceRow & { id: string; email: string; status: SubscriberStatus; feedNonce: string | null }>(
+    `SELECT id::text, email, status, feed_nonce AS "feedNonce", ${PREFERENCE_COLUMNS} FROM subscriber
+     WHERE person_id = $1 OR email = $2 ORDER BY (person_id = $1) DESC NULLS LAST, id LIMIT 1`,
+    [person.personId.toString(), person.email],
+  );
+  const row = rows[0];
+  return row ? { id: BigInt(row.id), email: row.email, status: row.status, preferences: rowPreferences(row), feedNonce: row.feedNonce } : null;
+}
+
+/**
+ * Saves a signed-in person's preferences, and with `subscribed` starts (confirmed at once: signing
+ * in verified the address) or ends their subscription. Ending it also stops mails not yet sent, as
+ * the unsubscribe link does. Applies from the next digest: a frozen one keeps what it froze.
+ */
+export async function saveOwnSubscription(
+  person: { personId: bigint; email: string },
+  preferences: DigestPreferences,
+  subscribed: boolean | undefined,
+  ip?: string,
+): Promise<OwnSubscription> {
+  const client = await db.pool.connect();
+  try {
+    await client.query("BEGIN");
+    const existing = await client.query<{ id: string; status: SubscriberStatus }>(
+      `SELECT id::text, status FROM subscriber WHERE person_id = $1 OR email = $2 ORDER BY (person_id = $1) DESC NULLS LAST, id LIMIT 1 FOR UPDATE`,
+      [person.personId.toString(), person.email],
+    );
+    const values = preferenceValues(preferences);
+    let id: string;
+    if (existing.rows[0]) {
+      id = existing.rows[0].id;
+      await client.query(
+        `UPDATE subscriber SET categories = $2, cross_lists = $3, keywords = $4, authors = $5, searches = $6::jsonb, cadence = $7,
+           weekly_day = $8, digest_size = $9, send_empty = $10, preferences_updated_at = now(), person_id = coalesce(person_id, $11)
+         WHERE id = $1`,
+        [id, ...values, person.personId.toString()],
+      );
+    } else {
+      const inserted = await client.query<{ id: string }>(
+        `INSERT INTO subscriber (email, status, subscribed_ip, person_id, categories, cross_lists, keywords, authors, searches, cadence, weekly_day, digest_size, send_empty, preferences_updated_at)
+         VALUES ($1, 'unsubscribed', $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12, now()) RETURNING id::text`,
+        [person.email, ip ?? null, person.personId.toString(), ...values],
+      );
+      id = inserted.rows[0]!.id;
+    }
+    if (subscribed === true) {
+      await client.query(
+        `UPDATE subscriber SET status = 'confirmed', confirm_nonce = NULL, unsubscribed_at = NULL,
+           confirmed_at = CASE WHEN status = 'confirmed' THEN confirmed_at ELSE now() END,
+           confirmed_ip = CASE WHEN status = 'confirmed' THEN confirmed_ip ELSE $2 END,
+           subscribed_at = CASE WHEN status = 'confirmed' THEN subscribed_at ELSE now() END
+         WHERE id = $1`,
+        [id, ip ?? null],
+      );
+    } else if (subscribed === false) {
+      await client.query(
+        `UPDATE subscriber SET status = 'unsubscribed', confirm_nonce = NULL,
+           unsubscribed_at = CASE WHEN status = 'unsubscribed' THEN unsubscribed_at ELSE now() END
+         WHERE id = $1`,
+        [id],
+      );
+      await client.query(`UPDATE delivery SET status = 'skipped', error = 'unsubscribed before it was sent' WHERE subscriber_id = $1 AND status = 'pending'`, [id]);
+    }
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+  return (await subscriptionOf(person))!;
+}
+
+/** A new nonce for the private feed: its old address stops working. */
+export async function resetFeedNonce(subscriberId: bigint): Promise<string> {
+  const nonce = newNonce();
+  await db.pool.query(`UPDATE subscriber SET feed_nonce = $2 WHERE id = $1`, [subscriberId.toString(), nonce]);
+  return nonce;
 }

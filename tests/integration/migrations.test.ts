@@ -42,7 +42,7 @@ describe("migrations", () => {
     const tables = await database.pool.query<{ table_name: string }>(
       `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`,
     );
-    expect(tables.rows.map((row) => row.table_name)).toEqual(["_prisma_migrations", "delivery", "digest", "fetch_gate", "harvest_day", "harvest_state", "ingest_run", "mail_backoff", "paper", "paper_source", "person", "rate_limit", "search_outbox", "session", "sign_in_link", "subscriber", "vote"]);
+    expect(tables.rows.map((row) => row.table_name)).toEqual(["_prisma_migrations", "delivery", "digest", "digest_edition", "fetch_gate", "harvest_day", "harvest_state", "ingest_run", "mail_backoff", "paper", "paper_source", "person", "rate_limit", "search_outbox", "session", "sign_in_link", "subscriber", "vote"]);
   });
 
   it("npm run migrate applies them to DATABASE_URL and says what it applied", async () => {

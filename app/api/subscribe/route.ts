@@ -1,19 +1,25 @@
-// POST /api/subscribe {"email"}: starts double opt-in. The answer is the same for new, pending,
-// confirmed and unsubscribed addresses (202); bad input 400, too many requests 429 with Retry-After.
+// POST /api/subscribe {"email", "categories"?, "follow"?, "authors"?, "cadence"?, …}: starts double
+// opt-in, with the digest's preferences if given (lib/subscriptions/preferences.ts checks each field
+// and bounds every list). The answer is the same for new, pending, confirmed and unsubscribed
+// addresses (202); bad input 400 naming the field, too many requests 429 with Retry-After.
 import { NextResponse, type NextRequest } from "next/server";
 import { z } from "zod";
 import { clientIp } from "@/lib/api/client-ip";
 import { handle, jsonError, readJsonBody } from "@/lib/api/respond";
+import { subscribeFieldsSchema, subscribePreferences } from "@/lib/subscriptions/preferences";
 import { checkInboxMessage, MAIL_FAILED_MESSAGE, subscribe } from "@/lib/subscriptions/subscribe";
 
 export const dynamic = "force-dynamic";
 
-const bodySchema = z.object({ email: z.string().max(1_000, "is too long") });
+const bodySchema = subscribeFieldsSchema.extend({ email: z.string().max(1_000, "is too long") });
 
 export async function POST(request: NextRequest) {
   return handle(async () => {
-    const { email } = await readJsonBody(request, bodySchema, { maxBytes: 10_000, example: '{"email": "…"}' });
-    const result = await subscribe({ email, ip: clientIp(request.headers) });
+    const { email, ...fields } = await readJsonBody(request, bodySchema, {
+      maxBytes: 64_000,
+      example: '{"email": "…", "categories": ["cs.RO"], "follow": ["diffusion policy"], "authors": [], "cadence": "daily"}',
+    });
+    const result = await subscribe({ email, ip: clientIp(request.headers), preferences: Object.keys(fields).length > 0 ? subscribePreferences(fields) : undefined });
     switch (result.status) {
       case "invalid":
         return jsonError(400, "invalid_request", `email: ${result.error}`);

@@ -10,7 +10,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { z } from "zod";
 import { clientIp } from "@/lib/api/client-ip";
-import { ApiError, handle, jsonError, limitedResponse, readJsonBody } from "@/lib/api/respond";
+import { ApiError, checkSameOrigin, handle, jsonError, limitedResponse, readJsonBody } from "@/lib/api/respond";
 import { env } from "@/lib/env";
 import { paperIdFromSegments } from "@/lib/papers/identity";
 import { consumeLimits } from "@/lib/rate-limit";
@@ -24,14 +24,6 @@ const bodySchema = z.object({
   paperId: z.string().min(1, "is required").max(200, "is too long"),
   voted: z.boolean().default(true),
 });
-
-/** A browser sends Origin on POST; one from another site is refused (the cookies are SameSite=Lax too). */
-function checkOrigin(request: NextRequest): void {
-  const origin = request.headers.get("origin");
-  if (origin && origin !== new URL(env.APP_URL).origin && origin !== request.nextUrl.origin) {
-    throw new ApiError(403, "invalid_request", "Votes are accepted from this site's pages only.");
-  }
-}
 
 /** As many ids as the longest trending page shows. */
 const MAX_IDS = 100;
@@ -56,7 +48,7 @@ export async function GET(request: NextRequest) {
 
 export async function POST(request: NextRequest) {
   return handle(async () => {
-    checkOrigin(request);
+    checkSameOrigin(request, "Votes are accepted from this site's pages only.");
     const body = await readJsonBody(request, bodySchema, { maxBytes: 2_000, example: '{"paperId": "…", "voted": true}' });
     const paperId = paperIdFromSegments([body.paperId]);
     if (!paperId) return jsonError(404, "not_found", `No paper with id ${JSON.stringify(body.paperId)}.`);
