@@ -74,3 +74,24 @@ export function readSignInToken(secret: string, token: string, now = Date.now())
   const check = readExpiringToken("s", secret, token, now);
   return check.ok ? { ok: true, value: { linkId: check.value.id, nonce: check.value.nonce } } : check;
 }
+
+/** The "change your digest" link in a digest mail works this long: past the next weekly digest. */
+export const MANAGE_TTL_MS = 14 * 24 * 3_600_000;
+
+/**
+ * `m.<subscriber id>.<expiry>.<signature>`: opens that subscriber's digest preferences, and nothing
+ * else (no session, no votes), for MANAGE_TTL_MS.
+ */
+export function manageToken(secret: string, subscriberId: bigint, now = Date.now()): string {
+  const payload = `m.${subscriberId}.${Math.floor((now + MANAGE_TTL_MS) / 1000).toString(36)}`;
+  return `${payload}.${sign(secret, payload)}`;
+}
+
+export function readManageToken(secret: string, token: string, now = Date.now()): TokenCheck<{ subscriberId: bigint }> {
+  const match = /^(m\.(\d{1,19})\.([0-9a-z]{1,10}))\.([A-Za-z0-9_-]{32})$/.exec(token);
+  if (!match) return { ok: false, reason: "malformed" };
+  const [, payload, id, expiry, signature] = match;
+  if (!verify(secret, payload!, signature!)) return { ok: false, reason: "bad-signature" };
+  if (parseInt(expiry!, 36) * 1000 < now) return { ok: false, reason: "expired" };
+  return { ok: true, value: { subscriberId: BigInt(id!) } };
+}

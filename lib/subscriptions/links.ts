@@ -1,7 +1,7 @@
 // Absolute links in mails, always from APP_URL (never from a request's Host header).
 import { env } from "@/lib/env";
 import { tokenSecret } from "@/lib/mail/secret";
-import { confirmToken, unsubscribeToken } from "@/lib/mail/tokens";
+import { confirmToken, manageToken, unsubscribeToken } from "@/lib/mail/tokens";
 
 function absolute(path: string, token: string): string {
   const url = new URL(path, env.APP_URL);
@@ -21,4 +21,9 @@ export function unsubscribePageUrl(subscriberId: bigint): string {
 /** The List-Unsubscribe target: RFC 8058 one-click POST. */
 export function oneClickUnsubscribeUrl(subscriberId: bigint): string {
   return absolute("/api/unsubscribe", unsubscribeToken(tokenSecret(), subscriberId));
+}
+
+/** A digest mail's "change your digest" link: that subscriber's preferences page, for two weeks. */
+export function manageDigestUrl(subscriberId: bigint, now = Date.now()): string {
+  return absolute("/account/digest", manageToken(tokenSecret(), subscriberId, now));
 }

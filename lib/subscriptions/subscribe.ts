@@ -215,52 +215,58 @@ function preferenceValues(preferences: DigestPreferences): unknown[] {
 
 export type OwnSubscription = { id: bigint; email: string; status: SubscriberStatus; preferences: DigestPreferences; feedNonce: string | null };
 
-/** The subscription of a signed-in person: the one confirmed as theirs, or the one at their address. */
-export async function subscriptionOf(person: { personId: bigint; email: string }): Promise<OwnSubscription | null> {
+/**
+ * Who is asking for a subscription: a signed-in person (their confirmed subscription, or the one at
+ * their address), or the holder of a digest mail's "change your digest" link (that subscriber).
+ */
+export type SubscriptionOwner = { personId: bigint; email: string } | { subscriberId: bigint };
+
+function ownerClause(owner: SubscriptionOwner): { where: string; order: string; values: string[] } {
+  if ("subscriberId" in owner) return { where: "id = $1", order: "id", values: [owner.subscriberId.toString()] };
+  return { where: "person_id = $1 OR email = $2", order: "(person_id = $1) DESC NULLS LAST, id", values: [owner.personId.toString(), owner.email] };
+}
+
+export async function subscriptionOf(owner: SubscriptionOwner): Promise<OwnSubscription | null> {
+  const { where, order, values } = ownerClause(owner);
   const { rows } = await db.pool.query<PreferenceRow & { id: string; email: string; status: SubscriberStatus; feedNonce: string | null }>(
-    `SELECT id::text, email, status, feed_nonce AS "feedNonce", ${PREFERENCE_COLUMNS} FROM subscriber
-     WHERE person_id = $1 OR email = $2 ORDER BY (person_id = $1) DESC NULLS LAST, id LIMIT 1`,
-    [person.personId.toString(), person.email],
+    `SELECT id::text, email, status, feed_nonce AS "feedNonce", ${PREFERENCE_COLUMNS} FROM subscriber WHERE ${where} ORDER BY ${order} LIMIT 1`,
+    values,
   );
   const row = rows[0];
   return row ? { id: BigInt(row.id), email: row.email, status: row.status, preferences: rowPreferences(row), feedNonce: row.feedNonce } : null;
 }
 
 /**
- * Saves a signed-in person's preferences, and with `subscribed` starts (confirmed at once: signing
- * in verified the address) or ends their subscription. Ending it also stops mails not yet sent, as
- * the unsubscribe link does. Applies from the next digest: a frozen one keeps what it froze.
+ * Saves preferences, and with `subscribed` starts (confirmed at once: signing in, or a link mailed
+ * to the address, verified it) or ends the subscription. Ending it also stops mails not yet sent, as
+ * the unsubscribe link does. Applies from the next digest: a frozen one keeps what it froze. A person
+ * without a subscription gets one (unsubscribed unless `subscribed`); a link's subscriber must exist.
  */
-export async function saveOwnSubscription(
-  person: { personId: bigint; email: string },
-  preferences: DigestPreferences,
-  subscribed: boolean | undefined,
-  ip?: string,
-): Promise<OwnSubscription> {
+export async function saveOwnSubscription(owner: SubscriptionOwner, preferences: DigestPreferences, subscribed: boolean | undefined, ip?: string): Promise<OwnSubscription | null> {
+  const { where, order, values: ownerValues } = ownerClause(owner);
   const client = await db.pool.connect();
   try {
     await client.query("BEGIN");
-    const existing = await client.query<{ id: string; status: SubscriberStatus }>(
-      `SELECT id::text, status FROM subscriber WHERE person_id = $1 OR email = $2 ORDER BY (person_id = $1) DESC NULLS LAST, id LIMIT 1 FOR UPDATE`,
-      [person.personId.toString(), person.email],
-    );
+    const existing = await client.query<{ id: string }>(`SELECT id::text FROM subscriber WHERE ${where} ORDER BY ${order} LIMIT 1 FOR UPDATE`, ownerValues);
     const values = preferenceValues(preferences);
-    let id: string;
-    if (existing.rows[0]) {
-      id = existing.rows[0].id;
+    let id = existing.rows[0]?.id;
+    if (id) {
       await client.query(
         `UPDATE subscriber SET categories = $2, cross_lists = $3, keywords = $4, authors = $5, searches = $6::jsonb, cadence = $7,
            weekly_day = $8, digest_size = $9, send_empty = $10, preferences_updated_at = now(), person_id = coalesce(person_id, $11)
          WHERE id = $1`,
-        [id, ...values, person.personId.toString()],
+        [id, ...values, "personId" in owner ? owner.personId.toString() : null],
       );
-    } else {
+    } else if ("personId" in owner) {
       const inserted = await client.query<{ id: string }>(
         `INSERT INTO subscriber (email, status, subscribed_ip, person_id, categories, cross_lists, keywords, authors, searches, cadence, weekly_day, digest_size, send_empty, preferences_updated_at)
          VALUES ($1, 'unsubscribed', $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12, now()) RETURNING id::text`,
-        [person.email, ip ?? null, person.personId.toString(), ...values],
+        [owner.email, ip ?? null, owner.personId.toString(), ...values],
       );
       id = inserted.rows[0]!.id;
+    } else {
+      await client.query("ROLLBACK");
+      return null;
     }
     if (subscribed === true) {
       await client.query(
@@ -281,13 +287,13 @@ export async function saveOwnSubscription(
       await client.query(`UPDATE delivery SET status = 'skipped', error = 'unsubscribed before it was sent' WHERE subscriber_id = $1 AND status = 'pending'`, [id]);
     }
     await client.query("COMMIT");
+    return await subscriptionOf({ subscriberId: BigInt(id) });
   } catch (error) {
     await client.query("ROLLBACK").catch(() => undefined);
     throw error;
   } finally {
     client.release();
   }
-  return (await subscriptionOf(person))!;
 }
 
 /** A new nonce for the private feed: its old address stops working. */

@@ -10,7 +10,7 @@ import { closeMailTransport, setSmtpUrl } from "@/lib/mail/transport";
 import { resetLimiters } from "@/lib/rate-limit";
 import { confirmSubscription } from "@/lib/subscriptions/subscribe";
 import { tokenSecret } from "@/lib/mail/secret";
-import { confirmToken } from "@/lib/mail/tokens";
+import { confirmToken, manageToken, MANAGE_TTL_MS } from "@/lib/mail/tokens";
 import { fromSomeClient } from "./client";
 import { startSmtp, type TestSmtp } from "./smtp";
 import { createAppDatabase, type TestDatabase } from "./test-db";
@@ -160,5 +160,28 @@ describe("GET and PUT /api/me/digest", () => {
     const huge = await json(await putDigest(request("PUT", "/api/me/digest", JSON.stringify({ keywords: ["x".repeat(100_000)] }), { cookie: reader.cookie })));
     expect(huge.status).toBe(413);
     expect(await row(reader.email)).toBeUndefined();
+  });
+
+  it("a digest mail's link opens that subscriber's preferences without a session, for two weeks, and nothing else", async () => {
+    const reader = await signedIn();
+    await putDigest(request("PUT", "/api/me/digest", { subscribed: true, categories: ["cs.RO"] }, { cookie: reader.cookie }));
+    const { rows } = await database.pool.query<{ id: string }>(`SELECT id::text FROM subscriber WHERE email = $1`, [reader.email]);
+    const id = BigInt(rows[0]!.id);
+    const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+    const read = await json(await getDigest(request("GET", "/api/me/digest", undefined, bearer(manageToken(tokenSecret(), id)))));
+    expect(read).toMatchObject({ status: 200, body: { email: reader.email, status: "confirmed", preferences: { categories: ["cs.RO"] } } });
+    const changed = await json(await putDigest(request("PUT", "/api/me/digest", { cadence: "weekly" }, bearer(manageToken(tokenSecret(), id)))));
+    expect(changed.body).toMatchObject({ preferences: { categories: ["cs.RO"], cadence: "weekly" } });
+    expect(await row(reader.email)).toMatchObject({ cadence: "weekly" });
+
+    const expired = manageToken(tokenSecret(), id, Date.now() - MANAGE_TTL_MS - 1_000);
+    const forged = manageToken("another-secret-0123456789abcdef0123456789", id);
+    const otherId = manageToken(tokenSecret(), id).replace(`m.${id}.`, `m.${id + 1n}.`);
+    for (const token of [expired, forged, otherId, "m.1.x.y"]) {
+      const answer = await json(await putDigest(request("PUT", "/api/me/digest", { cadence: "paused" }, bearer(token))));
+      expect(answer.status).toBe(401);
+    }
+    expect(await row(reader.email)).toMatchObject({ cadence: "weekly" });
   });
 });

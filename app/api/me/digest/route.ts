@@ -1,54 +1,63 @@
-// GET /api/me/digest: the signed-in person's digest subscription and preferences.
+// GET /api/me/digest: a digest subscription and its preferences.
 // PUT /api/me/digest {"subscribed"?, "categories"?, "keywords"?, "authors"?, "searches"?, "cadence"?, …}:
 // changes the fields given (the others keep their value) and, with "subscribed", starts or ends the
-// subscription (confirmed at once: signing in verified the address). Applies from the next digest.
-// Session cookie only (401 sign_in_required without one); PUT from this site's pages only.
+// subscription (confirmed at once: the address was verified). Applies from the next digest.
+// Whose: the signed-in person's (session cookie), or, with `Authorization: Bearer m.…` (the token of
+// a digest mail's "change your digest" link), that subscriber's. Neither: 401 sign_in_required.
+// PUT from this site's pages only.
 import { NextResponse, type NextRequest } from "next/server";
 import { z } from "zod";
 import { clientIp } from "@/lib/api/client-ip";
 import { ApiError, checkSameOrigin, handle, readJsonBody } from "@/lib/api/respond";
-import { findSession, SESSION_COOKIE, type SessionPerson } from "@/lib/auth/sessions";
+import { findSession, SESSION_COOKIE } from "@/lib/auth/sessions";
+import { tokenSecret } from "@/lib/mail/secret";
+import { readManageToken } from "@/lib/mail/tokens";
 import { applyPatch, DEFAULT_PREFERENCES, preferencesPatchSchema } from "@/lib/subscriptions/preferences";
-import { saveOwnSubscription, subscriptionOf, type OwnSubscription } from "@/lib/subscriptions/subscribe";
+import { saveOwnSubscription, subscriptionOf, type OwnSubscription, type SubscriptionOwner } from "@/lib/subscriptions/subscribe";
 
 export const dynamic = "force-dynamic";
 
 const bodySchema = preferencesPatchSchema.extend({ subscribed: z.boolean().optional() });
 
-async function signedIn(request: NextRequest): Promise<SessionPerson> {
+/** The session wins; a link's token is read only without one. A bad or expired token is a 401, never a fallback. */
+async function owner(request: NextRequest): Promise<{ owner: SubscriptionOwner; email: string | null }> {
   const person = await findSession(request.cookies.get(SESSION_COOKIE)?.value);
-  if (!person) throw new ApiError(401, "sign_in_required", "Sign in to see and change your digest.");
-  return person;
+  if (person) return { owner: person, email: person.email };
+  const bearer = /^Bearer (\S{1,200})$/.exec(request.headers.get("authorization") ?? "")?.[1];
+  if (bearer) {
+    const check = readManageToken(tokenSecret(), bearer);
+    if (check.ok) return { owner: { subscriberId: check.value.subscriberId }, email: null };
+    throw new ApiError(401, "sign_in_required", check.reason === "expired" ? "This link has expired: sign in to change your digest." : "This link is not valid: sign in to change your digest.");
+  }
+  throw new ApiError(401, "sign_in_required", "Sign in to see and change your digest.");
 }
 
-function answer(person: SessionPerson, subscription: OwnSubscription | null): NextResponse {
+function answer(email: string | null, subscription: OwnSubscription | null): NextResponse {
+  if (!subscription && email === null) throw new ApiError(404, "not_found", "This subscription no longer exists.");
   return NextResponse.json(
-    {
-      email: person.email,
-      status: subscription?.status ?? "none",
-      preferences: subscription?.preferences ?? DEFAULT_PREFERENCES,
-    },
+    { email: subscription?.email ?? email, status: subscription?.status ?? "none", preferences: subscription?.preferences ?? DEFAULT_PREFERENCES },
     { headers: { "Cache-Control": "private, no-store" } },
   );
 }
 
 export async function GET(request: NextRequest) {
   return handle(async () => {
-    const person = await signedIn(request);
-    return answer(person, await subscriptionOf(person));
+    const who = await owner(request);
+    return answer(who.email, await subscriptionOf(who.owner));
   });
 }
 
 export async function PUT(request: NextRequest) {
   return handle(async () => {
     checkSameOrigin(request, "Your digest can be changed from this site's pages only.");
-    const person = await signedIn(request);
+    const who = await owner(request);
     const { subscribed, ...patch } = await readJsonBody(request, bodySchema, {
       maxBytes: 64_000,
       example: '{"categories": ["cs.RO"], "keywords": ["diffusion policy"], "cadence": "weekly", "weeklyDay": 1}',
     });
-    const current = await subscriptionOf(person);
+    const current = await subscriptionOf(who.owner);
+    if (!current && !("personId" in who.owner)) throw new ApiError(404, "not_found", "This subscription no longer exists.");
     const preferences = applyPatch(current?.preferences ?? DEFAULT_PREFERENCES, patch);
-    return answer(person, await saveOwnSubscription(person, preferences, subscribed, clientIp(request.headers)));
+    return answer(who.email, await saveOwnSubscription(who.owner, preferences, subscribed, clientIp(request.headers)));
   });
 }
