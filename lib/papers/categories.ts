@@ -52,3 +52,8 @@ export function categoryLabel(id: string): string {
   const name = categoryName(id);
   return name ? `${id}: ${name}` : id;
 }
+
+/** "/topics/cs.RO": the category's trending page. */
+export function topicPath(id: string): string {
+  return `/topics/${encodeURIComponent(id)}`;
+}

@@ -6,6 +6,7 @@ import {
   categoryLabel,
   categoryName,
   isKnownCategory,
+  topicPath,
 } from "@/lib/papers/categories";
 import taxonomy from "@/lib/papers/arxiv-categories.json";
 
@@ -113,5 +114,12 @@ describe("categoryName and categoryLabel", () => {
   it("label an unknown id as itself, with no name", () => {
     expect(categoryName("cs.XX")).toBeNull();
     expect(categoryLabel("cs.XX")).toBe("cs.XX");
+  });
+});
+
+describe("topicPath", () => {
+  it("is the topic page of an id", () => {
+    expect(topicPath("cs.RO")).toBe("/topics/cs.RO");
+    expect(topicPath("cond-mat.mes-hall")).toBe("/topics/cond-mat.mes-hall");
   });
 });
