@@ -1,8 +1,9 @@
 // Which pages the web server's cache keeps (lib/http/page-cache.ts), under which tags and for how
 // long, and what Cache-Control they carry for a CDN or reverse proxy in front. Only pages that read
-// no cookie are here: the trending windows, paper pages, the feeds, the paper API and the digests.
+// no cookie are here: the trending windows (home and topics), paper pages, the feeds, the paper API and the digests.
 // Search is not cached (its answers are as many as its queries); neither are forms nor accounts.
 import type { CachePolicy } from "@/lib/http/page-cache";
+import { canonicalCategory } from "@/lib/papers/categories";
 import { paperIdFromSegments, safeDecode } from "@/lib/papers/identity";
 import { isValidDay } from "@/lib/time";
 import { DIGESTS_TAG, PAPERS_TAG, TRENDING_TAG, digestTag, paperTag } from "./tags";
@@ -45,6 +46,13 @@ export function cachePolicy(url: URL): CachePolicy | null {
   const policy = (tags: readonly string[], ttlMs: number, cacheControl: string): CachePolicy => ({ key, tags, ttlMs, cacheControl });
 
   if (path === "/") return policy([TRENDING_TAG], 10 * MINUTE, LIVE);
+  // A topic by arXiv's id as Next reads it (decoded); an alias (a redirect) or an unknown category (a
+  // 404) costs no query, and is not kept, so made-up names cannot crowd out real pages.
+  const topic = /^\/topics\/([^/]+)$/.exec(path);
+  if (topic) {
+    const asked = safeDecode(topic[1]!);
+    return canonicalCategory(asked) === asked ? policy([TRENDING_TAG], 10 * MINUTE, LIVE) : null;
+  }
   if (path === "/feed.xml" || path === "/feed.json") return policy([TRENDING_TAG], 10 * MINUTE, FEED);
   if (path === "/api/papers") return policy([TRENDING_TAG, PAPERS_TAG], 10 * MINUTE, LIVE);
   if (path.startsWith("/papers/") && path.length > "/papers/".length) return policy(paperTags(path.slice("/papers/".length)), 10 * MINUTE, LIVE);

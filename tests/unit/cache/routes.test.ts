@@ -64,6 +64,19 @@ describe("the page cache policy", () => {
     expect(policyOf("/digests/%E0%A4%A")).toBeNull();
   });
 
+  it("keeps a topic page under the trending tag, live like the home page, one key per window", () => {
+    expect(policyOf("/topics/cs.RO")).toEqual({ key: "/topics/cs.RO", tags: ["trending"], ttlMs: 10 * MINUTE, cacheControl: "public, max-age=0, s-maxage=5, stale-while-revalidate=55" });
+    expect(policyOf("/topics/hep-th?period=week&date=2026-06-12&_rsc=x")).toMatchObject({ key: "/topics/hep-th?date=2026-06-12&period=week", tags: ["trending"] });
+    expect(policyOf("/topics/cond-mat.mes-hall")?.key).toBe("/topics/cond-mat.mes-hall");
+    expect(policyOf("/topics/cs%2ERO")?.tags).toEqual(["trending"]);
+  });
+
+  it("does not cache a topic that redirects (another case, an alias) or is not a category", () => {
+    for (const path of ["/topics/cs.ro", "/topics/CS.RO", "/topics/cs.SY", "/topics/cmp-lg", "/topics/cs.XX", "/topics/%E0%A4%A", "/topics/cs.RO/extra", "/topics/"]) {
+      expect(policyOf(path), path).toBeNull();
+    }
+  });
+
   it.each([
     "/search",
     "/search?q=transformers",
