@@ -1,10 +1,22 @@
-// The daily digest mail: the day's top papers, each with a short excerpt and its links.
+// The digest mail: the day's top papers, each with a short excerpt and its links; or a subscriber's
+// own edition (their topics and follows, daily or weekly), each paper saying why it is there.
 import { Body, Container, Head, Heading, Hr, Html, Link, Preview, Section, Text } from "@react-email/components";
 import type { CSSProperties } from "react";
-import { formatCompact, formatDay, pluralize, shortAuthors } from "@/lib/papers/format";
+import { formatCompact, formatDay, formatWindow, pluralize, shortAuthors } from "@/lib/papers/format";
 import { paperLinks } from "@/lib/papers/links";
 import { paperPath } from "@/lib/papers/identity";
 import type { RankedPaper } from "@/lib/papers/types";
+
+export type EditionKind = "daily" | "weekly";
+
+/** A paper in a personal edition, with why it is there ("in cs.RO", "matches “diffusion”", "by Ada Lovelace"). */
+export type EditionPaper = RankedPaper & { reasons: string[] };
+
+/** Matches of one follow beyond the papers shown, with where to see them all (a path on this site). */
+export type MoreMatches = { label: string; count: number; searchPath: string };
+
+/** A personal edition: the window [from, to] its papers come from. */
+export type MailEdition = { kind: EditionKind; from: string; to: string; papers: EditionPaper[]; more: MoreMatches[] };
 
 export type DigestEmailProps = {
   /** YYYY-MM-DD */
@@ -14,6 +26,10 @@ export type DigestEmailProps = {
   /** Absolute URL of /digests/<date>. */
   webUrl: string;
   unsubscribeUrl: string;
+  /** The subscriber's "change your digest" link. */
+  manageUrl?: string;
+  /** A personal edition: its papers replace `papers`. */
+  edition?: MailEdition;
 };
 
 /** Collapses whitespace and cuts before the word that would cross `max` characters, marking the cut with "…". */
@@ -32,32 +48,67 @@ export function abstractExcerpt(text: string, max = 280): string {
   return clipText(text, max);
 }
 
-export function DigestEmail({ date, papers, appUrl, webUrl, unsubscribeUrl }: DigestEmailProps) {
+export function DigestEmail({ date, papers, appUrl, webUrl, unsubscribeUrl, manageUrl, edition }: DigestEmailProps) {
   const day = formatDay(date);
-  const lead = papers.length === 1 ? "The paper" : `The ${papers.length} papers`;
+  const shown: (RankedPaper & { reasons?: string[] })[] = edition ? edition.papers : papers;
+  const lead = shown.length === 1 ? "The paper" : `The ${shown.length} papers`;
+  const heading = !edition ? `Trending papers · ${day}` : edition.kind === "weekly" ? `Your week in papers · ${formatWindow(edition.from, edition.to)}` : `Your papers · ${day}`;
+  const preview = !edition
+    ? `${lead} researchers upvoted most on ${day}`
+    : shown.length === 0
+      ? "Nothing new matched your topics and follows"
+      : `${pluralize(shown.length, "paper")} for your topics and follows`;
   return (
     <Html lang="en">
       <Head />
-      <Preview>{`${lead} researchers upvoted most on ${day}`}</Preview>
+      <Preview>{preview}</Preview>
       <Body style={styles.body}>
         <Container style={styles.container}>
           <Section style={styles.header}>
             <Heading as="h1" style={styles.h1}>
-              Trending papers · {day}
+              {heading}
             </Heading>
             <Text style={styles.muted}>
-              {lead} researchers upvoted most. <Link href={webUrl} style={styles.link}>View in browser</Link>
+              {!edition ? (
+                <>
+                  {lead} researchers upvoted most. <Link href={webUrl} style={styles.link}>View in browser</Link>
+                </>
+              ) : shown.length === 0 ? (
+                "Nothing new matched your topics and follows this time."
+              ) : (
+                <>The top papers in your topics, then new papers that match what you follow.</>
+              )}
             </Text>
           </Section>
-          {papers.map((paper) => (
+          {shown.map((paper) => (
             <PaperItem key={paper.id} paper={paper} appUrl={appUrl} />
           ))}
+          {edition && edition.more.length > 0 && (
+            <Section style={styles.paper}>
+              {edition.more.map((more) => (
+                <Text key={more.label} style={styles.meta}>
+                  And {pluralize(more.count, "more paper")} for “{more.label}”:{" "}
+                  <Link href={new URL(more.searchPath, appUrl).toString()} style={styles.link}>
+                    see them all
+                  </Link>
+                </Text>
+              ))}
+            </Section>
+          )}
           <Hr style={styles.hr} />
           <Section style={styles.footer}>
             <Text style={styles.small}>
-              You get this because you subscribed to the daily Trending Papers digest at {new URL(appUrl).host}.
+              {edition
+                ? `You get this because you subscribed to ${edition.kind === "weekly" ? "a weekly" : "a daily"} Trending Papers digest with your own topics at ${new URL(appUrl).host}.`
+                : `You get this because you subscribed to the daily Trending Papers digest at ${new URL(appUrl).host}.`}
             </Text>
             <Text style={styles.small}>
+              {manageUrl && (
+                <>
+                  <Link href={manageUrl} style={styles.footerLink}>Change your topics and schedule</Link>
+                  {" · "}
+                </>
+              )}
               <Link href={unsubscribeUrl} style={styles.footerLink}>Unsubscribe</Link>
               {" · "}
               <Link href={appUrl} style={styles.footerLink}>Trending Papers</Link>
@@ -69,7 +120,7 @@ export function DigestEmail({ date, papers, appUrl, webUrl, unsubscribeUrl }: Di
   );
 }
 
-function PaperItem({ paper, appUrl }: { paper: RankedPaper; appUrl: string }) {
+function PaperItem({ paper, appUrl }: { paper: RankedPaper & { reasons?: string[] }; appUrl: string }) {
   const authors = shortAuthors(paper.authors);
   return (
     <Section style={styles.paper}>
@@ -85,6 +136,7 @@ function PaperItem({ paper, appUrl }: { paper: RankedPaper; appUrl: string }) {
           {authors.more > 0 && ` +${authors.more} more`}
         </Text>
       )}
+      {paper.reasons && paper.reasons.length > 0 && <Text style={styles.reasons}>{paper.reasons.join(" · ")}</Text>}
       {paper.abstract && <Text style={styles.abstract}>{abstractExcerpt(paper.abstract)}</Text>}
       <Text style={styles.meta}>
         ▲ {pluralize(paper.votes, "vote")}
@@ -115,6 +167,7 @@ const styles = {
   rank: { color: accent, fontWeight: 700 },
   titleLink: { color: "#111827", textDecoration: "none" },
   authors: { fontSize: "14px", lineHeight: "20px", color: "#4b5563", margin: "0 0 6px" },
+  reasons: { fontSize: "13px", lineHeight: "18px", color: accent, fontWeight: 600, margin: "0 0 6px" },
   abstract: { fontSize: "15px", lineHeight: "22px", color: "#1f2937", margin: "0 0 8px" },
   meta: { fontSize: "14px", lineHeight: "20px", color: "#374151", margin: 0 },
   link: { color: accent, textDecoration: "underline" },

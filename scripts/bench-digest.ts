@@ -44,7 +44,7 @@ stopOnSignals("stopping the SMTP sink and Postgres");
 // lib/ is imported once TOKEN_SECRET and DATA_DIR are set, before any setting is read (lib/env.ts parses process.env once, on first use).
 
 async function loadLib() {
-  const [client, migration, ingest, build, send, store, transport, render, links, config, postgres] = await Promise.all([
+  const [client, migration, ingest, build, send, store, transport, render, links, config, postgres, planning] = await Promise.all([
     import("@/lib/db/client"),
     import("@/lib/db/migrate"),
     import("@/lib/ingest/run-ingest"),
@@ -56,10 +56,11 @@ async function loadLib() {
     import("@/lib/subscriptions/links"),
     import("@/lib/env"),
     import("@/lib/services/embedded-postgres"),
+    import("@/lib/digest/plan"),
   ]);
   return {
     db: client.db, setDatabaseUrl: client.setDatabaseUrl, closeDb: client.closeDb, migrate: migration.migrate, ingestFiles: ingest.ingestFiles,
-    computeDigest: build.computeDigest, sendDigest: send.sendDigest,
+    computeDigest: build.computeDigest, planDigest: planning.planDigest, sendDigest: send.sendDigest,
     store: { digests: store.digests, deliveries: store.deliveries, mailBackoff: store.mailBackoff, ownerLock: store.ownerLock },
     claimStatement: store.claimStatement,
     createMailTransport: transport.createMailTransport, renderDigestMail: render.renderDigestMail, personalize: render.personalize,
@@ -234,7 +235,7 @@ async function runDigest(lib: Lib, sink: Sink, concurrency: number, expected: nu
   const memory = trackMemory();
   let started = performance.now();
   const content = await lib.computeDigest(DATE, lib.env.DIGEST_SIZE);
-  const { digest, recipients } = await lib.store.digests.freeze(content);
+  const { digest, recipients } = await lib.store.digests.freeze(content, (await lib.planDigest(content)).recipients);
   const buildMs = performance.now() - started;
   check(recipients === expected, `digests.freeze made ${recipients} deliveries, expected ${expected}`);
 
@@ -367,7 +368,8 @@ async function explainClaim(lib: Lib, expected: number): Promise<void> {
   };
   console.log("\nthe claim statement (claimStatement(), EXPLAIN ANALYZE in a rolled-back transaction):");
   await lib.db.pool.query("TRUNCATE digest CASCADE");
-  await lib.store.digests.freeze(await lib.computeDigest(DATE, lib.env.DIGEST_SIZE));
+  const frozen = await lib.computeDigest(DATE, lib.env.DIGEST_SIZE);
+  await lib.store.digests.freeze(frozen, (await lib.planDigest(frozen)).recipients);
   await plan(`${expected.toLocaleString()} pending, right after the freeze`);
   await lib.db.pool.query(
     `UPDATE delivery SET status = 'sent', sent_at = now() WHERE id IN (SELECT id FROM delivery WHERE digest_date = $1::date ORDER BY id LIMIT $2)`,

@@ -14,7 +14,7 @@ import { announceChange } from "@/lib/cache/notify";
 import { DIGESTS_TAG, PAPERS_TAG, TRENDING_TAG, digestTag, paperTag } from "@/lib/cache/tags";
 import { closeDb, setDatabaseUrl } from "@/lib/db/client";
 import { computeDigest, defaultDigestDate } from "@/lib/digest/build";
-import { digests } from "@/lib/digest/store";
+import { freezeDigest } from "@/lib/digest/plan";
 import { env } from "@/lib/env";
 import { paperPath } from "@/lib/papers/identity";
 import { freePort } from "@/lib/services/ports";
@@ -269,7 +269,7 @@ async function main(): Promise<void> {
   onCleanup(() => closeDb());
   const date = await defaultDigestDate();
   if (!date) throw new Error("no listed papers to build a digest from");
-  const { digest } = await digests.freeze(await computeDigest(date, env.DIGEST_SIZE));
+  const { digest } = await freezeDigest(await computeDigest(date, env.DIGEST_SIZE));
   const paper = digest.papers[0];
   if (!paper) throw new Error(`the digest of ${date} has no papers`);
   const { rows: [window] } = await pool.query<{ days: number; day: number; week: number; month: number }>(

@@ -10,6 +10,7 @@ import type { RankedPaper } from "@/lib/papers/types";
 import { confirmedCount, findSubscriber } from "@/lib/subscriptions/subscribe";
 import { isValidDay } from "@/lib/time";
 import { computeDigest, defaultDigestDate } from "./build";
+import { freezeDigest } from "./plan";
 import { sendDigest, type SendReport } from "./send";
 import { deliveries, digests, type FrozenDigest, type UnfinishedDigest } from "./store";
 
@@ -113,7 +114,7 @@ export async function runDigest(options: RunDigestOptions = {}): Promise<RunDige
       log(`No papers listed on ${date}: nothing to send.`);
       return { outcome: "no-papers", date, ...withEarlier };
     }
-    ({ digest: frozen, created, recipients } = await digests.freeze(content));
+    ({ digest: frozen, created, recipients } = await freezeDigest(content));
     if (created) await announceChangeOrLog(digestFrozenTags(date), undefined, log);
     log(created ? `Digest for ${date} frozen: ${content.papers.length} papers, ${recipients} confirmed subscribers.` : `Digest for ${date} was frozen by another run.`);
   }

@@ -25,7 +25,7 @@ import { databaseUrl } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { personalize, renderDigestMail, type RenderedMail } from "@/lib/mail/render";
 import { type DataStartHook, isMailOutage, isTemporaryMailError, type MailTransport } from "@/lib/mail/transport";
-import { oneClickUnsubscribeUrl, unsubscribePageUrl } from "@/lib/subscriptions/links";
+import { manageDigestUrl, oneClickUnsubscribeUrl, unsubscribePageUrl } from "@/lib/subscriptions/links";
 import { type Claimed, deliveries, DeliveryLostError, digests, type FrozenDigest, mailBackoff, ownerLock } from "./store";
 
 /** How a sender's owner-lock connection shows in pg_stat_activity. */
@@ -150,7 +150,24 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
   const pauseMaxMs = options.pauseMaxMs ?? env.DIGEST_PAUSE_MAX_MS;
   const deadline = Date.now() + (options.maxWaitMs ?? 2 * 3_600_000);
   const report: SendReport = { sent: 0, failed: 0, retried: 0, paused: 0, totals: { sent: 0, failed: 0, skipped: 0, pending: 0, sending: 0 }, skipped: 0, pending: 0, sending: 0 };
-  const rendered: RenderedMail = await renderDigestMail({ date: digest.date, papers: digest.papers, appUrl: env.APP_URL });
+  // One rendering per edition (null: the day's digest), shared by every subscriber it goes to; each
+  // mail only fills in that subscriber's links.
+  const renderings = new Map<string | null, Promise<RenderedMail>>();
+  const renderingOf = (editionId: string | null): Promise<RenderedMail> => {
+    let rendering = renderings.get(editionId);
+    if (!rendering) {
+      rendering = (async () => {
+        const edition = editionId === null ? null : await digests.edition(editionId);
+        if (editionId !== null && !edition) throw new Error(`digest edition ${editionId} is missing`);
+        return renderDigestMail({ date: digest.date, papers: digest.papers, appUrl: env.APP_URL, edition });
+      })();
+      // A failed rendering is tried again by the next mail that needs it.
+      rendering.catch(() => renderings.delete(editionId));
+      renderings.set(editionId, rendering);
+    }
+    return rendering;
+  };
+  await renderingOf(null);
   const domain = messageDomain();
   const lock = await takeOwnerLock(databaseUrl());
   const { owner } = lock;
@@ -176,12 +193,12 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
    */
   async function deliver(row: Claimed, previous: Promise<void>): Promise<Sent | "outage" | undefined> {
     const subscriberId = BigInt(row.subscriberId);
-    const mail = personalize(rendered, unsubscribePageUrl(subscriberId));
     // Set when this sender cut the mail off on purpose: not this delivery's fault.
     let cutOff: unknown;
     previous.catch((error: unknown) => {
       cutOff ??= error ?? new Error("recording the lane's previous mail failed");
     });
+    const mail = personalize(await renderingOf(row.editionId), unsubscribePageUrl(subscriberId), manageDigestUrl(subscriberId));
     const confirmHeld = async () => {
       let held: boolean;
       try {

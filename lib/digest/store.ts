@@ -1,9 +1,14 @@
 // Every statement of the digest domain, by name: the frozen digests (digests), their delivery rows
 // (deliveries), the SMTP pause all senders share (mailBackoff) and the senders' owner locks (ownerLock).
 // Callers go through these objects, so the digest benchmark times each operation by its name.
+import { createHash } from "node:crypto";
 import type pg from "pg";
 import { db } from "@/lib/db/client";
 import type { RankedPaper } from "@/lib/papers/types";
+import type { DigestPreferences } from "@/lib/subscriptions/preferences";
+import { rowPreferences } from "@/lib/subscriptions/subscribe";
+import type { EditionContent } from "./personal";
+import type { Recipient } from "./plan";
 import type { DigestContent } from "./types";
 
 /** The class of the advisory locks senders hold (the second key is the owner). */
@@ -36,11 +41,11 @@ async function listDigests(limit = 60): Promise<DigestListing[]> {
 }
 
 /**
- * Freezes a digest: the paper list and one pending delivery per confirmed subscriber, in one
- * transaction. When the digest already exists (a rerun, a second worker), nothing changes and the
- * frozen one is returned: its papers and audience are decided once.
+ * Freezes a digest: the paper list, the personal editions and one pending delivery per recipient
+ * of the plan (planDigest), in one transaction. When the digest already exists (a rerun, a second
+ * worker), nothing changes and the frozen one is returned: its papers and audience are decided once.
  */
-async function freezeDigest(content: DigestContent): Promise<{ digest: FrozenDigest; created: boolean; recipients: number }> {
+async function freezeDigest(content: DigestContent, recipients: Recipient[]): Promise<{ digest: FrozenDigest; created: boolean; recipients: number }> {
   const client = await db.pool.connect();
   try {
     await client.query("BEGIN");
@@ -50,27 +55,81 @@ async function freezeDigest(content: DigestContent): Promise<{ digest: FrozenDig
       JSON.stringify(content.papers),
     ]);
     const created = inserted.rowCount === 1;
-    let recipients = 0;
+    let count = 0;
     if (created) {
+      // Equal content is one edition; deliveries are inserted edition by edition, so senders claiming
+      // in id order render each edition once and then fill in links.
+      const keyed = recipients.map((recipient) => {
+        const json = recipient.edition ? JSON.stringify(recipient.edition) : null;
+        return { ...recipient, json, key: json ? createHash("sha256").update(json).digest("base64url") : "" };
+      });
+      keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : Number(BigInt(a.subscriberId) - BigInt(b.subscriberId))));
+      const editions = new Map<string, { kind: string; from: string; json: string }>();
+      for (const recipient of keyed) if (recipient.edition && !editions.has(recipient.key)) editions.set(recipient.key, { kind: recipient.edition.kind, from: recipient.edition.from, json: recipient.json! });
+      const ids = new Map<string, string>();
+      if (editions.size > 0) {
+        const { rows } = await client.query<{ id: string; key: string }>(
+          `INSERT INTO digest_edition (digest_date, content_key, kind, window_from, content)
+           SELECT $1::date, e.key, e.kind, e.window_from::date, e.content FROM jsonb_to_recordset($2::jsonb) AS e(key text, kind text, window_from text, content jsonb)
+           RETURNING id::text, content_key AS key`,
+          [content.date, JSON.stringify([...editions].map(([key, edition]) => ({ key, kind: edition.kind, window_from: edition.from, content: JSON.parse(edition.json) })))],
+        );
+        for (const row of rows) ids.set(row.key, row.id);
+      }
       const audience = await client.query(
-        `INSERT INTO delivery (digest_date, subscriber_id)
-         SELECT $1::date, id FROM subscriber WHERE status = 'confirmed' ORDER BY id
+        `INSERT INTO delivery (digest_date, subscriber_id, edition_id, paper_ids)
+         SELECT $1::date, r.subscriber_id::bigint, r.edition_id::bigint, r.paper_ids
+         FROM ROWS FROM (jsonb_to_recordset($2::jsonb) AS (subscriber_id text, edition_id text, paper_ids text[])) WITH ORDINALITY AS r(subscriber_id, edition_id, paper_ids, n)
+         JOIN subscriber s ON s.id = r.subscriber_id::bigint AND s.status = 'confirmed'
+         ORDER BY r.n
          ON CONFLICT (digest_date, subscriber_id) DO NOTHING`,
-        [content.date],
+        [content.date, JSON.stringify(keyed.map((recipient) => ({ subscriber_id: recipient.subscriberId, edition_id: recipient.edition ? ids.get(recipient.key) : null, paper_ids: recipient.paperIds })))],
       );
-      recipients = audience.rowCount ?? 0;
+      count = audience.rowCount ?? 0;
     }
     await client.query("COMMIT");
     const digest = await getDigest(content.date);
     if (!digest) throw new Error(`digest ${content.date} vanished right after it was frozen`);
-    if (!created) recipients = await countDeliveries(content.date);
-    return { digest, created, recipients };
+    if (!created) count = await countDeliveries(content.date);
+    return { digest, created, recipients: count };
   } catch (error) {
     await client.query("ROLLBACK").catch(() => undefined);
     throw error;
   } finally {
     client.release();
   }
+}
+
+/** A personal edition's content, as frozen. */
+async function getEdition(id: string): Promise<EditionContent | null> {
+  const { rows } = await db.pool.query<{ content: EditionContent }>(`SELECT content FROM digest_edition WHERE id = $1`, [id]);
+  return rows[0]?.content ?? null;
+}
+
+export type AudienceMember = {
+  id: string;
+  preferences: DigestPreferences;
+  /** Days of this subscriber's weekly digests around `day` (two weeks either side). */
+  weeklySent: string[];
+  /** Papers that mails of the two weeks before `day` carried (or will: pending and in flight). */
+  sentPaperIds: string[];
+};
+
+/** Every confirmed subscriber with what deciding their digest of `day` needs. */
+export async function audience(day: string): Promise<AudienceMember[]> {
+  const { rows } = await db.pool.query<Parameters<typeof rowPreferences>[0] & { id: string; weeklySent: string[]; sentPaperIds: string[] }>(
+    `SELECT s.id::text, s.categories, s.cross_lists AS "crossLists", s.keywords, s.authors, s.searches, s.cadence,
+            s.weekly_day AS "weeklyDay", s.digest_size AS "size", s.send_empty AS "sendEmpty",
+            coalesce((SELECT array_agg(DISTINCT d.digest_date::text) FROM delivery d JOIN digest_edition e ON e.id = d.edition_id
+                      WHERE d.subscriber_id = s.id AND e.kind = 'weekly' AND d.status <> 'skipped'
+                        AND d.digest_date BETWEEN $1::date - 14 AND $1::date + 14), '{}') AS "weeklySent",
+            coalesce((SELECT array_agg(DISTINCT p) FROM delivery d CROSS JOIN unnest(d.paper_ids) AS p
+                      WHERE d.subscriber_id = s.id AND d.status IN ('pending', 'sending', 'sent')
+                        AND d.digest_date BETWEEN $1::date - 14 AND $1::date - 1), '{}') AS "sentPaperIds"
+     FROM subscriber s WHERE s.status = 'confirmed' ORDER BY s.id`,
+    [day],
+  );
+  return rows.map((row) => ({ id: row.id, preferences: rowPreferences(row), weeklySent: row.weeklySent, sentPaperIds: row.sentPaperIds }));
 }
 
 /** A digest is complete once none of its deliveries is pending or sending (failed ones are reported, not retried). */
@@ -93,14 +152,15 @@ async function unfinishedDigests(before?: string): Promise<UnfinishedDigest[]> {
   return rows;
 }
 
-export const digests = { get: getDigest, list: listDigests, freeze: freezeDigest, markCompleted, unfinished: unfinishedDigests };
+export const digests = { get: getDigest, list: listDigests, freeze: freezeDigest, markCompleted, unfinished: unfinishedDigests, edition: getEdition };
 
 // ---------------------------------------------------------------------------------------------
 // Deliveries: claim, release and record, recover the rows of dead senders, count. A record names
 // the sender that claimed the row and changes exactly that row, or throws DeliveryLostError: a
 // sender that lost a row must stop, never carry on as if it had written.
 
-export type Claimed = { id: string; subscriberId: string; email: string; attempts: number };
+/** A claimed delivery; `editionId` null: the day's digest as everyone sees it. */
+export type Claimed = { id: string; subscriberId: string; email: string; attempts: number; editionId: string | null };
 export type Counts = { due: Date | null; pending: number; sending: number; skipped: number; sent: number; failed: number };
 
 export class DeliveryLostError extends Error {
@@ -137,7 +197,7 @@ export function claimStatement(date: string, owner: number, only: bigint | undef
      )
      UPDATE delivery d SET status = 'sending', claimed_by = $2, claimed_at = now(), attempts = d.attempts + 1
      FROM next WHERE d.id = next.id
-     RETURNING d.id::text AS id, d.subscriber_id::text AS "subscriberId", next.email, d.attempts`;
+     RETURNING d.id::text AS id, d.subscriber_id::text AS "subscriberId", next.email, d.attempts, d.edition_id::text AS "editionId"`;
   return { text, values };
 }
 

@@ -6,10 +6,11 @@ import { spawn } from "node:child_process";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { GET as getHealth } from "@/app/api/health/route";
 import { computeDigest } from "@/lib/digest/build";
+import { freezeDigest } from "@/lib/digest/plan";
 import { describeDigestHealth, digestHealth } from "@/lib/digest/health";
 import { describeRun, runDigest } from "@/lib/digest/run";
 import { OWNER_APPLICATION_NAME, SenderStoppedError } from "@/lib/digest/send";
-import { deliveries as deliveryStore, DeliveryLostError, digests } from "@/lib/digest/store";
+import { deliveries as deliveryStore, DeliveryLostError } from "@/lib/digest/store";
 import { createMailTransport } from "@/lib/mail/transport";
 import { startSmtp, type Received, type TestSmtp } from "./smtp";
 import { createAppDatabase, type TestDatabase } from "./test-db";
@@ -312,7 +313,7 @@ describe("the next run", () => {
 describe("a record that changes no row", () => {
   it("throws for each of markSent, markRetry, markFailed and release, and leaves the row alone", async () => {
     await addSubscribers(1);
-    await digests.freeze(await computeDigest(DATE, 10));
+    await freezeDigest(await computeDigest(DATE, 10));
     const row = await deliveryStore.claim(DATE, 111, undefined);
     expect(row).toMatchObject({ attempts: 1 });
     const id = row!.id;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { abstractExcerpt } from "@/emails/digest";
-import { UNSUBSCRIBE_PLACEHOLDER, personalize, renderConfirmMail, renderDigestMail, renderSignInMail } from "@/lib/mail/render";
+import { MANAGE_PLACEHOLDER, UNSUBSCRIBE_PLACEHOLDER, personalize, renderConfirmMail, renderDigestMail, renderSignInMail } from "@/lib/mail/render";
 import type { RankedPaper } from "@/lib/papers/types";
 
 const appUrl = "https://papers.example.org";
@@ -96,13 +96,19 @@ describe("renderDigestMail", () => {
     expect(count(mail.text, UNSUBSCRIBE_PLACEHOLDER)).toBeGreaterThan(0);
 
     const url = "https://papers.example.org/unsubscribe?token=abc.DEF_12-3";
-    const personal = personalize(mail, url);
+    const manage = "https://papers.example.org/account/digest?token=m.1.abc.DEF_12-3";
+    const personal = personalize(mail, url, manage);
     expect(personal.subject).toBe(mail.subject);
-    expect(personal.html).not.toContain(UNSUBSCRIBE_PLACEHOLDER);
-    expect(personal.text).not.toContain(UNSUBSCRIBE_PLACEHOLDER);
+    for (const placeholder of [UNSUBSCRIBE_PLACEHOLDER, MANAGE_PLACEHOLDER]) {
+      expect(personal.html).not.toContain(placeholder);
+      expect(personal.text).not.toContain(placeholder);
+    }
     expect(count(personal.html, url)).toBe(count(mail.html, UNSUBSCRIBE_PLACEHOLDER));
     expect(count(personal.text, url)).toBe(count(mail.text, UNSUBSCRIBE_PLACEHOLDER));
+    expect(count(personal.html, manage)).toBe(count(mail.html, MANAGE_PLACEHOLDER));
+    expect(count(mail.html, MANAGE_PLACEHOLDER)).toBeGreaterThan(0);
     expect(personal.html).toContain(`href="${url}"`);
+    expect(personal.html).toContain(`href="${manage}"`);
   });
 
   it("replaces repeated placeholders, not just the first", () => {
