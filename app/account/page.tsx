@@ -1,11 +1,13 @@
-// The signed-in person: who they are, how many browsers are signed in, and the ways to sign out.
+// The signed-in person: who they are, their digest (and the way to "Your digest"), how many browsers
+// are signed in, and the ways to sign out.
 import type { Metadata } from "next";
 import Link from "next/link";
 import { SignInForm } from "@/components/sign-in-form";
 import { signOutAction, signOutEverywhereAction } from "@/lib/auth/actions";
 import { currentPerson } from "@/lib/auth/current";
 import { countSessions } from "@/lib/auth/sessions";
-import { subscriptionStatus } from "@/lib/subscriptions/subscribe";
+import { describePreferences } from "@/lib/subscriptions/preferences";
+import { subscriptionOf } from "@/lib/subscriptions/subscribe";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Your account", robots: { index: false } };
@@ -25,7 +27,8 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
       </div>
     );
   }
-  const [sessions, subscription] = await Promise.all([countSessions(person.personId), subscriptionStatus(person.email)]);
+  const [sessions, subscription] = await Promise.all([countSessions(person.personId), subscriptionOf(person)]);
+  const subscribed = subscription?.status === "confirmed";
   return (
     <div className="narrow-page">
       <h1 className="page-title">Your account</h1>
@@ -33,16 +36,26 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
         Signed in as <strong>{person.email}</strong>
         {sessions > 1 ? ` on ${sessions} browsers` : ""}.
       </p>
-      <p>
-        Daily digest:{" "}
-        {subscription === "confirmed" ? (
-          "subscribed (every digest has a one-click unsubscribe link)"
-        ) : (
-          <>
-            not subscribed. <Link href="/subscribe">Subscribe</Link>
-          </>
-        )}
-      </p>
+      <section className="digest-card account-digest" aria-labelledby="account-digest-title">
+        <h2 id="account-digest-title" className="digest-card-title">
+          Your digest
+        </h2>
+        <p>
+          {subscribed && subscription
+            ? subscription.preferences.cadence === "paused"
+              ? "Subscribed, paused for now."
+              : `Subscribed: ${describePreferences(subscription.preferences)}.`
+            : subscription?.status === "pending"
+              ? "Waiting for you to confirm the link we mailed you."
+              : "Not subscribed."}
+        </p>
+        <p className="account-digest-links">
+          <Link className="button" href="/account/digest">
+            {subscribed ? "Change your digest" : "Set up your digest"}
+          </Link>
+          {!subscribed && <span className="muted">Topics, keywords, authors and when it comes.</span>}
+        </p>
+      </section>
       <div className="account-actions">
         <form action={signOutAction}>
           <button className="button" type="submit">
