@@ -4,10 +4,13 @@
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { useEffect, useState } from "react";
+import { SearchAlert } from "@/components/search-alert";
 import { SearchHit } from "@/components/search-hit";
 import { pluralize } from "@/lib/papers/format";
 import { hasCriteria, nextSearchOffset, readSearchQuery, writeSearchQuery } from "@/lib/search/query-url";
 import { CATEGORY_PATTERN } from "@/lib/api/params";
+import { canonicalCategory } from "@/lib/papers/categories";
+import { savedSearchKey, type SavedSearch } from "@/lib/subscriptions/preferences";
 import { toSearchCards } from "@/lib/search/card";
 import type { SearchCards, SearchQuery, SearchResult } from "@/lib/search/types";
 
@@ -53,6 +56,10 @@ export function SearchView({ initialKey, initial, categories }: { initialKey: st
   const result = view.result;
   // Results shown for an older URL are stale from the moment the URL changes, not only once the fetch starts.
   const busy = view.loading || key !== view.key;
+  // What "Email me new papers for this search" saves: the query and the filters an alert keeps (not the dates).
+  const alert: SavedSearch | null = query.q.trim()
+    ? { q: query.q.trim(), categories: (query.categories ?? []).map((category) => canonicalCategory(category) ?? category), ...(query.hasCode !== undefined ? { hasCode: query.hasCode } : {}) }
+    : null;
 
   return (
     <div className="search">
@@ -107,6 +114,8 @@ export function SearchView({ initialKey, initial, categories }: { initialKey: st
           <button type="submit">Apply</button>
         </noscript>
       </form>
+
+      {alert && <SearchAlert key={savedSearchKey(alert)} search={alert} returnPath={`/search?${key}`} />}
 
       <div className="search-results" aria-live="polite" aria-busy={busy}>
         {view.error && <p className="notice notice-error">{view.error}</p>}
