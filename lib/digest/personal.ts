@@ -25,12 +25,13 @@ export function weekStart(day: string, weeklyDay: number): string {
 }
 
 /**
- * Whether the digest of `day` goes to this subscriber. Weekly: the first digest on or after their
- * day each week (arXiv announces on weekdays, so a Saturday subscriber gets Monday's), once a week
- * whichever order the days are frozen in: not when `weeklySent` (the days of their recent weekly
- * digests) has one in the same week.
+ * Whether the digest of `day` goes to this subscriber. Weekly: on the chosen weekday, or, when
+ * nothing was announced that day (arXiv announces on weekdays, so a Saturday subscriber gets
+ * Monday's), with the first listing day after it (`previousListed`, the listing day before `day`,
+ * is then before the week's start); once a week whichever order the days are frozen in: not when
+ * `weeklySent` (the days of their recent weekly digests) has one in the same week.
  */
-export function isDue(preferences: DigestPreferences, day: string, weeklySent: readonly string[]): boolean {
+export function isDue(preferences: DigestPreferences, day: string, weeklySent: readonly string[], previousListed: string | null): boolean {
   switch (preferences.cadence) {
     case "paused":
       return false;
@@ -41,7 +42,8 @@ export function isDue(preferences: DigestPreferences, day: string, weeklySent: r
     case "weekly": {
       const start = weekStart(day, preferences.weeklyDay);
       const end = addDays(start, 6);
-      return !weeklySent.some((sent) => sent >= start && sent <= end);
+      if (weeklySent.some((sent) => sent >= start && sent <= end)) return false;
+      return day === start || (previousListed !== null && previousListed < start);
     }
   }
 }

@@ -1,6 +1,7 @@
 // Who gets the digest of a day, and what: each due subscriber's edition from their preferences
 // (personal.ts), computed once per distinct preference set, before the digest is frozen with it
 // (digests.freeze). Subscribers without preferences get the day's digest as everyone sees it.
+import { listedDaysAround } from "@/lib/papers/queries";
 import { listTrending } from "@/lib/papers/trending";
 import type { TrendingItem } from "@/lib/papers/types";
 import { searchPapers } from "@/lib/search";
@@ -29,7 +30,7 @@ function followQuery(text: string): string {
 export async function planDigest(content: DigestContent): Promise<DigestPlan> {
   const day = content.date;
   const general = content.papers.map((paper) => paper.id);
-  const subscribers = await audience(day);
+  const [subscribers, around] = await Promise.all([audience(day), listedDaysAround(day, day)]);
 
   const windows = new Map<EditionKind, Promise<TrendingItem[]>>();
   const windowOf = (kind: EditionKind) => {
@@ -67,7 +68,7 @@ export async function planDigest(content: DigestContent): Promise<DigestPlan> {
   let nothingNew = 0;
   for (const subscriber of subscribers) {
     const { preferences } = subscriber;
-    if (!isDue(preferences, day, subscriber.weeklySent)) {
+    if (!isDue(preferences, day, subscriber.weeklySent, around.previous)) {
       notDue++;
       continue;
     }

@@ -8,26 +8,30 @@ const prefs = (patch: Partial<DigestPreferences>): DigestPreferences => ({ ...DE
 describe("when a digest is due", () => {
   // 2026-06-15 is a Monday.
   it("daily every day, weekdays Monday to Friday, never when paused", () => {
-    expect(isDue(prefs({ cadence: "daily" }), "2026-06-20", [])).toBe(true);
-    expect(isDue(prefs({ cadence: "weekdays" }), "2026-06-19", [])).toBe(true);
-    expect(isDue(prefs({ cadence: "weekdays" }), "2026-06-20", [])).toBe(false);
-    expect(isDue(prefs({ cadence: "paused" }), "2026-06-15", [])).toBe(false);
+    expect(isDue(prefs({ cadence: "daily" }), "2026-06-20", [], null)).toBe(true);
+    expect(isDue(prefs({ cadence: "weekdays" }), "2026-06-19", [], null)).toBe(true);
+    expect(isDue(prefs({ cadence: "weekdays" }), "2026-06-20", [], null)).toBe(false);
+    expect(isDue(prefs({ cadence: "paused" }), "2026-06-15", [], null)).toBe(false);
   });
 
-  it("weekly: the first digest on or after the chosen day, once per week, in any order of freezing", () => {
+  it("weekly: on the chosen day, or the first listing day after it, once per week, in any order of freezing", () => {
     const monday = prefs({ cadence: "weekly", weeklyDay: 1 });
     expect(weekStart("2026-06-17", 1)).toBe("2026-06-15");
     expect(weekStart("2026-06-15", 1)).toBe("2026-06-15");
     expect(weekStart("2026-06-14", 1)).toBe("2026-06-08");
-    expect(isDue(monday, "2026-06-15", [])).toBe(true);
-    expect(isDue(monday, "2026-06-16", ["2026-06-15"])).toBe(false);
-    expect(isDue(monday, "2026-06-21", ["2026-06-15"])).toBe(false);
-    expect(isDue(monday, "2026-06-22", ["2026-06-15"])).toBe(true);
+    expect(isDue(monday, "2026-06-15", [], "2026-06-12")).toBe(true);
+    // Mid-week, after a listing day on or after Monday: not before next Monday.
+    expect(isDue(monday, "2026-06-17", [], "2026-06-16")).toBe(false);
+    expect(isDue(monday, "2026-06-16", ["2026-06-15"], "2026-06-15")).toBe(false);
+    expect(isDue(monday, "2026-06-22", ["2026-06-15"], "2026-06-19")).toBe(true);
     // A later day of the same week frozen first still counts for that week.
-    expect(isDue(monday, "2026-06-15", ["2026-06-17"])).toBe(false);
+    expect(isDue(monday, "2026-06-15", ["2026-06-17"], "2026-06-12")).toBe(false);
+    // Nothing announced on Monday (a holiday): Tuesday's digest is the week's.
+    expect(isDue(monday, "2026-06-16", [], "2026-06-12")).toBe(true);
     // A Saturday subscriber gets Monday's digest when nothing is announced at the weekend.
-    expect(isDue(prefs({ cadence: "weekly", weeklyDay: 6 }), "2026-06-22", ["2026-06-15"])).toBe(true);
-    expect(isDue(prefs({ cadence: "weekly", weeklyDay: 6 }), "2026-06-19", ["2026-06-15"])).toBe(false);
+    const saturday = prefs({ cadence: "weekly", weeklyDay: 6 });
+    expect(isDue(saturday, "2026-06-22", ["2026-06-15"], "2026-06-19")).toBe(true);
+    expect(isDue(saturday, "2026-06-19", ["2026-06-15"], "2026-06-18")).toBe(false);
   });
 });
 
