@@ -151,7 +151,7 @@ function printSize(report: SizeReport): void {
     console.log(`  index on disk ${m.diskMb.toFixed(0)} MB; Meilisearch RSS after searching ${m.meiliRssMb.toFixed(0)} MB`);
     console.log(`  searchPapers() (Meilisearch plus the exact-match lookup), 1 client, ${m.search.overall.n} queries: ${timing(m.search.overall)}, ${m.search.degraded} answered by the fallback`);
     for (const [kind, t] of Object.entries(m.search.byKind)) console.log(`    ${kind.padEnd(13)} ${timing(t)}`);
-    if ("overall" in m.api) console.log(`  /api/search of the web server as npm start runs it (HTTP keep-alive), 1 client, the same queries: ${timing(m.api.overall)}, ${m.api.failed} not 200`);
+    if ("overall" in m.api) console.log(`  /api/search of the web server as npm start runs it (HTTP keep-alive), 1 client, as many other queries of the mix (after the pass above: the index is warm): ${timing(m.api.overall)}, ${m.api.failed} not 200`);
     else console.log(`  /api/search: not measured (${m.api.skipped})`);
     console.log(`  reconcile: ${m.reconcile.seconds.toFixed(1)} s, its process peak RSS ${m.reconcile.benchPeakMb.toFixed(0)} MB, Meilisearch peak RSS ${m.reconcile.meiliPeakMb.toFixed(0)} MB, ${m.reconcile.repaired} papers to repair`);
   }
