@@ -9,28 +9,13 @@ import { NextResponse, type NextRequest } from "next/server";
 import { z } from "zod";
 import { clientIp } from "@/lib/api/client-ip";
 import { ApiError, checkSameOrigin, handle, readJsonBody } from "@/lib/api/respond";
-import { findSession, SESSION_COOKIE } from "@/lib/auth/sessions";
-import { tokenSecret } from "@/lib/mail/secret";
-import { readManageToken } from "@/lib/mail/tokens";
 import { applyPatch, DEFAULT_PREFERENCES, preferencesPatchSchema } from "@/lib/subscriptions/preferences";
-import { saveOwnSubscription, subscriptionOf, type OwnSubscription, type SubscriptionOwner } from "@/lib/subscriptions/subscribe";
+import { digestOwner } from "@/lib/subscriptions/owner";
+import { saveOwnSubscription, subscriptionOf, type OwnSubscription } from "@/lib/subscriptions/subscribe";
 
 export const dynamic = "force-dynamic";
 
 const bodySchema = preferencesPatchSchema.extend({ subscribed: z.boolean().optional() });
-
-/** The session wins; a link's token is read only without one. A bad or expired token is a 401, never a fallback. */
-async function owner(request: NextRequest): Promise<{ owner: SubscriptionOwner; email: string | null }> {
-  const person = await findSession(request.cookies.get(SESSION_COOKIE)?.value);
-  if (person) return { owner: person, email: person.email };
-  const bearer = /^Bearer (\S{1,200})$/.exec(request.headers.get("authorization") ?? "")?.[1];
-  if (bearer) {
-    const check = readManageToken(tokenSecret(), bearer);
-    if (check.ok) return { owner: { subscriberId: check.value.subscriberId }, email: null };
-    throw new ApiError(401, "sign_in_required", check.reason === "expired" ? "This link has expired: sign in to change your digest." : "This link is not valid: sign in to change your digest.");
-  }
-  throw new ApiError(401, "sign_in_required", "Sign in to see and change your digest.");
-}
 
 function answer(email: string | null, subscription: OwnSubscription | null): NextResponse {
   if (!subscription && email === null) throw new ApiError(404, "not_found", "This subscription no longer exists.");
@@ -42,7 +27,7 @@ function answer(email: string | null, subscription: OwnSubscription | null): Nex
 
 export async function GET(request: NextRequest) {
   return handle(async () => {
-    const who = await owner(request);
+    const who = await digestOwner(request);
     return answer(who.email, await subscriptionOf(who.owner));
   });
 }
@@ -50,7 +35,7 @@ export async function GET(request: NextRequest) {
 export async function PUT(request: NextRequest) {
   return handle(async () => {
     checkSameOrigin(request, "Your digest can be changed from this site's pages only.");
-    const who = await owner(request);
+    const who = await digestOwner(request);
     const { subscribed, ...patch } = await readJsonBody(request, bodySchema, {
       maxBytes: 64_000,
       example: '{"categories": ["cs.RO"], "keywords": ["diffusion policy"], "cadence": "weekly", "weeklyDay": 1}',
