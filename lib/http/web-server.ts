@@ -2,8 +2,8 @@
 // route handlers do not see the socket, so this server writes the client's address (from the
 // socket, or from the entries trusted proxies appended) into a header of its own, after deleting
 // whatever a client sent under that name. It also refuses, by Content-Length alone, any body
-// larger than every route accepts, before a byte of it is read, and answers pages that have not
-// changed from its page cache.
+// larger than every route accepts, before a byte of it is read, refuses a path that does not
+// percent-decode (Next answers those with a 500), and answers pages that have not changed from its page cache.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { CLIENT_ADDRESS_HEADER, clientAddress, type Networks } from "./client-address";
@@ -38,6 +38,31 @@ export function stampClientAddress(request: http.IncomingMessage, trustedProxies
   if (address) request.headers[CLIENT_ADDRESS_HEADER] = address;
 }
 
+/**
+ * Whether the request's path percent-decodes to UTF-8 text, as every route's params must. Next
+ * throws on one that does not (`/papers/%E0%A4%A`) and answers 500; the query is not checked,
+ * because Next and our routes read it with URLSearchParams, which keeps a bad escape as it is.
+ */
+export function isDecodablePath(url: string): boolean {
+  const path = url.split(/[?#]/, 1)[0] ?? "";
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const MALFORMED_URL = "The URL is malformed: its path has a percent-escape that does not decode.";
+
+/** A 400 for a path that does not decode: the API's JSON error under /api/, a short page elsewhere. */
+function refuseMalformedUrl(request: http.IncomingMessage, response: http.ServerResponse): void {
+  if (/^\/api(\/|$)/.test(request.url ?? "")) return refuse(response, 400, "invalid_request", MALFORMED_URL);
+  const body = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Bad request · Trending Papers</title></head><body><h1>Bad request</h1><p>${MALFORMED_URL}</p><p><a href="/">Trending papers</a></p></body></html>`;
+  response.writeHead(400, { "Content-Type": "text/html; charset=utf-8", "Content-Length": Buffer.byteLength(body), "Cache-Control": "no-store" });
+  response.end(body);
+}
+
 function refuse(response: http.ServerResponse, status: number, code: string, message: string): void {
   const body = JSON.stringify({ error: { code, message } });
   response.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body), "Cache-Control": "no-store" });
@@ -65,6 +90,7 @@ export function createWebServer(options: WebServerOptions): http.Server {
       });
       return refuse(response, 413, "invalid_request", "The request body is too large.");
     }
+    if (!isDecodablePath(request.url ?? "/")) return refuseMalformedUrl(request, response);
     options.beforeHandler?.(request, response);
     const render = () => options.handler(request, response);
     Promise.resolve(options.cache ? options.cache.handle(request, response, render) : render()).catch((error: unknown) => {
