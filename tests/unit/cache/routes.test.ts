@@ -104,4 +104,10 @@ describe("the page cache policy", () => {
     expect(policyOf(`/?q=${"x".repeat(1023)}`)).toBeNull();
     expect(policyOf(`/papers/2401.00001?${"a".repeat(2000)}=1`)).toBeNull();
   });
+
+  it("never keeps a private feed: its secret is the only credential, and each answer is one subscriber's", () => {
+    expect(cachePolicy(new URL("http://x/feed/f.1.abc.xml"))).toBeNull();
+    expect(policyOf("/feed/f.12.AbCdEfGhIjKlMnOpQrStUvWxYz012345.xml")).toBeNull();
+    expect(policyOf("/feed/f.12.AbCdEfGhIjKlMnOpQrStUvWxYz012345.xml?_rsc=x")).toBeNull();
+  });
 });

@@ -1,4 +1,4 @@
-// GET /api/me/digest: a digest subscription and its preferences.
+// GET /api/me/digest: a digest subscription, its preferences and its private feed's address (feedUrl).
 // PUT /api/me/digest {"subscribed"?, "categories"?, "keywords"?, "authors"?, "searches"?, "cadence"?, …}:
 // changes the fields given (the others keep their value) and, with "subscribed", starts or ends the
 // subscription (confirmed at once: the address was verified). Applies from the next digest.
@@ -10,6 +10,7 @@ import { z } from "zod";
 import { clientIp } from "@/lib/api/client-ip";
 import { ApiError, checkSameOrigin, handle, readJsonBody } from "@/lib/api/respond";
 import { applyPatch, DEFAULT_PREFERENCES, preferencesPatchSchema } from "@/lib/subscriptions/preferences";
+import { feedUrlFor } from "@/lib/subscriptions/feed";
 import { digestOwner } from "@/lib/subscriptions/owner";
 import { saveOwnSubscription, subscriptionOf, type OwnSubscription } from "@/lib/subscriptions/subscribe";
 
@@ -17,10 +18,12 @@ export const dynamic = "force-dynamic";
 
 const bodySchema = preferencesPatchSchema.extend({ subscribed: z.boolean().optional() });
 
-function answer(email: string | null, subscription: OwnSubscription | null): NextResponse {
+/** `feedUrl`: the private feed of the digest while subscribed (its secret made on first ask), else null. */
+async function answer(email: string | null, subscription: OwnSubscription | null): Promise<NextResponse> {
   if (!subscription && email === null) throw new ApiError(404, "not_found", "This subscription no longer exists.");
+  const feedUrl = subscription ? await feedUrlFor(subscription) : null;
   return NextResponse.json(
-    { email: subscription?.email ?? email, status: subscription?.status ?? "none", preferences: subscription?.preferences ?? DEFAULT_PREFERENCES },
+    { email: subscription?.email ?? email, status: subscription?.status ?? "none", preferences: subscription?.preferences ?? DEFAULT_PREFERENCES, feedUrl },
     { headers: { "Cache-Control": "private, no-store" } },
   );
 }
