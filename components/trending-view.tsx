@@ -111,6 +111,14 @@ export async function TrendingView({ params, category, title, hrefFor, children 
             </p>
           )}
         </>
+      ) : category ? (
+        <div className="empty">
+          <h2>No {category} papers yet</h2>
+          <p>
+            None of the papers here is listed in {category}. See <Link href="/">the latest trending papers</Link> or{" "}
+            <Link href="/topics">another topic</Link>.
+          </p>
+        </div>
       ) : (
         <div className="empty">
           <h2>No papers yet</h2>

@@ -11,7 +11,10 @@ export type ListTrendingOptions = {
   date?: string;
   limit: number;
   cursor?: string;
-  /** Only papers in this arXiv category (ranks are then within the category). */
+  /**
+   * Only papers in this arXiv category or one of its aliases (ranks are then within the category);
+   * with no date, the window ends at the category's latest day, and date steps go to its days.
+   */
   category?: string;
 };
 
@@ -29,12 +32,12 @@ export function decodeCursor(cursor: string): number {
 
 /**
  * The previous and next window ends, for date navigation. The day window steps to the nearest day
- * with papers (no empty weekends); wider windows step by their length, jumping over gaps and
- * never past the latest day with papers.
+ * with papers (of the category, when there is one: no empty weekends, no days of other topics);
+ * wider windows step by their length, jumping over gaps and never past the latest day with papers.
  */
-async function neighbours(period: Period, date: string): Promise<{ previousDate: string | null; nextDate: string | null }> {
+async function neighbours(period: Period, date: string, category: string | undefined): Promise<{ previousDate: string | null; nextDate: string | null }> {
   const span = PERIODS[period].days;
-  const { previous, next, latest } = await listedDaysAround(addDays(date, 1 - span), date);
+  const { previous, next, latest } = await listedDaysAround(addDays(date, 1 - span), date, category);
   if (period === "day") return { previousDate: previous, nextDate: next };
   const stepBack = addDays(date, -span);
   const stepForward = addDays(date, span);
@@ -46,7 +49,7 @@ async function neighbours(period: Period, date: string): Promise<{ previousDate:
 
 export async function listTrending(options: ListTrendingOptions): Promise<TrendingPage> {
   const offset = options.cursor ? decodeCursor(options.cursor) : 0;
-  const date = options.date ?? (await latestListedDay());
+  const date = options.date ?? (await latestListedDay(options.category));
   if (!date) {
     return { items: [], nextCursor: null, period: options.period, date: null, from: null, previousDate: null, nextDate: null, total: 0 };
   }
@@ -54,7 +57,7 @@ export async function listTrending(options: ListTrendingOptions): Promise<Trendi
   const from = addDays(date, 1 - days);
   const [rows, nav] = await Promise.all([
     trendingRows({ to: date, from, halfLifeDays, limit: options.limit + 1, offset, category: options.category }),
-    neighbours(options.period, date),
+    neighbours(options.period, date, options.category),
   ]);
   const page = rows.slice(0, options.limit);
   const items = page.map((row, index) => {

@@ -94,6 +94,65 @@ describe("listTrending", () => {
   });
 });
 
+describe("a topic's window (listTrending with a category)", () => {
+  // Made-up papers in categories the fixtures do not use, on days the fixtures have none: the site's
+  // days are 2026-05-01, 05-21, 06-10 and 06-16, astro-ph.EP's are 05-04 and 06-03. One eess.SY
+  // paper is tagged with its alias cs.SY only, as older arXiv listings are.
+  beforeAll(async () => {
+    await database.pool.query(
+      `INSERT INTO paper (id, title, listed_at, listed_rank, categories, source_upvotes) VALUES
+         ('2605.90001', 'Exoplanets in May', '2026-05-04', 1, '{astro-ph.EP}', 3),
+         ('2606.90001', 'Exoplanets in June', '2026-06-03', 1, '{astro-ph.EP,astro-ph.SR}', 1),
+         ('2606.90002', 'More exoplanets in June', '2026-06-03', 1, '{gr-qc,astro-ph.EP}', 5),
+         ('2605.90002', 'Control under its alias', '2026-05-04', 1, '{cs.SY}', 2),
+         ('2605.90003', 'Control under arXiv''s id', '2026-05-04', 1, '{eess.SY,cs.LG}', 1)`,
+    );
+  });
+
+  afterAll(async () => {
+    await database.pool.query(`DELETE FROM paper WHERE id LIKE '260_.9000_'`);
+  });
+
+  it("ends at the category's latest day, not the site's", async () => {
+    const topic = await listTrending({ period: "day", category: "astro-ph.EP", limit: 10 });
+    expect(topic).toMatchObject({ date: "2026-06-03", from: "2026-06-03", total: 2 });
+    expect(topic.items.map((item) => item.id)).toEqual(["2606.90002", "2606.90001"]);
+    const week = await listTrending({ period: "week", category: "astro-ph.EP", limit: 10 });
+    expect(week).toMatchObject({ date: "2026-06-03", from: "2026-05-28", total: 2 });
+    // The home page keeps the site's latest day.
+    expect((await listTrending({ period: "day", limit: 1 })).date).toBe("2026-06-16");
+  });
+
+  it("steps to the category's days, over days that only other categories have", async () => {
+    const june = await listTrending({ period: "day", category: "astro-ph.EP", date: "2026-06-03", limit: 10 });
+    expect(june).toMatchObject({ previousDate: "2026-05-04", nextDate: null });
+    const may = await listTrending({ period: "day", category: "astro-ph.EP", date: "2026-05-04", limit: 10 });
+    expect(may).toMatchObject({ previousDate: null, nextDate: "2026-06-03", total: 1 });
+    // A day between its days, chosen by hand, steps to them too.
+    expect(await listTrending({ period: "day", category: "astro-ph.EP", date: "2026-05-21", limit: 10 })).toMatchObject({ total: 0, previousDate: "2026-05-04", nextDate: "2026-06-03" });
+    // Wider windows jump back to the category's previous day when it is further than a step.
+    expect(await listTrending({ period: "week", category: "astro-ph.EP", date: "2026-06-03", limit: 10 })).toMatchObject({ previousDate: "2026-05-04", nextDate: null });
+    // The site's steps from the same days, for comparison.
+    expect(await listTrending({ period: "day", date: "2026-06-03", limit: 1 })).toMatchObject({ previousDate: "2026-05-21", nextDate: "2026-06-10" });
+    expect(await listTrending({ period: "week", date: "2026-06-03", limit: 1 })).toMatchObject({ previousDate: "2026-05-21", nextDate: "2026-06-10" });
+  });
+
+  it("counts a paper tagged with an alias of the category (cs.SY for eess.SY), asked by either name", async () => {
+    for (const category of ["eess.SY", "cs.SY"]) {
+      const page = await listTrending({ period: "day", category, limit: 10 });
+      expect(page, category).toMatchObject({ date: "2026-05-04", total: 2, previousDate: null, nextDate: null });
+      expect(page.items.map((item) => item.id), category).toEqual(["2605.90002", "2605.90003"]);
+    }
+    // Past the first page, the total is counted the same way.
+    expect(await listTrending({ period: "day", category: "eess.SY", limit: 1, cursor: "bzox" })).toMatchObject({ total: 2, items: [{ id: "2605.90003", rank: 2 }] });
+    expect(await listTrending({ period: "day", category: "eess.SY", limit: 10, cursor: "bzo1" })).toMatchObject({ total: 2, items: [] });
+  });
+
+  it("a category without papers has no window, like an empty site", async () => {
+    expect(await listTrending({ period: "day", category: "q-bio.NC", limit: 10 })).toMatchObject({ date: null, items: [], total: 0, previousDate: null, nextDate: null });
+  });
+});
+
 describe("JSON API", () => {
   it("GET /api/papers returns the trending page with stable camelCase fields", async () => {
     const response = await getPapers(api("/api/papers?period=week&date=2026-06-16&limit=2"));
