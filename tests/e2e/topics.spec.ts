@@ -1,5 +1,6 @@
 // Topic pages (/topics/<arXiv category>) against the e2e fixtures: the only paper with categories is
-// hep-th/9901001 (hep-th, gr-qc), listed 1999-01-04; the 2026 papers (Hugging Face) carry none.
+// hep-th/9901001 (hep-th, gr-qc), listed 1999-01-04; the 2026 papers (Hugging Face) carry none, so
+// the site's latest day (2026-06-16) has no hep-th papers.
 import { expect, test, type Page } from "@playwright/test";
 import { expectNoAxeViolations, horizontalOverflow, saveScreenshot } from "./helpers";
 
@@ -19,11 +20,29 @@ test("a chip on a card opens its category's topic page", async ({ page }) => {
   await expect(page).toHaveURL(/\/topics\/hep-th$/);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("hep-th · High Energy Physics - Theory");
   await expect(page).toHaveTitle("hep-th · High Energy Physics - Theory · Trending Papers");
-  // Windows end at the latest day with papers, as on the home page; hep-th has none in June 2026.
+  // The window ends at the topic's latest day with papers, not at the site's (June 16, 2026).
+  await expect(windowTitle(page)).toHaveText("January 4, 1999");
+  await expect(windowCount(page)).toHaveText("1 paper");
+  await expect(cards(page).first().locator(".card-title a")).toHaveAttribute("href", "/papers/hep-th/9901001");
+});
+
+test("a day the topic has no papers on says so and leads to its latest day", async ({ page }) => {
+  await page.goto("/topics/hep-th?date=2026-06-16");
   await expect(windowTitle(page)).toHaveText("June 16, 2026");
   await expect(windowCount(page)).toHaveText("0 papers");
   await expect(page.getByRole("heading", { name: "No hep-th papers were listed in this window" })).toBeVisible();
   await expect(page.getByRole("link", { name: "see the latest trending papers in hep-th" })).toHaveAttribute("href", "/topics/hep-th");
+  // The step back goes to the topic's last day before, over the site's days in between.
+  await expect(page.getByRole("link", { name: /Previous day/ })).toHaveAttribute("href", "/topics/hep-th?date=1999-01-04");
+  await expect(page.getByRole("link", { name: /Next day/ })).toHaveCount(0);
+});
+
+test("a topic no paper is listed in says so, without a window", async ({ page }) => {
+  await page.goto("/topics/cs.RO");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("cs.RO · Robotics");
+  await expect(page.getByRole("heading", { name: "No cs.RO papers yet" })).toBeVisible();
+  await expect(windowTitle(page)).toHaveCount(0);
+  await expect(page.getByRole("link", { name: "another topic" })).toHaveAttribute("href", "/topics");
 });
 
 test("chips on a paper page lead to its topics too", async ({ page }) => {
@@ -39,7 +58,9 @@ test("the Day / Week / Month tabs and the date steps stay within the topic", asy
   await expect(windowCount(page)).toHaveText("1 paper");
   await expect(cards(page)).toHaveCount(1);
   await expect(cards(page).first().locator(".card-title a")).toHaveAttribute("href", "/papers/hep-th/9901001");
-  await expect(page.getByRole("link", { name: /Next day/ })).toHaveAttribute("href", "/topics/hep-th?date=2026-05-01");
+  // Steps go to days with hep-th papers: there are none after (the home page steps to 2026-05-01).
+  await expect(page.getByRole("link", { name: /Next day/ })).toHaveCount(0);
+  await expect(page.getByRole("link", { name: /Previous day/ })).toHaveCount(0);
 
   await page.getByRole("link", { name: "Week", exact: true }).click();
   await expect(page).toHaveURL(/\/topics\/hep-th\?period=week&date=1999-01-04$/);
@@ -51,7 +72,7 @@ test("the Day / Week / Month tabs and the date steps stay within the topic", asy
   await expect(page).toHaveURL(/\/topics\/hep-th\?period=month&date=1999-01-04$/);
   await expect(windowTitle(page)).toHaveText("December 6, 1998 – January 4, 1999");
   await expect(cards(page)).toHaveCount(1);
-  await expect(page.getByRole("link", { name: /Next month/ })).toHaveAttribute("href", /^\/topics\/hep-th\?period=month&date=/);
+  await expect(page.getByRole("link", { name: /Next month/ })).toHaveCount(0);
 
   await page.getByRole("link", { name: "Day", exact: true }).click();
   await expect(page).toHaveURL(/\/topics\/hep-th\?date=1999-01-04$/);
@@ -59,7 +80,7 @@ test("the Day / Week / Month tabs and the date steps stay within the topic", asy
 
 test("a topic lists only papers of its category", async ({ page }) => {
   // The home page's month holds 102 papers, none in hep-th.
-  await page.goto("/topics/hep-th?period=month");
+  await page.goto("/topics/hep-th?period=month&date=2026-06-16");
   await expect(windowTitle(page)).toHaveText("May 18 – June 16, 2026");
   await expect(windowCount(page)).toHaveText("0 papers");
   await expect(cards(page)).toHaveCount(0);
@@ -104,6 +125,20 @@ test("an unknown category is a 404", async ({ page }) => {
   }
 });
 
+test("a path whose percent-escapes do not decode is a 400, never a 500: a short page, JSON under /api/", async ({ request }) => {
+  for (const path of ["/topics/%E0%A4%A", "/papers/%E0%A4%A", "/digests/%E0%A4%A", "/%E0%A4%A", "/papers/%ZZ"]) {
+    const response = await request.get(path);
+    expect(response.status(), path).toBe(400);
+    expect(response.headers()["content-type"], path).toBe("text/html; charset=utf-8");
+    expect(await response.text(), path).toContain("Bad request");
+  }
+  const api = await request.get("/api/papers/%E0%A4%A");
+  expect(api.status()).toBe(400);
+  expect(await api.json()).toMatchObject({ error: { code: "invalid_request" } });
+  // A bad escape in the query is the page's to read, as before.
+  expect((await request.get("/topics/hep-th?date=%E0%A4%A")).status()).toBe(200);
+});
+
 test("an alias or another case redirects to arXiv's id, keeping the window", async ({ page, request }) => {
   for (const [path, location] of [
     ["/topics/cs.SY", "/topics/eess.SY"],
@@ -134,7 +169,8 @@ test("the topics index lists active categories by archive, each linking to its p
 
 const LOOKS = [
   { name: "topic", path: "/topics/hep-th?date=1999-01-04" },
-  { name: "topic-empty", path: "/topics/hep-th" },
+  { name: "topic-empty", path: "/topics/hep-th?date=2026-06-16" },
+  { name: "topic-none", path: "/topics/cs.RO" },
   { name: "topics", path: "/topics" },
 ];
 
