@@ -5,7 +5,7 @@ import type { CSSProperties } from "react";
 import { formatCompact, formatDay, formatWindow, pluralize, shortAuthors } from "@/lib/papers/format";
 import { paperLinks } from "@/lib/papers/links";
 import { paperPath } from "@/lib/papers/identity";
-import type { RankedPaper } from "@/lib/papers/types";
+import type { RankedPaper, ShownPaper } from "@/lib/papers/types";
 
 export type EditionKind = "daily" | "weekly";
 
@@ -30,7 +30,19 @@ export type DigestEmailProps = {
   manageUrl?: string;
   /** A personal edition: its papers replace `papers`. */
   edition?: MailEdition;
+  /**
+   * Leave a slot (PAPERS_SLOT) where the papers go, for a renderer that assembles each paper's
+   * block rendered once (PaperBlock): most papers of a day are in many editions.
+   */
+  papersSlot?: boolean;
 };
+
+/** Where the papers go in a mail rendered with `papersSlot`: a comment no escaped text can make. */
+export const PAPERS_SLOT = "<!--tp:papers-->";
+/** What the slot turns into in the text part. */
+export const PAPERS_SLOT_TEXT = "tp:papers-slot";
+/** Where a block's rank goes (PaperBlock), in the HTML; the text part gets it in front of its first line. */
+export const RANK_SLOT = "<!--tp:rank-->";
 
 /** Collapses whitespace and cuts before the word that would cross `max` characters, marking the cut with "…". */
 export function clipText(text: string, max: number): string {
@@ -48,7 +60,7 @@ export function abstractExcerpt(text: string, max = 280): string {
   return clipText(text, max);
 }
 
-export function DigestEmail({ date, papers, appUrl, webUrl, unsubscribeUrl, manageUrl, edition }: DigestEmailProps) {
+export function DigestEmail({ date, papers, appUrl, webUrl, unsubscribeUrl, manageUrl, edition, papersSlot }: DigestEmailProps) {
   const day = formatDay(date);
   const shown: (RankedPaper & { reasons?: string[] })[] = edition ? edition.papers : papers;
   const lead = shown.length === 1 ? "The paper" : `The ${shown.length} papers`;
@@ -80,9 +92,12 @@ export function DigestEmail({ date, papers, appUrl, webUrl, unsubscribeUrl, mana
               )}
             </Text>
           </Section>
-          {shown.map((paper) => (
-            <PaperItem key={paper.id} paper={paper} appUrl={appUrl} />
-          ))}
+          {papersSlot ? (
+            // A constant marker, never content: the renderer replaces it with the papers' blocks.
+            <div dangerouslySetInnerHTML={{ __html: `${PAPERS_SLOT}<p>${PAPERS_SLOT_TEXT}</p>` }} />
+          ) : (
+            shown.map((paper) => <PaperItem key={paper.id} paper={paper} appUrl={appUrl} />)
+          )}
           {edition && edition.more.length > 0 && (
             <Section style={styles.paper}>
               {edition.more.map((more) => (
@@ -120,12 +135,17 @@ export function DigestEmail({ date, papers, appUrl, webUrl, unsubscribeUrl, mana
   );
 }
 
-function PaperItem({ paper, appUrl }: { paper: RankedPaper & { reasons?: string[] }; appUrl: string }) {
+/** One paper's block with its rank left as RANK_SLOT, to render once and use in every edition that has it. */
+export function PaperBlock({ paper, appUrl }: { paper: ShownPaper & { reasons?: string[] }; appUrl: string }) {
+  return <PaperItem paper={{ ...paper, rank: 0 }} appUrl={appUrl} rankSlot />;
+}
+
+function PaperItem({ paper, appUrl, rankSlot }: { paper: RankedPaper & { reasons?: string[] }; appUrl: string; rankSlot?: boolean }) {
   const authors = shortAuthors(paper.authors);
   return (
     <Section style={styles.paper}>
       <Heading as="h2" style={styles.h2}>
-        <span style={styles.rank}>{paper.rank}.</span>{" "}
+        {rankSlot ? <span style={styles.rank} dangerouslySetInnerHTML={{ __html: RANK_SLOT }} /> : <span style={styles.rank}>{paper.rank}.</span>}{" "}
         <Link href={new URL(paperPath(paper.id), appUrl).toString()} style={styles.titleLink}>
           {paper.title}
         </Link>

@@ -1,5 +1,7 @@
 // npm run bench:digest -- --subscribers 10000 --concurrency 5: sendDigest (claim, send, record, per mail) vs a bare
 // pooled nodemailer transport sending the same mail, both into one SMTP sink; build time and memory of a digest run.
+// Subscribers have personal digests: --preferences distinct preference sets (500; 0: none, the day's digest for
+// all), --weekly of the sets weekly (0.2), each due on the digest's day.
 // --seed derives the TOKEN_SECRET of the links when none is set, so mail sizes repeat from run to run.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -14,6 +16,7 @@ import type { SendReport } from "@/lib/digest/send";
 import type { RenderedMail } from "@/lib/mail/render";
 import type { MailTransport } from "@/lib/mail/transport";
 import { onCleanup, positiveInt, runBench, stopOnSignals } from "./bench/lifecycle";
+import { makeRandom } from "./bench/papers";
 
 const { values: args } = parseArgs({
   args: process.argv.slice(2).filter((arg) => arg !== "--"),
@@ -23,6 +26,8 @@ const { values: args } = parseArgs({
     concurrency: { type: "string" },
     seed: { type: "string", default: "7" },
     warmup: { type: "string", default: "200" },
+    preferences: { type: "string", default: "500" },
+    weekly: { type: "string", default: "0.2" },
   },
 });
 
@@ -31,6 +36,9 @@ const SUBSCRIBERS = positiveInt("subscribers", args.subscribers);
 const SMALL = Math.max(1, Math.floor(SUBSCRIBERS / 10));
 const SEED = positiveInt("seed", args.seed);
 const WARMUP = positiveInt("warmup", args.warmup);
+const PREFERENCE_SETS = args.preferences === "0" ? 0 : positiveInt("preferences", args.preferences);
+const WEEKLY = Number(args.weekly);
+if (!(WEEKLY >= 0 && WEEKLY <= 1)) throw new Error(`--weekly must be a fraction from 0 to 1 (got ${args.weekly})`);
 const DATE = "2026-06-16";
 const FIXTURES = path.join(process.cwd(), "tests", "fixtures", "hf-daily-papers");
 const SINK = path.join(process.cwd(), "scripts", "bench", "smtp-sink.ts");
@@ -63,8 +71,8 @@ async function loadLib() {
     computeDigest: build.computeDigest, planDigest: planning.planDigest, sendDigest: send.sendDigest,
     store: { digests: store.digests, deliveries: store.deliveries, mailBackoff: store.mailBackoff, ownerLock: store.ownerLock },
     claimStatement: store.claimStatement,
-    createMailTransport: transport.createMailTransport, renderDigestMail: render.renderDigestMail, personalize: render.personalize,
-    unsubscribePageUrl: links.unsubscribePageUrl, oneClickUnsubscribeUrl: links.oneClickUnsubscribeUrl, env: config.env,
+    createMailTransport: transport.createMailTransport, renderDigestMail: render.renderDigestMail, PaperBlocks: render.PaperBlocks, personalize: render.personalize,
+    unsubscribePageUrl: links.unsubscribePageUrl, oneClickUnsubscribeUrl: links.oneClickUnsubscribeUrl, manageDigestUrl: links.manageDigestUrl, env: config.env,
     startEmbeddedPostgres: postgres.startEmbeddedPostgres,
   };
 }
@@ -211,6 +219,9 @@ function timeStore(lib: Lib, timings: Timings): () => void {
 // ---------------------------------------------------------------------------------------------
 // The two paths.
 
+/** Personal editions the last digest run froze (for the printout). */
+let editionsOfLastRun = 0;
+
 type DigestRun = { buildMs: number; sendMs: number; mails: number; bytes: number; memory: Memory; report: SendReport };
 type BareRun = { sendMs: number; mails: number; bytes: number };
 
@@ -220,12 +231,56 @@ function check(condition: boolean, message: string): void {
 
 // Setting the scene (subscribers, a clean slate, rows marked sent for the claim's plan) is the
 // benchmark's own SQL: the product never runs it, so it has no place in the digest store.
-async function addSubscribers(lib: Lib, from: number, to: number): Promise<void> {
+async function addSubscribers(lib: Lib, from: number, to: number, sets: PreferenceSet[]): Promise<void> {
   await lib.db.pool.query(
-    `INSERT INTO subscriber (email, status, confirmed_at) SELECT 'reader' || g || '@example.org', 'confirmed', now() FROM generate_series($1::int, $2::int) g`,
-    [from, to],
+    `INSERT INTO subscriber (email, status, confirmed_at, categories, keywords, authors, cadence, weekly_day, send_empty)
+     SELECT 'reader' || g || '@example.org', 'confirmed', now(), coalesce(p.categories, '{}'), coalesce(p.keywords, '{}'), coalesce(p.authors, '{}'),
+            coalesce(p.cadence, 'daily'), coalesce(p.weekly_day, 1), coalesce(p.send_empty, false)
+     FROM generate_series($1::int, $2::int) g
+     LEFT JOIN ROWS FROM (jsonb_to_recordset($3::jsonb) AS (categories text[], keywords text[], authors text[], cadence text, weekly_day int, send_empty boolean))
+       WITH ORDINALITY AS p(categories, keywords, authors, cadence, weekly_day, send_empty, n)
+       ON p.n = 1 + (g - 1) % greatest(jsonb_array_length($3::jsonb), 1)`,
+    [from, to, JSON.stringify(sets)],
   );
   await lib.db.pool.query("ANALYZE subscriber");
+}
+
+type PreferenceSet = { categories: string[]; keywords: string[]; authors: string[]; cadence: string; weekly_day: number; send_empty: boolean };
+
+/** Categories handed to the fixture papers (which have none), so topics select among them. */
+const BENCH_CATEGORIES = ["cs.LG", "cs.CL", "cs.CV", "cs.AI", "cs.RO", "stat.ML", "cs.IR", "cs.SD", "eess.AS", "cs.MA", "cs.CR", "q-bio.NC"];
+
+/**
+ * `count` distinct preference sets (seeded): one to three topics, up to two followed words of the
+ * week's titles, sometimes an author of the week; the first `weekly` of them weekly on the digest's
+ * weekday. All mail on an empty day too, so every subscriber gets exactly one mail to count.
+ */
+async function preferenceSets(lib: Lib, count: number, weekly: number): Promise<PreferenceSet[]> {
+  if (count === 0) return [];
+  await lib.db.pool.query(
+    `UPDATE paper SET categories = ARRAY[($1::text[])[1 + abs(hashtext(id)) % cardinality($1::text[])], ($1::text[])[1 + abs(hashtext(id || 'x')) % cardinality($1::text[])]]`,
+    [BENCH_CATEGORIES],
+  );
+  const { rows } = await lib.db.pool.query<{ title: string; authors: string[] }>(`SELECT title, authors FROM paper WHERE listed_at BETWEEN $1::date - 6 AND $1::date`, [DATE]);
+  const words = [...new Set(rows.flatMap((row) => row.title.toLowerCase().match(/\p{L}{6,}/gu) ?? []))].sort();
+  const authors = [...new Set(rows.flatMap((row) => row.authors))].sort();
+  const random = makeRandom(SEED);
+  const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)]!;
+  const weekday = new Date(`${DATE}T00:00:00Z`).getUTCDay();
+  const sets = new Map<string, PreferenceSet>();
+  // Bounded: the vocabulary of a week's fixtures makes far more than 500 distinct sets.
+  for (let tries = 0; sets.size < count && tries < count * 100; tries++) {
+    const set: PreferenceSet = {
+      categories: [...new Set(Array.from({ length: 1 + Math.floor(random() * 3) }, () => pick(BENCH_CATEGORIES)))].sort(),
+      keywords: words.length > 0 ? [...new Set(Array.from({ length: Math.floor(random() * 3) }, () => pick(words)))].sort() : [],
+      authors: random() < 0.3 && authors.length > 0 ? [pick(authors)] : [],
+      cadence: sets.size < Math.round(count * weekly) ? "weekly" : "daily",
+      weekly_day: weekday,
+      send_empty: true,
+    };
+    sets.set(JSON.stringify(set), set);
+  }
+  return [...sets.values()];
 }
 
 /** Phase A: what the worker does, build (compute + freeze) and sendDigest, from a clean slate of deliveries. */
@@ -235,8 +290,10 @@ async function runDigest(lib: Lib, sink: Sink, concurrency: number, expected: nu
   const memory = trackMemory();
   let started = performance.now();
   const content = await lib.computeDigest(DATE, lib.env.DIGEST_SIZE);
-  const { digest, recipients } = await lib.store.digests.freeze(content, (await lib.planDigest(content)).recipients);
+  const plan = await lib.planDigest(content);
+  const { digest, recipients } = await lib.store.digests.freeze(content, plan.recipients);
   const buildMs = performance.now() - started;
+  editionsOfLastRun = plan.editions;
   check(recipients === expected, `digests.freeze made ${recipients} deliveries, expected ${expected}`);
 
   const transport = lib.createMailTransport(sink.url, concurrency);
@@ -262,8 +319,31 @@ async function runDigest(lib: Lib, sink: Sink, concurrency: number, expected: nu
   return { buildMs, sendMs, mails, bytes: after.bytes - before.bytes, memory: used, report };
 }
 
+/**
+ * The mail each subscriber gets, as the digest plans it: the bare transport sends the same bytes
+ * (each edition rendered once, before the timed run, and filled in with that subscriber's links).
+ */
+async function mailsAsPlanned(lib: Lib, content: Awaited<ReturnType<Lib["computeDigest"]>>, general: RenderedMail): Promise<(i: number) => RenderedMail> {
+  // Planned on a clean slate, as each digest run starts (the weekly subscribers are due again).
+  await lib.db.pool.query("TRUNCATE digest CASCADE");
+  const plan = await lib.planDigest(content);
+  const renderings = new Map<unknown, RenderedMail>();
+  const blocks = new lib.PaperBlocks();
+  const byIndex: RenderedMail[] = [];
+  for (const recipient of plan.recipients) {
+    let rendering = recipient.edition ? renderings.get(recipient.edition) : general;
+    if (!rendering) {
+      rendering = await lib.renderDigestMail({ date: content.date, papers: content.papers, appUrl: lib.env.APP_URL, edition: recipient.edition, blocks });
+      renderings.set(recipient.edition, rendering);
+    }
+    byIndex.push(rendering);
+  }
+  check(byIndex.length === SUBSCRIBERS, `the plan has ${byIndex.length} recipients, expected ${SUBSCRIBERS}`);
+  return (i) => lib.personalize(byIndex[i - 1]!, lib.unsubscribePageUrl(BigInt(i)), lib.manageDigestUrl(BigInt(i)));
+}
+
 /** Phase B: the same mail through a bare pooled transport, `concurrency` sends in flight, nothing recorded. */
-async function runBare(lib: Lib, sink: Sink, concurrency: number, mail: RenderedMail, count: number, timings: Timings): Promise<BareRun> {
+async function runBare(lib: Lib, sink: Sink, concurrency: number, mailFor: (i: number) => RenderedMail, count: number, timings: Timings): Promise<BareRun> {
   const transport = lib.createMailTransport(sink.url, concurrency);
   timeSendMail(transport, timings);
   const headers = { "List-Unsubscribe": `<${lib.oneClickUnsubscribeUrl(1n)}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" };
@@ -273,6 +353,7 @@ async function runBare(lib: Lib, sink: Sink, concurrency: number, mail: Rendered
   const lane = async () => {
     while (next < count) {
       const i = ++next;
+      const mail = mailFor(i);
       await transport.sendMail({
         from: lib.env.MAIL_FROM, to: `reader${i}@example.org`, subject: mail.subject, html: mail.html, text: mail.text,
         messageId: `<digest.${DATE}.${i}@${domain}>`, headers,
@@ -310,7 +391,7 @@ function row(label: string, ...cells: string[]): void {
 }
 
 function describeDigestRun(label: string, run: DigestRun): void {
-  console.log(`  ${label.padEnd(22)} build ${ms(run.buildMs)}, sent ${run.mails.toLocaleString()} in ${ms(run.sendMs)} (${perSecond(rate(run.mails, run.sendMs))}, ${kb(run.bytes, run.mails)} a mail), peak RSS ${mb(run.memory.peakRss)}`);
+  console.log(`  ${label.padEnd(22)} build ${ms(run.buildMs)} (${editionsOfLastRun} personal editions), sent ${run.mails.toLocaleString()} in ${ms(run.sendMs)} (${perSecond(rate(run.mails, run.sendMs))}, ${kb(run.bytes, run.mails)} a mail), peak RSS ${mb(run.memory.peakRss)}`);
 }
 
 function describeBareRun(label: string, run: BareRun): void {
@@ -415,6 +496,7 @@ async function main(): Promise<void> {
   const ingested = await lib.ingestFiles(lib.db.pool, [FIXTURES], { today: "2026-07-01" });
   check(ingested.inserted > 0, `nothing ingested from ${FIXTURES}`);
   const sink = await startSink();
+  const sets = await preferenceSets(lib, PREFERENCE_SETS, WEEKLY);
 
   const content = await lib.computeDigest(DATE, lib.env.DIGEST_SIZE);
   check(content.papers.length > 0, `no papers listed on ${DATE} in the fixtures`);
@@ -423,6 +505,11 @@ async function main(): Promise<void> {
 
   console.log(`digest of ${DATE}: ${content.papers.length} papers (${ingested.inserted} fixture papers ingested); SMTP sink (child process) on ${sink.url}`);
   console.log(`${SUBSCRIBERS.toLocaleString()} subscribers (first ${SMALL.toLocaleString()} for the N/10 run), ${concurrency} SMTP connections and mails in flight on both paths`);
+  console.log(
+    PREFERENCE_SETS > 0
+      ? `preferences: ${sets.length} distinct sets (one to three of ${BENCH_CATEGORIES.length} categories given to the fixture papers, followed words and authors), ${Math.round(WEEKLY * 100)}% of them weekly; subscriber i has set i mod ${sets.length}`
+      : "preferences: none (every subscriber gets the day's digest)",
+  );
   console.log(`order: warm-up ${WARMUP} bare mails; the N/10 digest run (which also warms up the digest path); then at N: digest, bare, bare, digest`);
   console.log(`  (ABBA, so drift over the run weighs on both paths alike; mails/s of a path = all its mails / all its send time)`);
   if (!collect) console.log("  (no gc() available: heap figures include garbage)");
@@ -430,16 +517,17 @@ async function main(): Promise<void> {
   const digestTimings = new Timings();
   const bareTimings = new Timings();
   console.log("\nruns:");
-  describeBareRun("warm-up, bare", await runBare(lib, sink, concurrency, bareMail, WARMUP, new Timings()));
-  await addSubscribers(lib, 1, SMALL);
+  describeBareRun("warm-up, bare", await runBare(lib, sink, concurrency, () => bareMail, WARMUP, new Timings()));
+  await addSubscribers(lib, 1, SMALL, sets);
   const small = await runDigest(lib, sink, concurrency, SMALL, new Timings());
   describeDigestRun("digest, N/10", small);
-  if (SUBSCRIBERS > SMALL) await addSubscribers(lib, SMALL + 1, SUBSCRIBERS);
+  if (SUBSCRIBERS > SMALL) await addSubscribers(lib, SMALL + 1, SUBSCRIBERS, sets);
   const a1 = await runDigest(lib, sink, concurrency, SUBSCRIBERS, digestTimings);
   describeDigestRun("digest, N (1)", a1);
-  const b1 = await runBare(lib, sink, concurrency, bareMail, SUBSCRIBERS, bareTimings);
+  const sameMails = await mailsAsPlanned(lib, content, bareMail);
+  const b1 = await runBare(lib, sink, concurrency, sameMails, SUBSCRIBERS, bareTimings);
   describeBareRun("bare, N (1)", b1);
-  const b2 = await runBare(lib, sink, concurrency, bareMail, SUBSCRIBERS, bareTimings);
+  const b2 = await runBare(lib, sink, concurrency, sameMails, SUBSCRIBERS, bareTimings);
   describeBareRun("bare, N (2)", b2);
   const a2 = await runDigest(lib, sink, concurrency, SUBSCRIBERS, digestTimings);
   describeDigestRun("digest, N (2)", a2);
@@ -453,7 +541,7 @@ async function main(): Promise<void> {
 
   console.log(`\nresults (${concurrency} connections):`);
   row("", `N/10 = ${SMALL.toLocaleString()}`, `N = ${SUBSCRIBERS.toLocaleString()}`);
-  row("build: compute + freeze (worst)", ms(small.buildMs), ms(buildMs));
+  row("build: compute, plan, freeze (worst)", ms(small.buildMs), ms(buildMs));
   row("sendDigest", perSecond(rate(small.mails, small.sendMs)), perSecond(digestRate));
   row("bare pooled transport", "-", perSecond(bareRate));
   row("ratio sendDigest / bare", "-", `${ratio.toFixed(2)}x`);
@@ -462,7 +550,8 @@ async function main(): Promise<void> {
 
   console.log(`\ntargets (at N = ${SUBSCRIBERS.toLocaleString()}):`);
   console.log(`  sendDigest mails/s / bare transport >= 0.8x      ${`${ratio.toFixed(2)}x`.padStart(9)}   ${verdict(ratio >= 0.8)}`);
-  console.log(`  build (compute + freeze) < 1 s                  ${ms(buildMs).padStart(9)}   ${verdict(buildMs < 1000)}`);
+  const buildTarget = PREFERENCE_SETS > 0 ? 5000 : 1000;
+  console.log(`  build (compute, plan, freeze) < ${buildTarget / 1000} s            ${ms(buildMs).padStart(9)}   ${verdict(buildMs < buildTarget)}`);
   console.log(`  memory flat: peak RSS at N <= 1.5x at N/10      ${`${rssRatio.toFixed(2)}x`.padStart(9)}   ${verdict(rssRatio <= 1.5)}`);
 
   printTimeBreakdown(digestTimings, bareTimings, concurrency * (a1.sendMs + a2.sendMs), a1.mails + a2.mails, b1.mails + b2.mails);

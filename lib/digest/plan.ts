@@ -96,7 +96,8 @@ export async function planDigest(content: DigestContent): Promise<DigestPlan> {
     }
     recipients.push({ subscriberId: subscriber.id, edition, paperIds: edition.papers.map((paper) => paper.id) });
   }
-  const editions = new Set(recipients.flatMap((recipient) => (recipient.edition ? [JSON.stringify(recipient.edition)] : []))).size;
+  // Distinct edition objects: equal preferences share one; one recomputed for a subscriber's sent papers is its own.
+  const editions = new Set(recipients.flatMap((recipient) => (recipient.edition ? [recipient.edition] : []))).size;
   return { recipients, editions, notDue, nothingNew };
 }
 

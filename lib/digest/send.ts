@@ -23,7 +23,7 @@ import type { SendMailOptions } from "nodemailer";
 import pg from "pg";
 import { databaseUrl } from "@/lib/db/client";
 import { env } from "@/lib/env";
-import { personalize, renderDigestMail, type RenderedMail } from "@/lib/mail/render";
+import { PaperBlocks, personalize, renderDigestMail, type RenderedMail } from "@/lib/mail/render";
 import { type DataStartHook, isMailOutage, isTemporaryMailError, type MailTransport } from "@/lib/mail/transport";
 import { manageDigestUrl, oneClickUnsubscribeUrl, unsubscribePageUrl } from "@/lib/subscriptions/links";
 import { type Claimed, deliveries, DeliveryLostError, digests, type FrozenDigest, mailBackoff, ownerLock } from "./store";
@@ -34,6 +34,8 @@ export const OWNER_APPLICATION_NAME = "trending-papers-digest-owner";
 const MAX_RETRY_DELAY_MS = 15 * 60_000;
 /** Tries to record a sent mail before giving up (the mail would then go again on a later run). */
 const RECORD_ATTEMPTS = 4;
+/** Renderings of editions a sender keeps at once (each about 100 KB). */
+const KEPT_RENDERINGS = 32;
 /** Longest idle wait between looks for due retries or rows of dead senders. */
 const MAX_IDLE_MS = 5_000;
 
@@ -152,18 +154,25 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
   const report: SendReport = { sent: 0, failed: 0, retried: 0, paused: 0, totals: { sent: 0, failed: 0, skipped: 0, pending: 0, sending: 0 }, skipped: 0, pending: 0, sending: 0 };
   // One rendering per edition (null: the day's digest), shared by every subscriber it goes to; each
   // mail only fills in that subscriber's links.
+  // Deliveries are claimed in id order, and freeze numbers them edition by edition, so the few
+  // renderings kept (least recently used out) serve whole runs of mails.
   const renderings = new Map<string | null, Promise<RenderedMail>>();
+  const blocks = new PaperBlocks();
   const renderingOf = (editionId: string | null): Promise<RenderedMail> => {
     let rendering = renderings.get(editionId);
-    if (!rendering) {
+    if (rendering) {
+      renderings.delete(editionId);
+      renderings.set(editionId, rendering);
+    } else {
       rendering = (async () => {
         const edition = editionId === null ? null : await digests.edition(editionId);
         if (editionId !== null && !edition) throw new Error(`digest edition ${editionId} is missing`);
-        return renderDigestMail({ date: digest.date, papers: digest.papers, appUrl: env.APP_URL, edition });
+        return renderDigestMail({ date: digest.date, papers: digest.papers, appUrl: env.APP_URL, edition, blocks });
       })();
       // A failed rendering is tried again by the next mail that needs it.
       rendering.catch(() => renderings.delete(editionId));
       renderings.set(editionId, rendering);
+      if (renderings.size > KEPT_RENDERINGS) renderings.delete(renderings.keys().next().value!);
     }
     return rendering;
   };

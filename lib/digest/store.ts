@@ -59,9 +59,17 @@ async function freezeDigest(content: DigestContent, recipients: Recipient[]): Pr
     if (created) {
       // Equal content is one edition; deliveries are inserted edition by edition, so senders claiming
       // in id order render each edition once and then fill in links.
+      // Recipients share edition objects: each is serialised and hashed once.
+      const serialised = new Map<EditionContent, { json: string; key: string }>();
       const keyed = recipients.map((recipient) => {
-        const json = recipient.edition ? JSON.stringify(recipient.edition) : null;
-        return { ...recipient, json, key: json ? createHash("sha256").update(json).digest("base64url") : "" };
+        if (!recipient.edition) return { ...recipient, json: null, key: "" };
+        let done = serialised.get(recipient.edition);
+        if (!done) {
+          const json = JSON.stringify(recipient.edition);
+          done = { json, key: createHash("sha256").update(json).digest("base64url") };
+          serialised.set(recipient.edition, done);
+        }
+        return { ...recipient, ...done };
       });
       keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : Number(BigInt(a.subscriberId) - BigInt(b.subscriberId))));
       const editions = new Map<string, { kind: string; from: string; json: string }>();

@@ -1,9 +1,10 @@
 // Turns the email templates into subject, HTML and text: once per digest, then cheaply per subscriber.
 // Server code only, but no "server-only" import: scripts and vitest load it from plain Node.
-import { render } from "@react-email/render";
+import { render, toPlainText } from "@react-email/render";
 import { createElement, type ReactElement } from "react";
+import { renderToStaticMarkup } from "react-dom/server";
 import { ConfirmEmail, type ConfirmEmailProps } from "@/emails/confirm";
-import { DigestEmail, clipText, type MailEdition } from "@/emails/digest";
+import { DigestEmail, PAPERS_SLOT, PAPERS_SLOT_TEXT, PaperBlock, RANK_SLOT, clipText, type EditionPaper, type MailEdition } from "@/emails/digest";
 import { SignInEmail, type SignInEmailProps } from "@/emails/sign-in";
 import { formatDay, formatWindow } from "@/lib/papers/format";
 import type { RankedPaper } from "@/lib/papers/types";
@@ -20,34 +21,65 @@ const SAFE_URL = /^https?:\/\/[A-Za-z0-9:/._?=-]+$/;
 
 // html-to-text shouts headings by default; paper titles should read as written.
 const textOptions = {
-  plainText: true,
   htmlToTextOptions: { selectors: ["h1", "h2"].map((selector) => ({ selector, options: { uppercase: false } })) },
 } as const;
 
+/** React renders the mail once; its text part is that HTML as text (what render's plainText option does after a second render). */
 async function renderMail(subject: string, element: ReactElement): Promise<RenderedMail> {
-  const [html, text] = await Promise.all([render(element), render(element, textOptions)]);
-  return { subject, html, text };
+  const html = await render(element);
+  return { subject, html, text: toPlainText(html, textOptions.htmlToTextOptions) };
+}
+
+/**
+ * Paper blocks already rendered (HTML with RANK_SLOT, and text), by paper and reasons: a day's
+ * editions share most of their papers. One per sender run; bounded.
+ */
+export class PaperBlocks {
+  private readonly blocks = new Map<string, { html: string; text: string }>();
+  constructor(private readonly max = 5_000) {}
+
+  get(paper: EditionPaper, appUrl: string): { html: string; text: string } {
+    const key = `${paper.id}\u0000${paper.reasons.join("\u0001")}`;
+    let block = this.blocks.get(key);
+    if (!block) {
+      const html = renderToStaticMarkup(createElement(PaperBlock, { paper, appUrl }));
+      block = { html, text: toPlainText(html, textOptions.htmlToTextOptions).trim() };
+      if (this.blocks.size >= this.max) this.blocks.delete(this.blocks.keys().next().value!);
+      this.blocks.set(key, block);
+    }
+    return block;
+  }
+}
+
+function digestSubject(date: string, papers: RankedPaper[], edition: MailEdition | null | undefined): string {
+  const first = papers[0];
+  const title = first ? `: ${clipText(first.title, 60)}` : "";
+  if (!edition) return `Trending papers for ${formatDay(date)}${title}`;
+  if (edition.kind === "weekly") return `Your weekly papers, ${formatWindow(edition.from, edition.to)}${first ? title : ": nothing new"}`;
+  return `Your papers for ${formatDay(date)}${first ? title : ": nothing new"}`;
 }
 
 /**
  * A digest mail, rendered once for every subscriber it goes to: the day's digest, or a personal
- * edition (its papers say why each is there; a weekly one covers the week).
+ * edition (its papers say why each is there; a weekly one covers the week). An edition is its frame
+ * rendered with a slot, filled with each paper's block from `blocks` (rendered once per run).
  */
-export async function renderDigestMail(input: { date: string; papers: RankedPaper[]; appUrl: string; edition?: MailEdition | null }): Promise<RenderedMail> {
+export async function renderDigestMail(input: { date: string; papers: RankedPaper[]; appUrl: string; edition?: MailEdition | null; blocks?: PaperBlocks }): Promise<RenderedMail> {
   const { date, appUrl, edition } = input;
   const papers = edition ? edition.papers : input.papers;
-  const first = papers[0];
-  const title = first ? `: ${clipText(first.title, 60)}` : "";
-  const subject = !edition
-    ? `Trending papers for ${formatDay(date)}${title}`
-    : edition.kind === "weekly"
-      ? `Your weekly papers, ${formatWindow(edition.from, edition.to)}${first ? title : ": nothing new"}`
-      : `Your papers for ${formatDay(date)}${first ? title : ": nothing new"}`;
+  const subject = digestSubject(date, papers, edition);
   const webUrl = new URL(`/digests/${date}`, appUrl).toString();
-  return renderMail(
-    subject,
-    createElement(DigestEmail, { date, papers, appUrl, webUrl, unsubscribeUrl: UNSUBSCRIBE_PLACEHOLDER, manageUrl: MANAGE_PLACEHOLDER, edition: edition ?? undefined }),
-  );
+  const props = { date, papers: input.papers, appUrl, webUrl, unsubscribeUrl: UNSUBSCRIBE_PLACEHOLDER, manageUrl: MANAGE_PLACEHOLDER, edition: edition ?? undefined };
+  if (!edition || edition.papers.length === 0) return renderMail(subject, createElement(DigestEmail, props));
+  const blocks = input.blocks ?? new PaperBlocks();
+  const frame = await renderMail(subject, createElement(DigestEmail, { ...props, papersSlot: true }));
+  const rendered = edition.papers.map((paper) => ({ rank: paper.rank, ...blocks.get(paper, appUrl) }));
+  const slotHtml = `${PAPERS_SLOT}<p>${PAPERS_SLOT_TEXT}</p>`;
+  const html = frame.html.replace(slotHtml, () => rendered.map((block) => block.html.replace(RANK_SLOT, `${block.rank}.`)).join(""));
+  // The slot comes before anything from the subscriber (their follows' names in "and more"): the first occurrence is it.
+  const text = frame.text.replace(PAPERS_SLOT_TEXT, () => rendered.map((block) => `${block.rank}. ${block.text}`).join("\n\n"));
+  if (html === frame.html || text === frame.text) throw new Error("the digest frame has no slot for its papers");
+  return { subject, html, text };
 }
 
 /** The rendered digest for one subscriber: every placeholder replaced by their unsubscribe and "change your digest" URLs. */

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { abstractExcerpt } from "@/emails/digest";
-import { MANAGE_PLACEHOLDER, UNSUBSCRIBE_PLACEHOLDER, personalize, renderConfirmMail, renderDigestMail, renderSignInMail } from "@/lib/mail/render";
+import { render, toPlainText } from "@react-email/render";
+import { createElement } from "react";
+import { abstractExcerpt, DigestEmail, type MailEdition } from "@/emails/digest";
+import { MANAGE_PLACEHOLDER, PaperBlocks, UNSUBSCRIBE_PLACEHOLDER, personalize, renderConfirmMail, renderDigestMail, renderSignInMail } from "@/lib/mail/render";
 import type { RankedPaper } from "@/lib/papers/types";
 
 const appUrl = "https://papers.example.org";
@@ -194,5 +196,49 @@ describe("renderSignInMail", () => {
     expect(mail.html).not.toContain("<img src=x");
     expect(mail.html).toContain("Attention &lt;img src=x");
     expect(mail.text).toContain('Attention <img src=x onerror="alert(1)"> & more');
+  });
+});
+
+describe("a personal edition's mail", () => {
+  const edition: MailEdition = {
+    kind: "weekly",
+    from: "2026-06-10",
+    to: "2026-06-16",
+    papers: papers.map((p, i) => ({ ...p, rank: i + 1, reasons: i === 0 ? ["in cs.LG", "trending #1 this week"] : ["matches “diffusion policy”", "by Tomás <b>Ruiz</b>"] })),
+    more: [{ label: "diffusion <policy>", count: 12, searchPath: "/search?q=diffusion&from=2026-06-10&to=2026-06-16" }],
+  };
+  const normalized = (html: string) => html.replace(/<!-- -->/g, "").replace(/\s+/g, " ");
+
+  it("assembled from paper blocks rendered once, says exactly what rendering it whole says", async () => {
+    const assembled = await renderDigestMail({ date: "2026-06-16", papers, appUrl, edition });
+    const whole = await render(
+      createElement(DigestEmail, { date: "2026-06-16", papers, appUrl, webUrl: `${appUrl}/digests/2026-06-16`, unsubscribeUrl: UNSUBSCRIBE_PLACEHOLDER, manageUrl: MANAGE_PLACEHOLDER, edition }),
+    );
+    const wholeText = toPlainText(whole, { selectors: ["h1", "h2"].map((selector) => ({ selector, options: { uppercase: false } })) });
+    expect(assembled.text.replace(/\s+/g, " ").trim()).toBe(wholeText.replace(/\s+/g, " ").trim());
+    // The same markup: only the slot's own <div> is left around the papers.
+    const [before, after] = normalized(assembled.html).split(/<div>(?=<table[^>]*><tbody><tr><td><h2)/);
+    const unwrapped = `${before}${after!.replace(/<\/div>(?=<table[^>]*><tbody><tr><td><p[^>]*>And 12)/, "")}`;
+    expect(unwrapped).toBe(normalized(whole));
+    expect(assembled.subject).toBe("Your weekly papers, June 10 – 16, 2026: Attention Sinks Emerge from Softmax Normalization in…");
+  });
+
+  it("says why each paper is there, escapes what the subscriber typed, and leaves no slot behind", async () => {
+    const mail = await renderDigestMail({ date: "2026-06-16", papers, appUrl, edition, blocks: new PaperBlocks() });
+    expect(mail.text).toContain("in cs.LG · trending #1 this week");
+    expect(mail.html).toContain("by Tomás &lt;b&gt;Ruiz&lt;/b&gt;");
+    expect(mail.html).toContain("diffusion &lt;policy&gt;");
+    expect(mail.html).not.toContain("<script>");
+    for (const slot of ["tp:papers", "tp:rank"]) {
+      expect(mail.html).not.toContain(slot);
+      expect(mail.text).not.toContain(slot);
+    }
+    expect(mail.text).toMatch(/^2\. Diffusion Policies/m);
+  });
+
+  it("an empty edition says there is nothing new", async () => {
+    const mail = await renderDigestMail({ date: "2026-06-16", papers, appUrl, edition: { ...edition, kind: "daily", papers: [], more: [] } });
+    expect(mail.subject).toBe("Your papers for June 16, 2026: nothing new");
+    expect(mail.text).toContain("Nothing new matched your topics and follows this time.");
   });
 });
