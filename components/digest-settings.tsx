@@ -2,6 +2,7 @@
 // "Your digest": whether it comes, its topics, followed keywords, authors and saved searches, when it
 // comes and how long it is. Read and written through /api/me/digest, with the session cookie or,
 // opened from a digest mail, with that mail's token in the Authorization header (kept in memory only).
+// Subscribed, it also shows the digest's private feed address, which can be reset (POST /api/me/digest/feed).
 import Link from "next/link";
 import { useEffect, useId, useState, type FormEvent } from "react";
 import { PhraseList } from "@/components/phrase-list";
@@ -20,7 +21,8 @@ import {
 } from "@/lib/subscriptions/preferences";
 
 export type DigestStatus = "confirmed" | "pending" | "unsubscribed" | "none";
-export type DigestState = { email: string | null; status: DigestStatus; preferences: DigestPreferences };
+/** feedUrl: the private feed's address while subscribed, null otherwise; undefined until the API has said. */
+export type DigestState = { email: string | null; status: DigestStatus; preferences: DigestPreferences; feedUrl?: string | null };
 export type DigestAnswer = { ok: true; digest: DigestState } | { ok: false; status: number; message: string; field: string | null };
 
 /** GET or PUT /api/me/digest; an error keeps the API's message and the field it names ("categories.1: …" -> categories). */
@@ -36,6 +38,18 @@ export async function requestDigest(method: "GET" | "PUT", body?: PreferencesPat
     return { ok: false, status: response.status, message, field: /^([A-Za-z]+)[.:]/.exec(message)?.[1] ?? null };
   } catch {
     return { ok: false, status: 0, message: "Could not reach the server; check your connection and try again.", field: null };
+  }
+}
+
+/** POST /api/me/digest/feed: a new private feed address (the old one stops working). */
+export async function resetFeedAddress(token?: string): Promise<{ ok: true; feedUrl: string } | { ok: false; message: string }> {
+  try {
+    const response = await fetch("/api/me/digest/feed", { method: "POST", headers: token ? { Authorization: `Bearer ${token}` } : {}, credentials: "same-origin", cache: "no-store" });
+    const json = (await response.json().catch(() => null)) as { feedUrl?: string; error?: { message?: string } } | null;
+    if (response.ok && typeof json?.feedUrl === "string") return { ok: true, feedUrl: json.feedUrl };
+    return { ok: false, message: json?.error?.message ?? `The server answered ${response.status}.` };
+  } catch {
+    return { ok: false, message: "Could not reach the server; check your connection and try again." };
   }
 }
 
@@ -77,6 +91,19 @@ export function DigestSettings({ initial, token, siteSize }: { initial: DigestSt
     url.searchParams.delete("token");
     window.history.replaceState(window.history.state, "", `${url.pathname}${url.search}${url.hash}`);
   }, []);
+
+  // The page renders without the feed's address (asking for it makes its secret on first use): fetched once here.
+  const confirmedAtStart = initial.status === "confirmed";
+  useEffect(() => {
+    if (!confirmedAtStart || initial.feedUrl !== undefined) return;
+    let current = true;
+    void requestDigest("GET", undefined, token).then((answer) => {
+      if (current && answer.ok) setSaved((state) => (state.feedUrl === undefined ? { ...state, feedUrl: answer.digest.feedUrl ?? null } : state));
+    });
+    return () => {
+      current = false;
+    };
+  }, [confirmedAtStart, initial.feedUrl, token]);
 
   const set = <K extends keyof DigestPreferences>(key: K, value: DigestPreferences[K]) => setDraft((current) => ({ ...current, [key]: value }));
   const error = (field: string) => (saveMessage?.kind === "error" && saveMessage.field === field ? fieldText(saveMessage.text) : null);
@@ -199,6 +226,13 @@ export function DigestSettings({ initial, token, siteSize }: { initial: DigestSt
           {statusMessage?.text}
         </p>
       </section>
+
+      <PrivateFeed
+        subscribed={confirmed}
+        feedUrl={saved.feedUrl}
+        token={token}
+        onReset={(feedUrl) => setSaved((state) => ({ ...state, feedUrl }))}
+      />
 
       <form className="digest-form" onSubmit={save} noValidate aria-label="Digest settings">
         <fieldset className="digest-card" aria-describedby={errorId("categories")}>
@@ -348,5 +382,74 @@ function SavedSearchItem({ search, onRemove }: { search: SavedSearch; onRemove: 
         Remove
       </button>
     </li>
+  );
+}
+
+/** The digest as a private RSS feed: its address, a copy button, and a reset for a leaked one. */
+function PrivateFeed({ subscribed, feedUrl, token, onReset }: { subscribed: boolean; feedUrl: string | null | undefined; token?: string; onReset: (feedUrl: string) => void }) {
+  const id = useId();
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<Message>(null);
+
+  const copy = async () => {
+    if (!feedUrl) return;
+    try {
+      await navigator.clipboard.writeText(feedUrl);
+      setMessage({ kind: "ok", text: "Copied. Paste it into your feed reader." });
+    } catch {
+      (document.getElementById(`${id}-url`) as HTMLInputElement | null)?.select();
+      setMessage({ kind: "error", text: "Could not copy: the address is selected, copy it with your keyboard." });
+    }
+  };
+
+  const reset = async () => {
+    if (!window.confirm("Reset your feed's address? The current one stops working at once: feed readers that use it get nothing more until you give them the new one.")) return;
+    setBusy(true);
+    setMessage(null);
+    const answer = await resetFeedAddress(token);
+    setBusy(false);
+    if (answer.ok) {
+      onReset(answer.feedUrl);
+      setMessage({ kind: "ok", text: "Done: this is your new address. The old one no longer works; give this one to your feed reader." });
+    } else setMessage({ kind: "error", text: answer.message });
+  };
+
+  return (
+    <section className="digest-card private-feed" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`} className="digest-card-title">
+        Private feed
+      </h2>
+      {!subscribed ? (
+        <p className="digest-hint">Subscribed, you can also read your digest in a feed reader, at a private RSS address shown here.</p>
+      ) : feedUrl === undefined ? (
+        <p className="digest-hint">Loading your feed&apos;s address…</p>
+      ) : feedUrl === null ? (
+        <p className="digest-hint">Your feed&apos;s address could not be loaded; reload the page to try again.</p>
+      ) : (
+        <>
+          <p className="digest-hint">Your digest as RSS: the papers of your last 30 digests, each with why it is there.</p>
+          <label className="digest-label" htmlFor={`${id}-url`}>
+            Feed address
+          </label>
+          <div className="private-feed-address">
+            <input id={`${id}-url`} type="text" readOnly value={feedUrl} spellCheck={false} onFocus={(event) => event.target.select()} aria-describedby={`${id}-warning`} />
+            <button className="button" type="button" onClick={copy}>
+              Copy
+            </button>
+          </div>
+          <p id={`${id}-warning`} className="private-feed-warning">
+            Anyone with this address can read your digest: keep it to your feed reader. If it leaks, reset it.
+          </p>
+          <div className="digest-actions">
+            <button className="button" type="button" disabled={busy} onClick={reset}>
+              {busy ? "Resetting…" : "Reset address"}
+            </button>
+          </div>
+        </>
+      )}
+      <p className={`digest-message digest-message-${message?.kind ?? "none"}`} role="status">
+        {message?.text}
+      </p>
+    </section>
   );
 }

@@ -195,6 +195,38 @@ test("a digest mail's link opens the page without a session, sends its token onl
   await expect(page.getByRole("form", { name: "Digest settings" })).toHaveCount(0);
 });
 
+test("a subscriber's private feed: its address is shown, reads as RSS, and a reset shows a new one while the old one stops working", async ({ page }, testInfo) => {
+  test.setTimeout(60_000);
+  const email = `feed-${Date.now()}@example.org`;
+  const [row] = await sql<{ id: string }>(`INSERT INTO subscriber (email, status, confirmed_at) VALUES ($1, 'confirmed', now()) RETURNING id::text`, [email]);
+  await signIn(page, email);
+  await page.goto("/account/digest");
+  const box = page.getByRole("region", { name: "Private feed" });
+  const address = box.getByLabel("Feed address");
+  await expect(address).toHaveValue(new RegExp(`/feed/f\\.${row!.id}\\.[A-Za-z0-9_-]{32}\\.xml$`));
+  await expect(box).toContainText("Anyone with this address can read your digest");
+  const old = await address.inputValue();
+  const feed = await page.request.get(old);
+  expect(feed.status()).toBe(200);
+  expect(feed.headers()["content-type"]).toContain("application/rss+xml");
+  expect(await feed.text()).toContain("<title>Your Trending Papers digest</title>");
+  await lookAt(page, "digest-private-feed", testInfo);
+
+  // Dismissing the confirmation changes nothing; accepting it shows the new address.
+  page.once("dialog", (dialog) => void dialog.dismiss());
+  await box.getByRole("button", { name: "Reset address" }).click();
+  await expect(address).toHaveValue(old);
+  page.once("dialog", (dialog) => void dialog.accept());
+  await box.getByRole("button", { name: "Reset address" }).click();
+  await expect(box.getByRole("status")).toContainText("this is your new address");
+  await expect(address).not.toHaveValue(old);
+  const fresh = await address.inputValue();
+  expect((await page.request.get(old)).status()).toBe(404);
+  expect((await page.request.get(fresh)).status()).toBe(200);
+  await page.reload();
+  await expect(address).toHaveValue(fresh);
+});
+
 test("signed out, the page asks to sign in and comes back here", async ({ page }) => {
   await page.goto("/account/digest");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Your digest");
