@@ -43,6 +43,17 @@ async function addSubscribers(count: number): Promise<string[]> {
   return emails;
 }
 
+/** Every other subscriber weekly on the digest's weekday, the rest with a topic and a mail on empty days: each gets a personal edition. */
+async function givePreferences(emails: string[]): Promise<void> {
+  const weekday = new Date(`${DATE}T00:00:00Z`).getUTCDay();
+  await database.pool.query(
+    `UPDATE subscriber SET cadence = CASE WHEN e.n % 2 = 1 THEN 'weekly' ELSE 'daily' END, weekly_day = $2,
+       categories = CASE WHEN e.n % 2 = 1 THEN '{}'::text[] ELSE '{hep-th}'::text[] END, send_empty = true
+     FROM unnest($1::text[]) WITH ORDINALITY AS e(email, n) WHERE subscriber.email = e.email`,
+    [emails, weekday],
+  );
+}
+
 /** Accepted mails of one digest per envelope recipient (the Message-ID names the digest's date). */
 function mailsPer(date: string, mails: Received[] = smtp.mails): Record<string, number> {
   const counts: Record<string, number> = {};
@@ -114,8 +125,12 @@ async function terminate(pid: number): Promise<void> {
 }
 
 describe("a sender that dies", () => {
-  it("killed with SIGKILL while three lanes are mid-send, then a rerun: one mail per subscriber", async () => {
+  it.each([
+    ["the day's digest", false],
+    ["personal editions (half weekly, half with topics)", true],
+  ])("killed with SIGKILL while three lanes are mid-send, then a rerun: one mail per subscriber (%s)", async (_label, personal) => {
     const emails = await addSubscribers(8);
+    if (personal) await givePreferences(emails);
     const first = digestProcess(["--date", DATE], { DIGEST_CONCURRENCY: "3" });
     let killed: Promise<void> | undefined;
     // From the 5th RCPT on nothing more is accepted; once every accepted mail is recorded (this test
@@ -150,6 +165,15 @@ describe("a sender that dies", () => {
     expect(second.output).toMatch(/in flight in a sender that stopped/);
     expect(mailsPer(DATE)).toEqual(oncePerSubscriber(emails));
     expect(await deliveries()).toEqual({ sent: 8 });
+    if (personal) {
+      // Each got their own edition, whichever sender sent it.
+      for (const [i, email] of emails.entries()) {
+        const subject = smtp.mails.find((mail) => mail.envelopeTo.includes(email))!.subject ?? "";
+        expect(subject).toMatch(i % 2 === 0 ? /^Your weekly papers, / : /^Your papers for /);
+      }
+      const { rows } = await database.pool.query<{ n: number }>(`SELECT count(DISTINCT edition_id)::int AS n FROM delivery WHERE edition_id IS NOT NULL`);
+      expect(rows[0]!.n).toBe(2);
+    }
   }, 90_000);
 
   it("stops as soon as its owner-lock connection is terminated, claiming nothing more", async () => {
