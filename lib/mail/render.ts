@@ -2,7 +2,6 @@
 // Server code only, but no "server-only" import: scripts and vitest load it from plain Node.
 import { render, toPlainText } from "@react-email/render";
 import { createElement, type ReactElement } from "react";
-import { renderToStaticMarkup } from "react-dom/server";
 import { ConfirmEmail, type ConfirmEmailProps } from "@/emails/confirm";
 import { DigestEmail, PAPERS_SLOT, PAPERS_SLOT_TEXT, PaperBlock, RANK_SLOT, clipText, type EditionPaper, type MailEdition } from "@/emails/digest";
 import { SignInEmail, type SignInEmailProps } from "@/emails/sign-in";
@@ -35,15 +34,20 @@ async function renderMail(subject: string, element: ReactElement): Promise<Rende
  * editions share most of their papers. One per sender run; bounded.
  */
 export class PaperBlocks {
-  private readonly blocks = new Map<string, { html: string; text: string }>();
+  private readonly blocks = new Map<string, Promise<{ html: string; text: string }>>();
   constructor(private readonly max = 5_000) {}
 
-  get(paper: EditionPaper, appUrl: string): { html: string; text: string } {
+  get(paper: EditionPaper, appUrl: string): Promise<{ html: string; text: string }> {
     const key = `${paper.id}\u0000${paper.reasons.join("\u0001")}`;
     let block = this.blocks.get(key);
     if (!block) {
-      const html = renderToStaticMarkup(createElement(PaperBlock, { paper, appUrl }));
-      block = { html, text: toPlainText(html, textOptions.htmlToTextOptions).trim() };
+      // React Email's render (Next's bundles refuse react-dom/server in app code), without the
+      // document's doctype and the root Suspense boundary's markers: a fragment of the mail.
+      block = render(createElement(PaperBlock, { paper, appUrl })).then((document) => {
+        const html = document.replace(/^<!DOCTYPE[^>]*>/, "").replace(/<!--\/?\$-->/g, "");
+        return { html, text: toPlainText(html, textOptions.htmlToTextOptions).trim() };
+      });
+      block.catch(() => this.blocks.delete(key));
       if (this.blocks.size >= this.max) this.blocks.delete(this.blocks.keys().next().value!);
       this.blocks.set(key, block);
     }
@@ -73,7 +77,7 @@ export async function renderDigestMail(input: { date: string; papers: RankedPape
   if (!edition || edition.papers.length === 0) return renderMail(subject, createElement(DigestEmail, props));
   const blocks = input.blocks ?? new PaperBlocks();
   const frame = await renderMail(subject, createElement(DigestEmail, { ...props, papersSlot: true }));
-  const rendered = edition.papers.map((paper) => ({ rank: paper.rank, ...blocks.get(paper, appUrl) }));
+  const rendered = await Promise.all(edition.papers.map(async (paper) => ({ rank: paper.rank, ...(await blocks.get(paper, appUrl)) })));
   const slotHtml = `${PAPERS_SLOT}<p>${PAPERS_SLOT_TEXT}</p>`;
   const html = frame.html.replace(slotHtml, () => rendered.map((block) => block.html.replace(RANK_SLOT, `${block.rank}.`)).join(""));
   // The slot comes before anything from the subscriber (their follows' names in "and more"): the first occurrence is it.

@@ -7,7 +7,7 @@ import { digestHealth } from "@/lib/digest/health";
 import { harvestStatus } from "@/lib/harvest/state";
 import { normalizeArxivId } from "@/lib/papers/identity";
 import { PERIODS, type Period } from "@/lib/papers/period";
-import { latestListedDay, paperDetail, paperSources, TRENDING_SQL, trendingRows } from "@/lib/papers/queries";
+import { categoryIds, latestListedDay, paperDetail, paperSources, TRENDING_SQL, trendingRows } from "@/lib/papers/queries";
 import { listTrending } from "@/lib/papers/trending";
 import { searchPostgres } from "@/lib/search/postgres-search";
 import { exactMatchRow } from "@/lib/search/store";
@@ -102,7 +102,7 @@ export async function measureTrending(pool: pg.Pool, repeats: number): Promise<T
   const latest = dates[0]!.date;
   for (const [period, category] of [["day", undefined], ["week", undefined], ["month", undefined], ["month", "hep-th"]] as const) {
     const w = windowParams(period, latest, category, 31);
-    const { rows } = await pool.query<{ "QUERY PLAN": string }>(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${TRENDING_SQL}`, [w.to, w.from, w.halfLifeDays, w.limit, w.offset, w.category ?? null]);
+    const { rows } = await pool.query<{ "QUERY PLAN": string }>(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${TRENDING_SQL}`, [w.to, w.from, w.halfLifeDays, w.limit, w.offset, w.category ? categoryIds(w.category) : null]);
     plans.push({ label: `${period} window ending ${latest}${category ? `, category ${category}` : ""}`, plan: rows.map((row) => row["QUERY PLAN"]).join("\n") });
   }
   return { cases, byPeriod, page, plans };
