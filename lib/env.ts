@@ -151,6 +151,19 @@ const schema = z.object({
   WEB_HEAP_MB: z.coerce.number().int().min(0).max(65_536).default(256),
   /** Papers shown per page of trending. */
   TRENDING_PAGE_SIZE: z.coerce.number().int().min(1).max(100).default(30),
+  /**
+   * GET /metrics (Prometheus text format) answers a request that carries this bearer token; unset,
+   * only requests from loopback (a scraper on the same host) get it. Not for the public.
+   */
+  METRICS_TOKEN: z.string().trim().min(16, "must be at least 16 characters").optional(),
+  /** Where the worker serves its own /metrics (loopback only); 0: the worker serves none. */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(0),
+  /** text (readable lines) or json (one JSON object per line, with a request id). */
+  LOG_FORMAT: z.enum(["text", "json"]).default("text"),
+  /** Feedback-ID header value for digest mails (Gmail's feedback loop), e.g. "digest:trending-papers:example"; unset: none. */
+  MAIL_FEEDBACK_ID: z.string().trim().max(200).optional(),
+  /** Where npm run backup writes its dumps; unset: $DATA_DIR/backups. */
+  BACKUP_DIR: z.string().trim().optional(),
 });
 
 export type Env = z.infer<typeof schema>;
