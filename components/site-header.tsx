@@ -1,4 +1,4 @@
-// The header on every page: the site's name, the search box, the way to the daily digest and to sign in.
+// The header on every page: the site's name, the search box, the way to the digest and to sign in.
 import Link from "next/link";
 import { Suspense } from "react";
 import { AccountLink } from "@/components/account-link";
@@ -31,9 +31,6 @@ export function SiteHeader() {
           <HeaderSearch />
         </Suspense>
         <div className="header-actions">
-          <Link className="subscribe-link" href="/subscribe">
-            Subscribe
-          </Link>
           <AccountLink />
         </div>
       </div>

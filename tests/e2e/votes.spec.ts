@@ -47,6 +47,9 @@ test("signed out, the vote button asks for an address, and the vote is counted o
   const cookies = await page.context().cookies();
   expect(cookies.find((cookie) => cookie.name === "tp_session")).toMatchObject({ httpOnly: true, sameSite: "Lax" });
   await expect(page.getByRole("banner").getByRole("link", { name: "Account" })).toBeVisible();
+  // Signed in, the header's way to the digest leads to the person's own settings.
+  await expect(page.getByRole("banner").getByRole("link", { name: "Your digest" })).toHaveAttribute("href", "/account/digest");
+  await expect(page.getByRole("banner").getByRole("link", { name: "Subscribe" })).toHaveCount(0);
 
   // Taking it back, then signing out: the button asks to sign in again.
   const withdrawn = page.waitForResponse((response) => response.url().endsWith("/api/votes"));
