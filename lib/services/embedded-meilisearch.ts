@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { findProcesses, isProcessIdentity, isRunning, processArguments, processIdentity, withStartLock, type ProcessIdentity } from "./owner-lock";
 import { freePort } from "./ports";
 
 export type EmbeddedMeilisearch = {
@@ -11,8 +12,15 @@ export type EmbeddedMeilisearch = {
   masterKey: string;
   /** True when this process started the server (and so stops it). */
   owned: boolean;
+  /** False when the server that owns the data folder runs but did not answer: nothing else was started. */
+  answering: boolean;
+  /** The Meilisearch process serving the data folder. */
+  pid: number | undefined;
   stop(): Promise<void>;
 };
+
+/** meilisearch.json: where the owner listens and which process it is (older versions wrote only the port). */
+type State = { port: number; owner?: ProcessIdentity };
 
 export type StartMeilisearchOptions = {
   dataDir: string;
@@ -59,20 +67,71 @@ async function waitUntilUp(url: string, child: ChildProcess, output: () => strin
   throw new Error(`Meilisearch did not answer on ${url} within 30 s:\n${output().slice(-2_000)}`);
 }
 
-/** Starts Meilisearch on loopback, or reuses the one another process started on the same data folder. */
+/** The port a Meilisearch process listens on, from its --http-addr. */
+function listenPort(args: string[]): number | undefined {
+  const address = args[args.indexOf("--http-addr") + 1];
+  const port = Number(address?.slice(address.lastIndexOf(":") + 1));
+  return args.includes("--http-addr") && Number.isInteger(port) && port > 0 ? port : undefined;
+}
+
+/** Is `args` a Meilisearch serving the database folder `dbPath`? */
+function serves(args: string[], dbPath: string): boolean {
+  const at = args.indexOf("--db-path");
+  return at >= 0 && path.basename(args[0] ?? "") === "meilisearch" && path.resolve(args[at + 1] ?? "") === dbPath;
+}
+
+/**
+ * The running Meilisearch that owns `dbPath`, if any: the process meilisearch.json names when it
+ * still runs and still serves that folder, else any process serving it (one an older version or
+ * a person started, whose record is missing or says only a port).
+ */
+function findOwner(state: State | undefined, dbPath: string): { owner: ProcessIdentity; port: number } | undefined {
+  const recorded = state?.owner;
+  if (recorded && isRunning(recorded)) {
+    const args = processArguments(recorded.pid);
+    if (args && serves(args, dbPath)) return { owner: recorded, port: listenPort(args) ?? state.port };
+  }
+  for (const found of findProcesses((args) => serves(args, dbPath))) {
+    const port = listenPort(processArguments(found.pid) ?? []);
+    if (port) return { owner: found, port };
+  }
+  return undefined;
+}
+
+/**
+ * Starts Meilisearch on loopback, or reuses the one another process started on the same data
+ * folder. Never two on one folder: a running owner that does not answer (stopped, overloaded) is
+ * reported and returned as not answering, and nothing else is started; an owner that has died
+ * leaves only a stale record, which is replaced by a fresh server on the same data.
+ */
 export async function startEmbeddedMeilisearch(options: StartMeilisearchOptions): Promise<EmbeddedMeilisearch> {
-  const log = options.log ?? (() => undefined);
   const dataDir = path.resolve(options.dataDir);
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // One start at a time per folder: two processes finding no owner would otherwise both start one.
+  return withStartLock(path.join(dataDir, "meilisearch.lock"), () => startOrReuse(dataDir, options), { what: "Another process starting Meilisearch" });
+}
+
+async function startOrReuse(dataDir: string, options: StartMeilisearchOptions): Promise<EmbeddedMeilisearch> {
+  const log = options.log ?? (() => undefined);
   const key = masterKey(dataDir);
   const stateFile = path.join(dataDir, "meilisearch.json");
-  const previous = readPort(stateFile);
-  if (previous && (await isMeilisearchUp(`http://127.0.0.1:${previous}`))) {
-    log(`Reusing the embedded Meilisearch on port ${previous}.`);
-    return { url: `http://127.0.0.1:${previous}`, masterKey: key, owned: false, stop: async () => undefined };
+  const dbPath = path.join(dataDir, "data.ms");
+  const previous = readState(stateFile);
+  const found = findOwner(previous, dbPath);
+  if (found) {
+    const owner = { pid: found.owner.pid, port: found.port };
+    // A record lost, or written by an older version, is made to name the owner again.
+    if (previous?.port !== found.port || previous.owner?.pid !== found.owner.pid) writeState(stateFile, { port: found.port, owner: found.owner });
+    const url = `http://127.0.0.1:${owner.port}`;
+    const answering = await isMeilisearchUp(url);
+    if (answering) log(`Reusing the embedded Meilisearch on port ${owner.port}.`);
+    else log(`Meilisearch on port ${owner.port} is not answering; changes stay queued and are indexed when it answers (pid ${owner.pid} owns ${dbPath}, so no second server was started).`);
+    return { url, masterKey: key, owned: false, answering, pid: owner.pid, stop: async () => undefined };
   }
+  if (previous?.owner) log(`The embedded Meilisearch recorded in ${stateFile} (pid ${previous.owner.pid}) has ended; starting a fresh one on the same data.`);
+  fs.rmSync(stateFile, { force: true });
 
-  const port = await freePort(options.port ?? previous ?? 7700);
+  const port = await freePort(options.port ?? previous?.port ?? 7700);
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(
     binaryPath(),
@@ -80,7 +139,7 @@ export async function startEmbeddedMeilisearch(options: StartMeilisearchOptions)
       "--http-addr", `127.0.0.1:${port}`,
       "--env", "production",
       "--no-analytics",
-      "--db-path", path.join(dataDir, "data.ms"),
+      "--db-path", dbPath,
       "--dump-dir", path.join(dataDir, "dumps"),
       "--snapshot-dir", path.join(dataDir, "snapshots"),
       // Fit for a 2-core machine: bounded indexing memory and threads keep the site responsive.
@@ -99,8 +158,10 @@ export async function startEmbeddedMeilisearch(options: StartMeilisearchOptions)
   };
   child.stdout?.on("data", capture);
   child.stderr?.on("data", capture);
+  // Recorded before it answers: a start that gives up must not leave a server nobody knows owns the folder.
+  const started = child.pid === undefined ? undefined : processIdentity(child.pid);
+  if (started) writeState(stateFile, { port, owner: started });
   await waitUntilUp(url, child, () => output);
-  fs.writeFileSync(stateFile, JSON.stringify({ port }), { mode: 0o600 });
   log(`Embedded Meilisearch ready on ${url} (data in ${dataDir}).`);
 
   let stopping: Promise<void> | undefined;
@@ -114,13 +175,18 @@ export async function startEmbeddedMeilisearch(options: StartMeilisearchOptions)
       });
       child.kill("SIGTERM");
     }));
-  return { url, masterKey: key, owned: true, stop };
+  return { url, masterKey: key, owned: true, answering: true, pid: child.pid, stop };
 }
 
-function readPort(file: string): number | undefined {
+function writeState(file: string, state: State): void {
+  fs.writeFileSync(file, JSON.stringify(state), { mode: 0o600 });
+}
+
+function readState(file: string): State | undefined {
   try {
-    const { port } = JSON.parse(fs.readFileSync(file, "utf8")) as { port?: unknown };
-    return typeof port === "number" ? port : undefined;
+    const { port, owner } = JSON.parse(fs.readFileSync(file, "utf8")) as { port?: unknown; owner?: unknown };
+    if (typeof port !== "number") return undefined;
+    return { port, owner: isProcessIdentity(owner) ? owner : undefined };
   } catch {
     return undefined;
   }
