@@ -1,4 +1,4 @@
-// npm run search:reindex: rebuild the search index from Postgres into a new index and swap it in.
+// npm run search:reindex [-- --take-over]: rebuild the search index from Postgres into a new index and swap it in.
 import { connectDatabase } from "@/lib/db/connect";
 import { closeDb, db } from "@/lib/db/client";
 import { connectSearch } from "@/lib/search/connect";
@@ -7,6 +7,12 @@ import { reindexSearch } from "@/lib/search/sync";
 import { runCli } from "./cli";
 
 async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  const unknown = args.filter((arg) => arg !== "--take-over");
+  if (unknown.length > 0) {
+    console.error(`search:reindex: unknown argument ${unknown[0]}; the only one is --take-over (rebuild an index another database claimed, from this one).`);
+    return 2;
+  }
   const log = (message: string) => console.error(message);
   const database = await connectDatabase({ log });
   const search = await connectSearch({ log });
@@ -17,7 +23,7 @@ async function main(): Promise<number> {
       return 1;
     }
     const started = performance.now();
-    const count = await reindexSearch(db.pool, engine);
+    const count = await reindexSearch(db.pool, engine, { takeOver: args.includes("--take-over") });
     console.log(`search:reindex: ${count} papers indexed into a fresh index and swapped in (${((performance.now() - started) / 1000).toFixed(1)} s)`);
     return 0;
   } finally {

@@ -204,6 +204,32 @@ export async function deleteDocuments(config: EngineConfig, documentIds: string[
   await finished(index.deleteDocuments(documentIds).waitTask({ timeout: TASK_TIMEOUT_MS }), `remove ${documentIds.length} papers`);
 }
 
+/** Which database an index holds the papers of (see index-owner.ts); kept beside it, never in it, so searches never see it. */
+export type IndexOwnerRecord = { cluster: string | null; database: string; claimedAt: string };
+
+function ownerIndexName(indexName: string): string {
+  // Within `${index}*`, so the keys made for the index (and keys scoped like them) reach it.
+  return `${indexName}_owner`;
+}
+
+/** The owner recorded for the index, or undefined when none is (a new index, or one older versions made). */
+export async function readIndexOwner(config: EngineConfig): Promise<IndexOwnerRecord | undefined> {
+  try {
+    const { cluster, database, claimedAt } = await client(config).index(ownerIndexName(config.index)).getDocument<IndexOwnerRecord & { id: string }>("owner");
+    return { cluster: cluster ?? null, database, claimedAt };
+  } catch (error) {
+    if (apiStatus(error) === 404) return undefined;
+    throw new SearchEngineError(`owner of ${config.index}: ${(error as Error).message}`);
+  }
+}
+
+export async function writeIndexOwner(config: EngineConfig, owner: IndexOwnerRecord): Promise<void> {
+  const meili = client(config);
+  const name = ownerIndexName(config.index);
+  // Adding the document creates the index when it is missing.
+  await finished(meili.index(name).addDocuments([{ id: "owner", ...owner }], { primaryKey: "id" }).waitTask({ timeout: TASK_TIMEOUT_MS }), `record the owner of ${config.index}`);
+}
+
 /** document id -> checksum of those of `documentIds` the index holds, for reconcile. */
 export async function indexedChecksumsOf(config: EngineConfig, documentIds: string[]): Promise<Map<string, string>> {
   const index = client({ ...config, timeoutMs: 60_000 }).index<SearchDocument>(config.index);

@@ -3,6 +3,7 @@ import type pg from "pg";
 import { announceChangeOrLog } from "@/lib/cache/notify";
 import { PAPERS_TAG } from "@/lib/cache/tags";
 import { decodeDocumentId, encodeDocumentId, toSearchDocument } from "./document";
+import { claimIndex, IndexOwnerError } from "./index-owner";
 import { deleteDocuments, indexedChecksumsOf, indexedIdPages, prepareIndex, putDocuments, rebuildIndex, type EngineConfig } from "./meilisearch";
 import { allDocumentRows, checksumPages, dequeuePapers, existingPaperIds, loadDocumentRows, lockSync, queuePapers, queuedPapers, tryLockSync, unlockSync } from "./store";
 
@@ -22,6 +23,8 @@ export async function syncSearch(pool: pg.Pool, engine: EngineConfig): Promise<S
     // One syncer at a time per database; others skip instead of pushing the same papers twice.
     if (!(await tryLockSync(client))) return { ...report, skipped: true };
     try {
+      // Checked on every sync, not once: a reindex from another database may take the index over meanwhile.
+      await claimIndex(pool, engine);
       await prepareIndex(engine);
       for (;;) {
         const queued = await queuedPapers(client, BATCH);
@@ -57,6 +60,8 @@ export type ReconcileReport = { missing: number; stale: number; extra: number };
  * checked against Postgres for papers that are gone.
  */
 export async function reconcileSearch(pool: pg.Pool, engine: EngineConfig, pageSize = 5_000): Promise<ReconcileReport> {
+  // Another database's index would look like drift everywhere, and queue all of it for removal.
+  await claimIndex(pool, engine);
   await prepareIndex(engine);
   let missing = 0;
   let stale = 0;
@@ -87,12 +92,16 @@ export async function reconcileSearch(pool: pg.Pool, engine: EngineConfig, pageS
  * Rebuilds the whole index from Postgres into a new index and swaps it in; searches never stop.
  * Holds the sync lock throughout, so no sync writes to the old index while the new one fills;
  * changes made meanwhile stay queued and reach the new index with the next sync.
+ *
+ * An index another database claimed is refused like any write, unless `takeOver`: then this
+ * database claims it first (so the other database's syncs stop writing to it) and rebuilds it.
  */
-export async function reindexSearch(pool: pg.Pool, engine: EngineConfig): Promise<number> {
+export async function reindexSearch(pool: pg.Pool, engine: EngineConfig, options: { takeOver?: boolean } = {}): Promise<number> {
   const client = await pool.connect();
   try {
     await lockSync(client);
     try {
+      await claimIndex(pool, engine, { takeOver: options.takeOver });
       async function* pages() {
         for await (const rows of allDocumentRows(pool)) yield rows.map(toSearchDocument);
       }
@@ -119,6 +128,8 @@ export async function syncSearchNow(pool: pg.Pool, engine: EngineConfig | undefi
     const report = await syncSearch(pool, engine);
     return report.skipped ? "search: the running worker is indexing the changes" : `search: ${report.indexed} papers indexed`;
   } catch (error) {
+    // Waiting does not help here: someone has to choose an index.
+    if (error instanceof IndexOwnerError) return `search: not updated (${error.message}) The changes stay queued.`;
     return `search: not updated now (${(error as Error).message}); the worker catches up when Meilisearch answers.`;
   }
 }
