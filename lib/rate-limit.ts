@@ -5,6 +5,7 @@
 // who is asking (its key unknown) refuses: an unidentified request must not bypass it.
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { db } from "@/lib/db/client";
+import { countEvent } from "@/lib/metrics/events";
 
 export type Limit = { points: number; duration: number; store?: "postgres" | "memory" };
 /** Why a request was refused: a limit was used up, or a limit's key (e.g. the client's IP) was unknown. */
@@ -53,12 +54,16 @@ export function resetLimiters(): void {
  */
 export async function consumeLimits(checks: { name: string; limit: Limit; key: string | undefined }[]): Promise<LimitCheck> {
   const unknown = checks.find((check) => !check.key);
-  if (unknown) return { ok: false, reason: "unknown-key", limit: unknown.name, retryAfterSeconds: Math.max(1, unknown.limit.duration) };
+  if (unknown) {
+    countEvent("rateLimitRefusals", { limit: unknown.name, reason: "unknown-key" });
+    return { ok: false, reason: "unknown-key", limit: unknown.name, retryAfterSeconds: Math.max(1, unknown.limit.duration) };
+  }
   for (const check of checks) {
     try {
       await limiter(check.name, check.limit).consume(check.key!);
     } catch (error) {
       if (!(error instanceof RateLimiterRes)) throw error;
+      countEvent("rateLimitRefusals", { limit: check.name, reason: "exhausted" });
       return { ok: false, reason: "exhausted", limit: check.name, retryAfterSeconds: Math.max(1, Math.ceil(error.msBeforeNext / 1000)) };
     }
   }

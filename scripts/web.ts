@@ -1,5 +1,6 @@
 // npm run web [-- --dev]: the web server alone (npm start runs it): Next's request handler behind
 // our HTTP server, which takes the client's address from the socket (lib/http/web-server.ts).
+import { createLog } from "@/lib/log";
 import { failureCode } from "./cli";
 import { loadEnvFiles } from "./env-files";
 
@@ -7,7 +8,8 @@ const dev = process.argv.includes("--dev");
 // Next and React pick their production or development builds from NODE_ENV when they load.
 (process.env as Record<string, string>).NODE_ENV = dev ? "development" : "production";
 
-const log = (message: string) => console.log(`[web] ${message}`);
+// `[web] message`, or JSON lines with LOG_FORMAT=json (read at the first line, after the env files).
+const log = createLog("web");
 
 async function main(): Promise<void> {
   // Before Next loads them itself (same loader and mode, so that changes nothing): PORT, HOST and the
@@ -22,7 +24,8 @@ async function main(): Promise<void> {
   const { cachePolicy } = await import("@/lib/cache/routes");
   const { wantsFreshPages } = await import("@/lib/cache/fresh");
   const { listenForChanges } = await import("@/lib/cache/listen");
-  const { databaseUrl } = await import("@/lib/db/client");
+  const { databaseUrl, db } = await import("@/lib/db/client");
+  const { createWebMetrics } = await import("@/lib/metrics/web");
   // Fails at once, naming TOKEN_SECRET, in production without one.
   const secret = tokenSecret();
   const { default: next } = await import("next");
@@ -32,12 +35,15 @@ async function main(): Promise<void> {
   // Off until the listener hears announcements; with PAGE_CACHE_MB=0 it stays off.
   const cache = new PageCache({ maxBytes: env.PAGE_CACHE_MB * 1024 * 1024, policy: cachePolicy, revalidate: wantsFreshPages });
   const listener = env.PAGE_CACHE_MB > 0 ? listenForChanges({ url: databaseUrl(), cache, log }) : undefined;
+  const metrics = createWebMetrics({ pool: () => db.pool, cache, token: env.METRICS_TOKEN });
   const server = createWebServer({
     handler: (request, response) => handle(request, response),
     trustedProxies: env.TRUSTED_PROXIES,
     proxyNetworks: parseNetworks(env.TRUSTED_PROXY_NETWORKS),
     beforeHandler: env.VOTES_ANONYMOUS ? visitorCookieIssuer(secret, env.APP_URL) : undefined,
     cache,
+    metrics,
+    accessLog: log.format === "json",
     log,
   });
   // Longer than the usual 60 s idle timeout of a reverse proxy in front, so the proxy closes first.

@@ -4,9 +4,16 @@
 // whatever a client sent under that name. It also refuses, by Content-Length alone, any body
 // larger than every route accepts, before a byte of it is read, refuses a path that does not
 // percent-decode (Next answers those with a 500), and answers pages that have not changed from its page cache.
+// It gives every request an id (X-Request-Id), counts it for /metrics, and serves /metrics itself.
+import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { CLIENT_ADDRESS_HEADER, clientAddress, type Networks } from "./client-address";
+import ipaddr from "ipaddr.js";
+import { DEFAULT_PROXY_NETWORKS } from "@/lib/env";
+import type { LogFields } from "@/lib/log";
+import type { WebMetrics } from "@/lib/metrics/web";
+import { routeLabel } from "@/lib/metrics/routes";
+import { canonicalAddress, CLIENT_ADDRESS_HEADER, clientAddress, parseNetworks, type Networks } from "./client-address";
 import type { PageCache } from "./page-cache";
 import { markBehindWebServer } from "./web-server-mark";
 
@@ -28,8 +35,66 @@ export type WebServerOptions = {
   beforeHandler?: (request: http.IncomingMessage, response: http.ServerResponse) => void;
   /** Answers unchanged pages from memory (lib/http/page-cache.ts). */
   cache?: PageCache;
-  log?: (message: string) => void;
+  /** Counts requests and answers /metrics (lib/metrics/web.ts); without it /metrics is Next's like any path. */
+  metrics?: WebMetrics;
+  /** Writes one line per request (LOG_FORMAT=json); errors are logged either way. */
+  accessLog?: boolean;
+  log?: ((message: string, fields?: LogFields) => void) & { error?: (message: string, fields?: LogFields) => void };
 };
+
+export const REQUEST_ID_HEADER = "x-request-id";
+
+/** What a proxy's request id may look like to be kept: short, printable, nothing a log line could be forged with. */
+const REQUEST_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
+
+/** Whether the peer is one of the trusted proxies: TRUSTED_PROXIES > 0 and its address in their networks. */
+export function isTrustedProxy(peer: string | undefined, trustedProxies: number, proxyNetworks?: Networks): boolean {
+  const address = canonicalAddress(peer);
+  if (trustedProxies === 0 || !address) return false;
+  const parsed = ipaddr.parse(address);
+  return (proxyNetworks ?? parseNetworks(DEFAULT_PROXY_NETWORKS)).some(([range, bits]) => range.kind() === parsed.kind() && parsed.match(range, bits));
+}
+
+/** The request's id: the one a trusted proxy sent (when it looks like one), else a new one. A client's own is never taken. */
+export function requestIdFor(request: http.IncomingMessage, trustedProxies: number, proxyNetworks?: Networks): string {
+  const given = request.headers[REQUEST_ID_HEADER];
+  if (typeof given === "string" && REQUEST_ID.test(given) && isTrustedProxy(request.socket.remoteAddress, trustedProxies, proxyNetworks)) return given;
+  return randomUUID();
+}
+
+/**
+ * Sends X-Request-Id with whatever answers: set now, and put back into headers given to writeHead,
+ * since a page the cache stored carries the id of the request that rendered it.
+ */
+function stampRequestId(request: http.IncomingMessage, response: http.ServerResponse, id: string): void {
+  request.headers[REQUEST_ID_HEADER] = id;
+  response.setHeader(REQUEST_ID_HEADER, id);
+  const writeHead = response.writeHead;
+  response.writeHead = function (this: http.ServerResponse, statusCode: number, ...rest: unknown[]) {
+    const at = typeof rest[0] === "string" ? 1 : 0;
+    const given = rest[at];
+    if (given && typeof given === "object" && !Array.isArray(given)) {
+      const headers = Object.fromEntries(Object.entries(given).filter(([name]) => name.toLowerCase() !== REQUEST_ID_HEADER));
+      rest[at] = { ...headers, [REQUEST_ID_HEADER]: id };
+    }
+    return (writeHead as (...args: unknown[]) => http.ServerResponse).call(this, statusCode, ...rest);
+  } as typeof response.writeHead;
+}
+
+/** A request's access-log fields: its route pattern, and the path except where the path is a secret (a private feed's). */
+function accessFields(request: http.IncomingMessage, response: http.ServerResponse, requestId: string, startedAt: bigint): LogFields {
+  const route = routeLabel(request.url ?? "/");
+  const path = (request.url ?? "/").split(/[?#]/, 1)[0];
+  return {
+    requestId,
+    method: request.method,
+    route,
+    path: route === "/feed/[secret]" ? route : path,
+    status: response.headersSent ? response.statusCode : 499,
+    ms: Math.round(Number(process.hrtime.bigint() - startedAt) / 1e5) / 10,
+    cache: response.getHeader("x-cache"),
+  };
+}
 
 /** Prepares a request for Next: the client address header set from what this server can vouch for. */
 export function stampClientAddress(request: http.IncomingMessage, trustedProxies: number, proxyNetworks?: Networks): void {
@@ -72,7 +137,31 @@ function refuse(response: http.ServerResponse, status: number, code: string, mes
 export function createWebServer(options: WebServerOptions): http.Server {
   markBehindWebServer();
   return http.createServer((request, response) => {
+    const startedAt = process.hrtime.bigint();
+    const requestId = requestIdFor(request, options.trustedProxies, options.proxyNetworks);
+    stampRequestId(request, response, requestId);
+    options.metrics?.observe(request, response, startedAt);
+    if (options.accessLog) {
+      let logged = false;
+      const logRequest = () => {
+        if (logged) return;
+        logged = true;
+        options.log?.("request", accessFields(request, response, requestId, startedAt));
+      };
+      response.once("finish", logRequest);
+      response.once("close", logRequest);
+    }
     stampClientAddress(request, options.trustedProxies, options.proxyNetworks);
+    // Before the page cache and Next, so neither ever sees it; refused (404) unless lib/metrics/access.ts permits.
+    if (options.metrics && (request.url ?? "/").split(/[?#]/, 1)[0] === "/metrics") {
+      const metrics = options.metrics;
+      metrics.serve(request, response).catch((error: unknown) => {
+        (options.log?.error ?? options.log)?.(`metrics failed: ${(error as Error).message}`, { requestId });
+        if (!response.headersSent) refuse(response, 500, "internal", "Something went wrong on our side.");
+        else response.destroy();
+      });
+      return;
+    }
     const declared = Number(request.headers["content-length"] ?? 0);
     if (Number.isFinite(declared) && declared > MAX_REQUEST_BODY_BYTES) {
       // Answer at once, then discard what is still arriving for a moment before closing: closing
@@ -94,7 +183,7 @@ export function createWebServer(options: WebServerOptions): http.Server {
     options.beforeHandler?.(request, response);
     const render = () => options.handler(request, response);
     Promise.resolve(options.cache ? options.cache.handle(request, response, render) : render()).catch((error: unknown) => {
-      options.log?.(`request failed: ${(error as Error).message}`);
+      (options.log?.error ?? options.log)?.(`request failed: ${(error as Error).message}`, { requestId });
       if (!response.headersSent) refuse(response, 500, "internal", "Something went wrong on our side.");
       else response.destroy();
     });

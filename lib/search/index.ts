@@ -1,5 +1,6 @@
 // The search interface the app uses: Meilisearch when it answers, Postgres when it does not.
 import { db } from "@/lib/db/client";
+import { countEvent, markTime } from "@/lib/metrics/events";
 import { normalizeArxivId } from "@/lib/papers/identity";
 import { toSearchDocument } from "./document";
 import { engineConfig } from "./engine";
@@ -62,9 +63,12 @@ export async function searchPapers(query: SearchQuery): Promise<SearchResult> {
   } catch {
     degraded = true;
     status.lastFallbackAt = new Date().toISOString();
+    markTime("searchFallback");
     try {
       result = await searchPostgres(db.pool, query);
+      countEvent("searchFallbacks", { outcome: "answered" });
     } catch (error) {
+      countEvent("searchFallbacks", { outcome: "failed" });
       // Both engines failed (the fallback has a time limit): an empty, degraded answer, not a 500.
       console.error("search fallback failed:", (error as Error).message);
       result = { hits: [], total: 0 };
