@@ -1,6 +1,9 @@
 // npm run worker: background jobs: the search sync and the scheduler (the daily harvest and digest).
 import { connectDatabase } from "@/lib/db/connect";
 import { closeDb, db } from "@/lib/db/client";
+import { env } from "@/lib/env";
+import { createLog } from "@/lib/log";
+import { serveWorkerMetrics } from "@/lib/metrics/worker";
 import { startScheduler } from "@/lib/jobs/scheduler";
 import { startSearchSync } from "@/lib/jobs/search-sync";
 import { connectMail } from "@/lib/mail/connect";
@@ -9,7 +12,8 @@ import { connectSearch } from "@/lib/search/connect";
 import { failureCode } from "./cli";
 import { loadEnvFiles } from "./env-files";
 
-const log = (message: string) => console.log(`[worker] ${message}`);
+// `[worker] message`, or JSON lines with LOG_FORMAT=json (read at the first line, after the env files).
+const log = createLog("worker");
 
 async function main(): Promise<void> {
   loadEnvFiles();
@@ -18,6 +22,8 @@ async function main(): Promise<void> {
   const mail = await connectMail({ log });
   const searchSync = startSearchSync({ databaseUrl: database.url, pool: db.pool, log });
   const scheduler = await startScheduler({ databaseUrl: database.url, log });
+  const metrics = env.WORKER_METRICS_PORT > 0 ? await serveWorkerMetrics(env.WORKER_METRICS_PORT) : undefined;
+  if (metrics) log(`metrics on http://127.0.0.1:${metrics.port}/metrics`);
   log("running (Ctrl-C stops)");
 
   let stopping = false;
@@ -26,6 +32,7 @@ async function main(): Promise<void> {
     stopping = true;
     await scheduler.stop();
     await searchSync.stop();
+    await metrics?.stop();
     closeMailTransport();
     await mail.catcher?.stop();
     await closeDb();

@@ -8,6 +8,7 @@ import { env } from "@/lib/env";
 import { db } from "@/lib/db/client";
 import { describeRun, runDigest } from "@/lib/digest/run";
 import { describeHarvest, runHarvest } from "@/lib/harvest/run";
+import { countEvent } from "@/lib/metrics/events";
 import { deleteExpiredLimits } from "@/lib/rate-limit";
 import { engineConfig } from "@/lib/search/engine";
 import { syncSearchNow } from "@/lib/search/sync";
@@ -19,6 +20,20 @@ export const LIMITS_CLEANUP_QUEUE = "rate-limit-cleanup";
 const LIMITS_CLEANUP_CRON = "30 * * * *";
 
 export type Scheduler = { boss: PgBoss; stop(): Promise<void> };
+
+/** Runs a job's work, counting how it ended for the worker's /metrics (pg-boss keeps the error). */
+function counted<T>(queue: string, work: () => Promise<T>): () => Promise<T> {
+  return async () => {
+    try {
+      const result = await work();
+      countEvent("jobs", { queue, outcome: "completed" });
+      return result;
+    } catch (error) {
+      countEvent("jobs", { queue, outcome: "failed" });
+      throw error;
+    }
+  };
+}
 
 export async function startScheduler(options: { databaseUrl: string; log: (message: string) => void }): Promise<Scheduler> {
   const boss = new PgBoss({ connectionString: options.databaseUrl, schema: "pgboss", max: 4, application_name: "trending-papers-worker" });
@@ -53,21 +68,27 @@ export async function startScheduler(options: { databaseUrl: string; log: (messa
   await boss.createQueue(LIMITS_CLEANUP_QUEUE, { name: LIMITS_CLEANUP_QUEUE, policy: "stately", retryLimit: 0, expireInSeconds: 600 });
   await boss.schedule(LIMITS_CLEANUP_QUEUE, LIMITS_CLEANUP_CRON, {}, { tz: "UTC" });
   const controller = new AbortController();
-  await boss.work(HARVEST_QUEUE, async () => {
+  await boss.work(HARVEST_QUEUE, counted(HARVEST_QUEUE, async () => {
     const outcomes = await runHarvest(db.pool, { log: (message) => options.log(`harvest: ${message}`), signal: controller.signal });
-    for (const outcome of outcomes) options.log(`harvest: ${describeHarvest(outcome)}`);
+    for (const outcome of outcomes) {
+      options.log(`harvest: ${describeHarvest(outcome)}`);
+      countEvent("harvests", { source: outcome.source, outcome: outcome.ok ? "ok" : "failed" });
+      countEvent("harvestedPapers", { source: outcome.source, change: "inserted" }, outcome.summary.inserted);
+      countEvent("harvestedPapers", { source: outcome.source, change: "updated" }, outcome.summary.updated);
+    }
     options.log(await syncSearchNow(db.pool, await engineConfig("admin").catch(() => undefined)));
+    countEvent("searchSyncs", { trigger: "harvest" });
     const failed = outcomes.filter((outcome) => !outcome.ok);
     // A failure makes pg-boss try the job again later; sources that succeeded only refresh recent data.
     if (failed.length > 0) throw new Error(`harvest failed for ${failed.map((outcome) => outcome.description).join("; ")}`);
     return { sources: outcomes.map((outcome) => ({ source: outcome.source, scope: outcome.scope, stored: outcome.summary.inserted + outcome.summary.updated })) };
-  });
-  await boss.work(LIMITS_CLEANUP_QUEUE, async () => ({ deleted: await deleteExpiredLimits() }));
-  await boss.work(DIGEST_QUEUE, async () => {
+  }));
+  await boss.work(LIMITS_CLEANUP_QUEUE, counted(LIMITS_CLEANUP_QUEUE, async () => ({ deleted: await deleteExpiredLimits() })));
+  await boss.work(DIGEST_QUEUE, counted(DIGEST_QUEUE, async () => {
     const result = await runDigest({ log: (message) => options.log(`digest: ${message}`), signal: controller.signal });
     options.log(`digest: ${describeRun(result)}`);
     return { outcome: result.outcome };
-  });
+  }));
   return {
     boss,
     async stop() {
