@@ -9,6 +9,7 @@ import { renderSignInMail } from "@/lib/mail/render";
 import { tokenSecret } from "@/lib/mail/secret";
 import { newNonce, readSignInToken, signInToken, SIGN_IN_TTL_MS } from "@/lib/mail/tokens";
 import { mailTransport } from "@/lib/mail/transport";
+import { countEvent } from "@/lib/metrics/events";
 import { paperIdFromSegments } from "@/lib/papers/identity";
 import { findSignInLink, insertSignInLink, consumeSignInLink, verifyPerson } from "./store";
 
@@ -49,14 +50,20 @@ export async function requestSignIn(input: SignInRequest): Promise<SignInRequest
   const votePaperId = input.votePaperId ? (paperIdFromSegments([input.votePaperId]) ?? undefined) : undefined;
   const nextPath = safeNextPath(input.nextPath);
   const limit = await consumeMailLimits({ email, ip: input.ip });
-  if (!limit.ok) return { status: "limited", retryAfterSeconds: limit.retryAfterSeconds, message: mailLimitMessage(limit) };
+  if (!limit.ok) {
+    countEvent("mails", { kind: "sign-in", outcome: "limited" });
+    return { status: "limited", retryAfterSeconds: limit.retryAfterSeconds, message: mailLimitMessage(limit) };
+  }
 
   const nonce = newNonce();
   const link = await insertSignInLink({ email, nonce, ttlMs: SIGN_IN_TTL_MS, votePaperId: votePaperId ?? null, nextPath: nextPath ?? null });
   const mail = await renderSignInMail({ appUrl: env.APP_URL, signInUrl: signInUrl(link.id, nonce), paperTitle: link.paperTitle ?? undefined });
   try {
+    // No List-Id: a sign-in link is one person's transactional mail, not the list's, and must not be filed with the digest.
     await mailTransport().sendMail({ from: env.MAIL_FROM, to: email, subject: mail.subject, html: mail.html, text: mail.text });
+    countEvent("mails", { kind: "sign-in", outcome: "sent" });
   } catch (error) {
+    countEvent("mails", { kind: "sign-in", outcome: "failed" });
     console.error(`sign-in: could not send to ${email}: ${(error as Error).message}`);
     return { status: "mail-failed" };
   }

@@ -25,6 +25,7 @@ import { databaseUrl } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { PaperBlocks, personalize, renderDigestMail, type RenderedMail } from "@/lib/mail/render";
 import { type DataStartHook, isMailOutage, isTemporaryMailError, type MailTransport } from "@/lib/mail/transport";
+import { countEvent } from "@/lib/metrics/events";
 import { manageDigestUrl, oneClickUnsubscribeUrl, unsubscribePageUrl } from "@/lib/subscriptions/links";
 import { type Claimed, deliveries, DeliveryLostError, digests, type FrozenDigest, mailBackoff, ownerLock } from "./store";
 
@@ -103,6 +104,23 @@ function messageDomain(): string {
 }
 
 /**
+ * The digest list's List-Id (RFC 2919), on digest and confirmation mails so filters can file them:
+ * `Trending Papers <digest.HOST>`, HOST from APP_URL. The id must be a dot-atom in a namespace we
+ * own, so an address or an odd host name (an IP, `[::1]`) gives `digest.localhost`.
+ */
+export function digestListId(appUrl: string = env.APP_URL): string {
+  const host = new URL(appUrl).hostname.toLowerCase().replace(/\.$/, "");
+  const label = "[a-z0-9](?:[a-z0-9-]*[a-z0-9])?";
+  const isDomain = new RegExp(`^${label}(?:\\.${label})*$`).test(host) && !/^[0-9.]+$/.test(host);
+  return `Trending Papers <digest.${isDomain ? host : "localhost"}>`;
+}
+
+/** The headers every digest mail carries besides the one-click unsubscribe: List-Id, and Feedback-ID when MAIL_FEEDBACK_ID is set. */
+function listHeaders(): Record<string, string> {
+  return { "List-Id": digestListId(), ...(env.MAIL_FEEDBACK_ID ? { "Feedback-ID": env.MAIL_FEEDBACK_ID } : {}) };
+}
+
+/**
  * Holds this sender's owner lock on a dedicated connection: while it is held, the sender is alive.
  * `lost` fires when that connection errors or ends before release(): the lock is gone with it.
  */
@@ -178,6 +196,7 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
   };
   await renderingOf(null);
   const domain = messageDomain();
+  const listHeaderValues = listHeaders();
   const lock = await takeOwnerLock(databaseUrl());
   const { owner } = lock;
   // A lane that fails stops the others; so do a lost lock and the caller's signal.
@@ -215,7 +234,10 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
       } catch (error) {
         throw (cutOff = lock.lost.reason ?? new SenderStoppedError(`the digest sender stopped: its owner-lock connection failed (${(error as Error).message})`));
       }
-      if (!held) throw (cutOff = new DeliveryLostError("before the end of its mail", row.id, owner));
+      if (!held) {
+        countEvent("digestDuplicatesAvoided", {});
+        throw (cutOff = new DeliveryLostError("before the end of its mail", row.id, owner));
+      }
     };
     // The server has said go ahead to DATA: only then is the check below the last word before the dot.
     let dataStarted: () => void = () => undefined;
@@ -240,7 +262,7 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
         text: mail.text,
         // The same id on every attempt of this delivery: a repeat after a crash is recognisable.
         messageId: `<digest.${digest.date}.${row.id}@${domain}>`,
-        headers: { "List-Unsubscribe": `<${oneClickUnsubscribeUrl(subscriberId)}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
+        headers: { "List-Unsubscribe": `<${oneClickUnsubscribeUrl(subscriberId)}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click", ...listHeaderValues },
       };
       const info = await options.transport.sendMail(mailOptions);
       return { id: row.id, messageId: info.messageId ?? null };
@@ -254,6 +276,7 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
         await deliveries.release(row.id, owner, message);
         report.retried++;
         report.paused++;
+        countEvent("mails", { kind: "digest", outcome: "retried" });
         if (pause.failures !== loggedFailures) {
           loggedFailures = pause.failures;
           log(`SMTP unreachable (${message}): every sender pauses until ${pause.until.toISOString()} (failure ${pause.failures}); no attempt spent`);
@@ -264,10 +287,12 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
         const delay = retryDelay(row.attempts, retryMs);
         await deliveries.markRetry(row.id, owner, message, delay);
         report.retried++;
+        countEvent("mails", { kind: "digest", outcome: "retried" });
         log(`${row.email}: temporary failure (${message}); attempt ${row.attempts} of ${maxAttempts}, next in ${Math.round(delay / 1000)} s`);
       } else {
         await deliveries.markFailed(row.id, owner, message);
         report.failed++;
+        countEvent("mails", { kind: "digest", outcome: "failed" });
         log(`${row.email}: failed (${message})`);
       }
       return undefined;
@@ -280,12 +305,14 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
       try {
         await deliveries.markSent(sent.id, owner, sent.messageId);
         report.sent++;
+        countEvent("mails", { kind: "digest", outcome: "sent" });
         return;
       } catch (error) {
         // A try whose answer was lost may have been written: then the retry finds the row sent.
         if (error instanceof DeliveryLostError) {
           if (attempt > 1 && (await deliveries.wasSent(sent.id, sent.messageId))) {
             report.sent++;
+            countEvent("mails", { kind: "digest", outcome: "sent" });
             return;
           }
           throw error;

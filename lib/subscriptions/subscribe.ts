@@ -10,6 +10,8 @@ import { renderConfirmMail } from "@/lib/mail/render";
 import { tokenSecret } from "@/lib/mail/secret";
 import { newNonce, readConfirmToken, readUnsubscribeToken } from "@/lib/mail/tokens";
 import { mailTransport } from "@/lib/mail/transport";
+import { countEvent } from "@/lib/metrics/events";
+import { digestListId } from "@/lib/digest/send";
 import { confirmUrl, unsubscribePageUrl } from "./links";
 import { CADENCES, DEFAULT_PREFERENCES, type DigestPreferences } from "./preferences";
 
@@ -40,7 +42,10 @@ export async function subscribe(input: { email: unknown; ip?: string; preference
   if (!address.ok) return { status: "invalid", error: address.error };
   const email = address.email;
   const limit = await consumeMailLimits({ email, ip: input.ip });
-  if (!limit.ok) return { status: "limited", retryAfterSeconds: limit.retryAfterSeconds, message: mailLimitMessage(limit) };
+  if (!limit.ok) {
+    countEvent("mails", { kind: "confirm", outcome: "limited" });
+    return { status: "limited", retryAfterSeconds: limit.retryAfterSeconds, message: mailLimitMessage(limit) };
+  }
 
   // New, pending and unsubscribed addresses (re)start confirmation with a fresh single-use nonce;
   // a confirmed one stays confirmed and is told so by mail. The caller's answer is the same.
@@ -69,8 +74,11 @@ export async function subscribe(input: { email: unknown; ip?: string; preference
     unsubscribeUrl: alreadySubscribed ? unsubscribePageUrl(id) : undefined,
   });
   try {
-    await mailTransport().sendMail({ from: env.MAIL_FROM, to: email, subject: mail.subject, html: mail.html, text: mail.text });
+    // The digest's List-Id: the confirmation belongs to the list it confirms.
+    await mailTransport().sendMail({ from: env.MAIL_FROM, to: email, subject: mail.subject, html: mail.html, text: mail.text, headers: { "List-Id": digestListId() } });
+    countEvent("mails", { kind: "confirm", outcome: "sent" });
   } catch (error) {
+    countEvent("mails", { kind: "confirm", outcome: "failed" });
     console.error(`subscribe: could not send to ${email}: ${(error as Error).message}`);
     return { status: "mail-failed" };
   }

@@ -1,8 +1,9 @@
 // The daily digest against real Postgres and a real SMTP server: the MIME, exactly once under
 // crashes, concurrent senders and SMTP failures, and unsubscribes during a send.
 import { spawn } from "node:child_process";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { runDigest, runLeftWork } from "@/lib/digest/run";
+import { reloadEnv } from "@/lib/env";
 import { tokenSecret } from "@/lib/mail/secret";
 import { unsubscribeToken } from "@/lib/mail/tokens";
 import { closeMailTransport, createMailTransport, setSmtpUrl } from "@/lib/mail/transport";
@@ -48,6 +49,12 @@ const recipients = () => smtp.mails.flatMap((mail) => mail.envelopeTo).sort();
 async function deliveries(): Promise<Record<string, number>> {
   const { rows } = await database.pool.query<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM delivery GROUP BY status`);
   return Object.fromEntries(rows.map((row) => [row.status, row.n]));
+}
+
+/** A raw mail's headers as [lowercased name, value] pairs, folded lines unfolded (nodemailer writes List-ID). */
+function headerPairs(raw: string): [string, string][] {
+  const block = raw.slice(0, raw.indexOf("\r\n\r\n")).replace(/\r\n[ \t]+/g, " ");
+  return block.split("\r\n").map((line) => [line.slice(0, line.indexOf(":")).toLowerCase(), line.slice(line.indexOf(":") + 1).trim()]);
 }
 
 async function send(options: Parameters<typeof runDigest>[0] = {}) {
@@ -112,6 +119,30 @@ describe("the digest mail", () => {
     expect(frozen.rows[0]).toMatchObject({ n: 10 });
     expect(frozen.rows[0].completed_at).toBeInstanceOf(Date);
     expect(await deliveries()).toEqual({ sent: 1 });
+  });
+
+  it("carries the list's List-Id (from APP_URL) and no Feedback-ID by default", async () => {
+    await addSubscribers(1);
+    await send();
+    const headers = headerPairs(smtp.mails[0]!.raw);
+    expect(headers).toContainEqual(["list-id", "Trending Papers <digest.localhost>"]);
+    expect(headers.map(([name]) => name)).not.toContain("feedback-id");
+  });
+
+  it("carries Feedback-ID when MAIL_FEEDBACK_ID is set, and List-Id from APP_URL's host", async () => {
+    vi.stubEnv("MAIL_FEEDBACK_ID", "digest:trending-papers:example");
+    vi.stubEnv("APP_URL", "https://papers.example.org");
+    reloadEnv();
+    try {
+      await addSubscribers(1);
+      await send();
+      const headers = headerPairs(smtp.mails[0]!.raw);
+      expect(headers).toContainEqual(["list-id", "Trending Papers <digest.papers.example.org>"]);
+      expect(headers).toContainEqual(["feedback-id", "digest:trending-papers:example"]);
+    } finally {
+      vi.unstubAllEnvs();
+      reloadEnv();
+    }
   });
 
   it("sends nothing for a day without papers and says so", async () => {

@@ -84,6 +84,17 @@ describe("subscribe and confirm", () => {
     expect(await confirmSubscription(tokenOf(link))).toEqual({ status: "already-confirmed" });
   });
 
+  it("sends the confirmation with the digest's List-Id", async () => {
+    await subscribe({ email: "list-id@example.org", ip: IP });
+    await smtp.waitFor(1);
+    const raw = smtp.mails[0]!.raw;
+    // Header names in any case (nodemailer writes List-ID), folded lines unfolded.
+    const headers = raw.slice(0, raw.indexOf("\r\n\r\n")).replace(/\r\n[ \t]+/g, " ").split("\r\n").map((line) => [line.slice(0, line.indexOf(":")).toLowerCase(), line.slice(line.indexOf(":") + 1).trim()]);
+    expect(headers).toContainEqual(["list-id", "Trending Papers <digest.localhost>"]);
+    // Not a digest: no unsubscribe header on a confirmation.
+    expect(headers.map(([name]) => name)).not.toContain("list-unsubscribe");
+  });
+
   it("rejects tampered, expired and superseded links", async () => {
     await subscribe({ email: "grace@example.org", ip: IP });
     const first = tokenOf(linkIn("grace@example.org", "/subscribe/confirm"));
