@@ -27,6 +27,7 @@ import { PaperBlocks, personalize, renderDigestMail, type RenderedMail } from "@
 import { type DataStartHook, isMailOutage, isTemporaryMailError, type MailTransport } from "@/lib/mail/transport";
 import { countEvent } from "@/lib/metrics/events";
 import { manageDigestUrl, oneClickUnsubscribeUrl, unsubscribePageUrl } from "@/lib/subscriptions/links";
+import { digestListId } from "@/lib/subscriptions/subscribe";
 import { type Claimed, deliveries, DeliveryLostError, digests, type FrozenDigest, mailBackoff, ownerLock } from "./store";
 
 /** How a sender's owner-lock connection shows in pg_stat_activity. */
@@ -101,18 +102,6 @@ export function retryDelay(attempts: number, baseMs: number): number {
 
 function messageDomain(): string {
   return new URL(env.APP_URL).hostname || "localhost";
-}
-
-/**
- * The digest list's List-Id (RFC 2919), on digest and confirmation mails so filters can file them:
- * `Trending Papers <digest.HOST>`, HOST from APP_URL. The id must be a dot-atom in a namespace we
- * own, so an address or an odd host name (an IP, `[::1]`) gives `digest.localhost`.
- */
-export function digestListId(appUrl: string = env.APP_URL): string {
-  const host = new URL(appUrl).hostname.toLowerCase().replace(/\.$/, "");
-  const label = "[a-z0-9](?:[a-z0-9-]*[a-z0-9])?";
-  const isDomain = new RegExp(`^${label}(?:\\.${label})*$`).test(host) && !/^[0-9.]+$/.test(host);
-  return `Trending Papers <digest.${isDomain ? host : "localhost"}>`;
 }
 
 /** The headers every digest mail carries besides the one-click unsubscribe: List-Id, and Feedback-ID when MAIL_FEEDBACK_ID is set. */

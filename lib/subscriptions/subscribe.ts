@@ -11,7 +11,6 @@ import { tokenSecret } from "@/lib/mail/secret";
 import { newNonce, readConfirmToken, readUnsubscribeToken } from "@/lib/mail/tokens";
 import { mailTransport } from "@/lib/mail/transport";
 import { countEvent } from "@/lib/metrics/events";
-import { digestListId } from "@/lib/digest/send";
 import { confirmUrl, unsubscribePageUrl } from "./links";
 import { CADENCES, DEFAULT_PREFERENCES, type DigestPreferences } from "./preferences";
 
@@ -27,6 +26,18 @@ export type SubscribeResult =
 /** What the page and the API say after a subscribe request, the same for every address state. */
 export function checkInboxMessage(email: string): string {
   return `Thanks! We sent a message to ${email}. Open the link in it to confirm your subscription (it works for 48 hours).`;
+}
+
+/**
+ * The digest list's List-Id (RFC 2919), on digest and confirmation mails so filters can file them:
+ * `Trending Papers <digest.HOST>`, HOST from APP_URL. The id must be a dot-atom in a namespace we
+ * own, so an address or an odd host name (an IP, `[::1]`) gives `digest.localhost`.
+ */
+export function digestListId(appUrl: string = env.APP_URL): string {
+  const host = new URL(appUrl).hostname.toLowerCase().replace(/\.$/, "");
+  const label = "[a-z0-9](?:[a-z0-9-]*[a-z0-9])?";
+  const isDomain = new RegExp(`^${label}(?:\\.${label})*$`).test(host) && !/^[0-9.]+$/.test(host);
+  return `Trending Papers <digest.${isDomain ? host : "localhost"}>`;
 }
 
 export const MAIL_FAILED_MESSAGE = "We could not send the confirmation email just now. Please try again in a few minutes.";

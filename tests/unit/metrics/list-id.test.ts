@@ -1,6 +1,6 @@
 // The digest list's List-Id (RFC 2919), built from APP_URL's host: always a dot-atom in our namespace.
 import { describe, expect, it } from "vitest";
-import { digestListId } from "@/lib/digest/send";
+import { digestListId } from "@/lib/subscriptions/subscribe";
 
 describe("the digest's List-Id", () => {
   it("is digest.<host> of APP_URL, with an address or an odd host as digest.localhost", () => {
