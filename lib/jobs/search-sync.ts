@@ -3,6 +3,7 @@ import pg from "pg";
 import { engineConfig } from "@/lib/search/engine";
 import { listenForQueuedPapers } from "@/lib/search/store";
 import { reconcileSearch, syncSearch } from "@/lib/search/sync";
+import { countEvent } from "@/lib/metrics/events";
 
 export type SearchSyncOptions = {
   databaseUrl: string;
@@ -32,6 +33,7 @@ export function startSearchSync(options: SearchSyncOptions): { stop(): Promise<v
           const engine = await engineConfig("admin");
           if (!engine) return;
           const report = await syncSearch(pool, engine);
+          countEvent("searchSyncs", { trigger: "outbox" });
           if (report.indexed || report.removed) log(`search: indexed ${report.indexed}, removed ${report.removed}`);
           lastError = "";
         } catch (error) {
