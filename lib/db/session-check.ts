@@ -3,13 +3,16 @@
 import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
+import { ConfigError } from "@/lib/env";
 
 export const POOLER_MESSAGE =
   "DATABASE_URL points at a transaction-mode pooler (PgBouncer?); the worker needs session-level connections for advisory locks and LISTEN: point it at Postgres directly or at a session-mode pool";
 
-export class TransactionPoolerError extends Error {
+/** A configuration error (the CLIs exit with 2, which the systemd units do not restart on). */
+export class TransactionPoolerError extends ConfigError {
   constructor(readonly evidence: string[]) {
-    super(`${POOLER_MESSAGE} (${evidence.join("; ")})`);
+    super([{ variable: "DATABASE_URL", message: POOLER_MESSAGE.replace(/^DATABASE_URL /, "") }]);
+    this.message = `${POOLER_MESSAGE} (${evidence.join("; ")})`;
     this.name = "TransactionPoolerError";
   }
 }

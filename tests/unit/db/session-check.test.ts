@@ -1,6 +1,7 @@
 // The pooler check's logic against simulated poolers: a backend per connection passes; a
 // transaction-mode pooler (LIFO like PgBouncer, or one backend) and a statement-mode one are refused.
 import { describe, expect, it } from "vitest";
+import { ConfigError } from "@/lib/env";
 import { assertSessionConnection, POOLER_MESSAGE, TransactionPoolerError, type ProbeClient, type ProbeSource } from "@/lib/db/session-check";
 
 type Backend = { pid: number; settings: Map<string, string> };
@@ -75,7 +76,10 @@ describe("assertSessionConnection", () => {
   it("refuses a transaction-mode pooler that hands the freed backend to the next connection", async () => {
     const error = await assertSessionConnection(transactionPool(20)).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(TransactionPoolerError);
+    // A configuration error: the CLIs' failureCode exits with 2 for it, and the units do not restart on 2.
+    expect(error).toBeInstanceOf(ConfigError);
     expect((error as TransactionPoolerError).message).toContain(POOLER_MESSAGE);
+    expect((error as TransactionPoolerError).problems).toEqual([{ variable: "DATABASE_URL", message: expect.stringMatching(/^points at a transaction-mode pooler/) }]);
     expect((error as TransactionPoolerError).evidence).toEqual([
       "two connections were served by the same backend, pid 200",
       "one connection's statements ran on backends 200 and 201",
