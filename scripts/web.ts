@@ -34,6 +34,11 @@ async function main(): Promise<void> {
   const handle = app.getRequestHandler();
   // Off until the listener hears announcements; with PAGE_CACHE_MB=0 it stays off.
   const cache = new PageCache({ maxBytes: env.PAGE_CACHE_MB * 1024 * 1024, policy: cachePolicy, revalidate: wantsFreshPages });
+  // The page cache learns of changes by LISTEN, which a transaction-mode pooler would silently drop.
+  if (env.PAGE_CACHE_MB > 0 && env.DATABASE_URL) {
+    const { assertSessionConnection } = await import("@/lib/db/session-check");
+    await assertSessionConnection(env.DATABASE_URL);
+  }
   const listener = env.PAGE_CACHE_MB > 0 ? listenForChanges({ url: databaseUrl(), cache, log }) : undefined;
   const metrics = createWebMetrics({ pool: () => db.pool, cache, token: env.METRICS_TOKEN });
   const server = createWebServer({

@@ -1,6 +1,7 @@
 // npm run worker: background jobs: the search sync and the scheduler (the daily harvest and digest).
 import { connectDatabase } from "@/lib/db/connect";
 import { closeDb, db } from "@/lib/db/client";
+import { assertSessionConnection } from "@/lib/db/session-check";
 import { env } from "@/lib/env";
 import { createLog } from "@/lib/log";
 import { serveWorkerMetrics } from "@/lib/metrics/worker";
@@ -17,6 +18,8 @@ const log = createLog("worker");
 
 async function main(): Promise<void> {
   loadEnvFiles();
+  // Advisory locks (migrations, the search sync, digest senders, pg-boss) and LISTEN need a session of their own.
+  if (env.DATABASE_URL) await assertSessionConnection(env.DATABASE_URL);
   const database = await connectDatabase({ log });
   const search = await connectSearch({ log });
   const mail = await connectMail({ log });
