@@ -4,6 +4,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import { findProcesses, isRunning, withStartLock } from "./owner-lock";
 import { freePort } from "./ports";
 
 export type MailCatcher = { smtpUrl: string; webUrl: string; owned: boolean; stop(): Promise<void> };
@@ -21,6 +22,21 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
+/** Whether an SMTP server on `port` greets within a second and a half (a stopped one still accepts the connection). */
+function greets(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host: "127.0.0.1" });
+    const done = (answer: boolean) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(answer);
+    };
+    const timer = setTimeout(() => done(false), 1_500);
+    socket.once("data", (chunk: Buffer) => done(chunk.toString("latin1").startsWith("220")));
+    socket.once("error", () => done(false));
+  });
+}
+
 function readState(file: string): { smtpPort: number; webPort: number } | undefined {
   try {
     const state = JSON.parse(fs.readFileSync(file, "utf8")) as { smtpPort?: unknown; webPort?: unknown };
@@ -30,20 +46,42 @@ function readState(file: string): { smtpPort: number; webPort: number } | undefi
   }
 }
 
-/** Starts MailDev, or reuses the one another process (npm start) runs on the same data folder. */
+/** The MailDev processes serving this inbox folder (its command line names it). */
+function inboxOwners(inbox: string) {
+  return findProcesses((args) => args.some((arg) => arg.endsWith("maildev.js")) && args.includes(inbox)).filter(isRunning);
+}
+
+/**
+ * Starts MailDev, or reuses the one another process (npm start) runs on the same data folder. One
+ * MailDev per inbox folder: a live one that does not answer is reported and left alone (mail then
+ * waits in the digest's deliveries), and never doubled; a dead one's record is replaced.
+ */
 export async function startMailCatcher(options: { dataDir: string; smtpPort: number; webPort: number; log?: (message: string) => void }): Promise<MailCatcher> {
   const dataDir = path.resolve(options.dataDir);
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  return withStartLock(path.join(dataDir, "maildev.lock"), () => startOrReuse(dataDir, options), { what: "Another process starting the mail catcher" });
+}
+
+async function startOrReuse(dataDir: string, options: { smtpPort: number; webPort: number; log?: (message: string) => void }): Promise<MailCatcher> {
   const stateFile = path.join(dataDir, "maildev.json");
+  const inbox = path.join(dataDir, "inbox");
   const previous = readState(stateFile);
-  if (previous && (await accepts(previous.smtpPort)) && (await accepts(previous.webPort))) {
+  if (previous && (await greets(previous.smtpPort)) && (await accepts(previous.webPort))) {
     return { smtpUrl: `smtp://127.0.0.1:${previous.smtpPort}`, webUrl: `http://127.0.0.1:${previous.webPort}/`, owned: false, stop: async () => undefined };
   }
+  const owners = inboxOwners(inbox);
+  if (owners.length > 0 && previous) {
+    options.log?.(
+      `Mail catcher on port ${previous.smtpPort} is not answering (pid ${owners[0]!.pid} owns ${inbox}, so no second one was started); mail waits and is sent when it answers.`,
+    );
+    return { smtpUrl: `smtp://127.0.0.1:${previous.smtpPort}`, webUrl: `http://127.0.0.1:${previous.webPort}/`, owned: false, stop: async () => undefined };
+  }
+  if (owners.length > 0) throw new Error(`MailDev (pid ${owners.map((owner) => owner.pid).join(", ")}) serves ${inbox} but left no record of its ports: stop it, then start again.`);
   const smtpPort = await freePort(options.smtpPort);
   const webPort = await freePort(options.webPort);
   const child = spawn(
     process.execPath,
-    [MAILDEV_BIN, "--smtp", String(smtpPort), "--ip", "127.0.0.1", "--web", String(webPort), "--web-ip", "127.0.0.1", "--mail-directory", path.join(dataDir, "inbox"), "--max-emails", "500", "--silent"],
+    [MAILDEV_BIN, "--smtp", String(smtpPort), "--ip", "127.0.0.1", "--web", String(webPort), "--web-ip", "127.0.0.1", "--mail-directory", inbox, "--max-emails", "500", "--silent"],
     { stdio: ["ignore", "ignore", "pipe"] },
   );
   let errors = "";
