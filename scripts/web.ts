@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     await assertSessionConnection(env.DATABASE_URL);
   }
   const listener = env.PAGE_CACHE_MB > 0 ? listenForChanges({ url: databaseUrl(), cache, log }) : undefined;
-  const metrics = createWebMetrics({ pool: () => db.pool, cache, token: env.METRICS_TOKEN });
+  const metrics = createWebMetrics({ pool: () => db.pool, cache, token: env.METRICS_TOKEN, proxied: env.TRUSTED_PROXIES > 0 });
   const server = createWebServer({
     handler: (request, response) => handle(request, response),
     trustedProxies: env.TRUSTED_PROXIES,

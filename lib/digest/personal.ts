@@ -83,7 +83,7 @@ export type SelectionInput = {
   day: string;
   /** The window's papers in trending order (rank 1 first). */
   window: TrendingItem[];
-  /** Papers of the window the search engine matched, per followed keyword and per saved search (savedSearchLabel). */
+  /** Papers of the window the search engine matched, per followed keyword (keywordKey) and per saved search (searchKey). */
   matches: Map<string, Set<string>>;
   /** Papers earlier mails already sent this subscriber. */
   sent: ReadonlySet<string>;
@@ -92,6 +92,11 @@ export type SelectionInput = {
 };
 
 const quoted = (text: string) => `“${text}”`;
+
+/** The key of a followed keyword's matches in SelectionInput.matches. */
+export const keywordKey = (keyword: string) => `k:${keyword}`;
+/** The key of a saved search's matches in SelectionInput.matches. */
+export const searchKey = (search: SavedSearch) => `s:${savedSearchLabel(search)}`;
 
 export function savedSearchLabel(search: SavedSearch): string {
   const filters = [...search.categories, ...(search.hasCode ? ["with code"] : [])];
@@ -144,15 +149,16 @@ export function selectEdition(input: SelectionInput): EditionContent {
   const shown = new Set(trending.map((paper) => paper.id));
 
   // Follows: which papers of the window each one brings, in trending order.
-  const follows: { label: string; reason: string; ids: string[]; path: string }[] = [];
+  // Keyed by kind too: a keyword, a saved search and an author can be the same words.
+  const follows: { key: string; label: string; reason: string; ids: string[]; path: string }[] = [];
   for (const keyword of preferences.keywords) {
-    const hits = input.matches.get(keyword) ?? new Set<string>();
-    follows.push({ label: keyword, reason: `matches ${quoted(keyword)}`, ids: window.filter((p) => hits.has(p.id)).map((p) => p.id), path: morePath(keyword, from, input.day) });
+    const hits = input.matches.get(keywordKey(keyword)) ?? new Set<string>();
+    follows.push({ key: keywordKey(keyword), label: keyword, reason: `matches ${quoted(keyword)}`, ids: window.filter((p) => hits.has(p.id)).map((p) => p.id), path: morePath(keyword, from, input.day) });
   }
   for (const search of preferences.searches) {
     const label = savedSearchLabel(search);
-    const hits = input.matches.get(label) ?? new Set<string>();
-    follows.push({ label, reason: `from your search ${quoted(label)}`, ids: window.filter((p) => hits.has(p.id)).map((p) => p.id), path: morePath(search.q, from, input.day, search) });
+    const hits = input.matches.get(searchKey(search)) ?? new Set<string>();
+    follows.push({ key: searchKey(search), label, reason: `from your search ${quoted(label)}`, ids: window.filter((p) => hits.has(p.id)).map((p) => p.id), path: morePath(search.q, from, input.day, search) });
   }
   for (const followed of preferences.authors) {
     const ids: string[] = [];
@@ -163,7 +169,7 @@ export function selectEdition(input: SelectionInput): EditionContent {
         add(paper.id, `by ${author}`);
       }
     }
-    follows.push({ label: followed, reason: "", ids, path: morePath(followed, from, input.day) });
+    follows.push({ key: `a:${followed}`, label: followed, reason: "", ids, path: morePath(followed, from, input.day) });
   }
 
   const byId = new Map(window.map((paper) => [paper.id, paper]));
@@ -182,10 +188,10 @@ export function selectEdition(input: SelectionInput): EditionContent {
   }
   for (const follow of follows) {
     const left = follow.ids.filter((id) => !shown.has(id) && !sent.has(id)).length;
-    if (left > 0) unshown.set(follow.label, left);
+    if (left > 0) unshown.set(follow.key, left);
   }
 
   const papers = [...trending, ...extra].map((paper, index) => ({ ...toDigestPaper(byId.get(paper.id)!), rank: index + 1, reasons: reasons.get(paper.id) ?? [] }));
-  const more = follows.flatMap((follow) => (unshown.has(follow.label) ? [{ label: follow.label, count: unshown.get(follow.label)!, searchPath: follow.path }] : []));
+  const more = follows.flatMap((follow) => (unshown.has(follow.key) ? [{ label: follow.label, count: unshown.get(follow.key)!, searchPath: follow.path }] : []));
   return { kind: input.kind, from, to: input.day, papers, more };
 }

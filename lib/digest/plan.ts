@@ -8,7 +8,7 @@ import { searchPapers } from "@/lib/search";
 import { isPersonal, type DigestPreferences } from "@/lib/subscriptions/preferences";
 import { env } from "@/lib/env";
 import { addDays } from "@/lib/time";
-import { isDue, savedSearchLabel, selectEdition, type EditionContent, type EditionKind } from "./personal";
+import { isDue, keywordKey, searchKey, selectEdition, type EditionContent, type EditionKind } from "./personal";
 import { audience, digests } from "./store";
 import type { DigestContent } from "./types";
 
@@ -45,10 +45,15 @@ export async function planDigest(content: DigestContent): Promise<DigestPlan> {
   const matchesOf = async (kind: EditionKind, preferences: DigestPreferences): Promise<Map<string, Set<string>>> => {
     const from = addDays(day, kind === "weekly" ? -6 : 0);
     const ask = (label: string, query: Parameters<typeof searchPapers>[0]) => {
-      const key = `${kind}\u0000${label}`;
+      // By the query itself: a followed keyword (a phrase) and a saved search of the same words are two searches.
+      const key = JSON.stringify([kind, query.q, query.categories ?? [], query.hasCode ?? null]);
       let hits = matchCache.get(key);
       if (!hits) {
-        hits = searchPapers(query).then((result) => new Set(result.items.map((hit) => hit.id)));
+        hits = searchPapers(query).then((result) => {
+          // A digest is frozen once: no answer at all must fail the run (retried later), not freeze "no matches".
+          if (result.unanswered) throw new Error(`the search for “${query.q}” got no answer from Meilisearch or Postgres; the digest is not frozen, the next run tries again`);
+          return new Set(result.items.map((hit) => hit.id));
+        });
         matchCache.set(key, hits);
       }
       return hits.then((ids) => [label, ids] as const);
@@ -56,8 +61,8 @@ export async function planDigest(content: DigestContent): Promise<DigestPlan> {
     const base = { from, to: day, sort: "newest" as const, limit: MATCH_LIMIT, offset: 0 };
     return new Map(
       await Promise.all([
-        ...preferences.keywords.map((keyword) => ask(keyword, { ...base, q: followQuery(keyword) })),
-        ...preferences.searches.map((search) => ask(savedSearchLabel(search), { ...base, q: search.q, categories: search.categories, hasCode: search.hasCode })),
+        ...preferences.keywords.map((keyword) => ask(keywordKey(keyword), { ...base, q: followQuery(keyword) })),
+        ...preferences.searches.map((search) => ask(searchKey(search), { ...base, q: search.q, categories: search.categories, hasCode: search.hasCode })),
       ]),
     );
   };

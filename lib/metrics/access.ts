@@ -24,10 +24,15 @@ export function isLoopback(peer: string | undefined): boolean {
   return address !== undefined && ipaddr.parse(address).range() === "loopback";
 }
 
-export function mayReadMetrics(request: MetricsRequest, token: string | undefined): boolean {
+/**
+ * `proxied`: the site is configured behind a reverse proxy (TRUSTED_PROXIES > 0). Then a loopback
+ * peer may be that proxy passing a visitor on without a forwarding header (a TCP proxy, a forgotten
+ * proxy_set_header), so only the token opens /metrics.
+ */
+export function mayReadMetrics(request: MetricsRequest, token: string | undefined, proxied = false): boolean {
   if (token) {
     const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(request.authorization ?? "");
     return match !== null && sameSecret(match[1]!, token);
   }
-  return isLoopback(request.peer) && !request.forwarded;
+  return !proxied && isLoopback(request.peer) && !request.forwarded;
 }

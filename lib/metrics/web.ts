@@ -22,8 +22,10 @@ export type WebMetricsOptions = {
   /** The pool the database gauges read with; none: no database gauges. */
   pool?: () => pg.Pool;
   cache?: PageCache;
-  /** METRICS_TOKEN; unset: loopback scrapers only. */
+  /** METRICS_TOKEN; unset: loopback scrapers only, and none behind a proxy (`proxied`). */
   token?: string;
+  /** TRUSTED_PROXIES > 0: a reverse proxy on this host may pass visitors on as loopback peers. */
+  proxied?: boolean;
   /** Longest a scrape waits for the database (default 1 s). */
   databaseTimeoutMs?: number;
   now?: () => number;
@@ -197,6 +199,7 @@ export function createWebMetrics(options: WebMetricsOptions = {}): WebMetrics {
           forwarded: ["x-forwarded-for", "forwarded", "x-real-ip"].some((name) => request.headers[name] !== undefined),
         },
         options.token,
+        options.proxied,
       );
       if (!allowed || (request.method !== "GET" && request.method !== "HEAD")) return notFound(response);
       await answerMetrics(registry, request, response);

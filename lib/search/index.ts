@@ -58,6 +58,7 @@ export async function searchPapers(query: SearchQuery): Promise<SearchResult> {
   });
   let result: EngineResult;
   let degraded = false;
+  let unanswered = false;
   try {
     result = await askSearchEngine((engine) => searchEngine(engine, query));
   } catch {
@@ -72,8 +73,12 @@ export async function searchPapers(query: SearchQuery): Promise<SearchResult> {
       // Both engines failed (the fallback has a time limit): an empty, degraded answer, not a 500.
       console.error("search fallback failed:", (error as Error).message);
       result = { hits: [], total: 0 };
+      unanswered = true;
     }
   }
   const final = pinFirst(result, await pinned, query);
-  return { items: final.hits, total: final.total, offset: query.offset, limit: query.limit, degraded, tookMs: Math.round(performance.now() - started) };
+  return {
+    items: final.hits, total: final.total, offset: query.offset, limit: query.limit, degraded, tookMs: Math.round(performance.now() - started),
+    ...(unanswered ? { unanswered: true as const } : {}),
+  };
 }

@@ -29,6 +29,8 @@ export type SearchResult = {
   limit: number;
   /** True when Meilisearch was unreachable and Postgres answered instead. */
   degraded: boolean;
+  /** Present when neither Meilisearch nor the Postgres fallback answered: the empty list means nothing. */
+  unanswered?: true;
   tookMs: number;
 };
 

@@ -12,7 +12,7 @@ import { newNonce, readConfirmToken, readUnsubscribeToken } from "@/lib/mail/tok
 import { mailTransport } from "@/lib/mail/transport";
 import { countEvent } from "@/lib/metrics/events";
 import { confirmUrl, unsubscribePageUrl } from "./links";
-import { CADENCES, DEFAULT_PREFERENCES, type DigestPreferences } from "./preferences";
+import { CADENCES, DEFAULT_PREFERENCES, PREFERENCE_LIMITS, savedSearchSchema, type DigestPreferences } from "./preferences";
 
 /** A subscriber row's status (the column is text; these are the values it holds). */
 export type SubscriberStatus = "pending" | "confirmed" | "unsubscribed";
@@ -61,9 +61,13 @@ export async function subscribe(input: { email: unknown; ip?: string; preference
   // New, pending and unsubscribed addresses (re)start confirmation with a fresh single-use nonce;
   // a confirmed one stays confirmed and is told so by mail. The caller's answer is the same.
   // Without preferences in the request, an existing row keeps the ones it has.
+  // Nor do the preferences of a row a signed-in person saved (person_id, preferences_updated_at): an
+  // unauthenticated request never changes what someone chose signed in.
   const keep = (column: string) => `${column} = CASE WHEN subscriber.status = 'confirmed' THEN subscriber.${column} ELSE EXCLUDED.${column} END`;
+  const keepSaved = (column: string) =>
+    `${column} = CASE WHEN subscriber.status = 'confirmed' OR subscriber.person_id IS NOT NULL OR subscriber.preferences_updated_at IS NOT NULL THEN subscriber.${column} ELSE EXCLUDED.${column} END`;
   const preferenceColumns = ["categories", "cross_lists", "keywords", "authors", "searches", "cadence", "weekly_day", "digest_size", "send_empty"];
-  const updates = ["subscribed_ip", ...(input.preferences ? preferenceColumns : [])].map(keep);
+  const updates = [keep("subscribed_ip"), ...(input.preferences ? preferenceColumns.map(keepSaved) : [])];
   const { rows } = await db.pool.query<{ id: string; status: SubscriberStatus; confirmNonce: string | null }>(
     `INSERT INTO subscriber (email, status, confirm_nonce, subscribed_ip, categories, cross_lists, keywords, authors, searches, cadence, weekly_day, digest_size, send_empty)
      VALUES ($1, 'pending', $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12)
@@ -209,10 +213,11 @@ export function rowPreferences(row: PreferenceRow): DigestPreferences {
     crossLists: row.crossLists,
     keywords: row.keywords ?? [],
     authors: row.authors ?? [],
-    searches: row.searches,
+    // Read as the schema says (a hand-edited row must not stop everyone's digest).
+    searches: savedSearchSchema.array().max(PREFERENCE_LIMITS.searches).catch([]).parse(row.searches),
     cadence: CADENCES.includes(row.cadence) ? row.cadence : "daily",
-    weeklyDay: row.weeklyDay,
-    size: row.size,
+    weeklyDay: row.weeklyDay >= 0 && row.weeklyDay <= 6 ? row.weeklyDay : DEFAULT_PREFERENCES.weeklyDay,
+    size: row.size !== null && row.size >= 5 && row.size <= 50 ? row.size : null,
     sendEmpty: row.sendEmpty,
   };
 }

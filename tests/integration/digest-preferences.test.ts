@@ -184,4 +184,29 @@ describe("GET and PUT /api/me/digest", () => {
     }
     expect(await row(reader.email)).toMatchObject({ cadence: "weekly" });
   });
+
+  it("a mail link's token opens the preferences, not the private feed, and cannot subscribe again", async () => {
+    const reader = await signedIn();
+    await putDigest(request("PUT", "/api/me/digest", { subscribed: true, categories: ["cs.RO"] }, { cookie: reader.cookie }));
+    const { rows } = await database.pool.query<{ id: string }>(`SELECT id::text FROM subscriber WHERE email = $1`, [reader.email]);
+    const bearer = { authorization: `Bearer ${manageToken(tokenSecret(), BigInt(rows[0]!.id))}` };
+    const bySession = await json(await getDigest(request("GET", "/api/me/digest", undefined, { cookie: reader.cookie })));
+    expect(bySession.body.feedUrl).toEqual(expect.stringContaining("/feed/f."));
+    const byLink = await json(await getDigest(request("GET", "/api/me/digest", undefined, bearer)));
+    expect(byLink.body).toMatchObject({ status: "confirmed", feedUrl: null });
+
+    expect((await json(await putDigest(request("PUT", "/api/me/digest", { subscribed: false }, bearer)))).body).toMatchObject({ status: "unsubscribed" });
+    const again = await json(await putDigest(request("PUT", "/api/me/digest", { subscribed: true }, bearer)));
+    expect(again.status).toBe(401);
+    expect(await row(reader.email)).toMatchObject({ status: "unsubscribed" });
+  });
+
+  it("an unauthenticated subscribe request never replaces what a signed-in person saved", async () => {
+    const reader = await signedIn();
+    await putDigest(request("PUT", "/api/me/digest", { categories: ["cs.RO"], keywords: ["diffusion"] }, { cookie: reader.cookie }));
+    expect(await row(reader.email)).toMatchObject({ status: "unsubscribed", categories: ["cs.RO"] });
+    const answer = await subscribeApi(request("POST", "/api/subscribe", { email: reader.email, categories: ["math.AG"], follow: ["spam"] }));
+    expect(answer.status).toBe(202);
+    expect(await row(reader.email)).toMatchObject({ status: "pending", categories: ["cs.RO"], keywords: ["diffusion"] });
+  });
 });

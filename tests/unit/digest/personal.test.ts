@@ -106,7 +106,7 @@ describe("a personal edition", () => {
 
   it("adds every paper a follow matches, even with no votes, after the trending part", () => {
     const edition = selectEdition(
-      input({ preferences: prefs({ categories: ["cs.RO"], keywords: ["schemes"], authors: ["S. Levine"] }), window, matches: new Map([["schemes", new Set(["2606.00005"])]]), size: 1 }),
+      input({ preferences: prefs({ categories: ["cs.RO"], keywords: ["schemes"], authors: ["S. Levine"] }), window, matches: new Map([["k:schemes", new Set(["2606.00005"])]]), size: 1 }),
     );
     expect(edition.papers.map((p) => [p.id, p.reasons])).toEqual([
       ["2606.00001", ["in cs.RO", "trending #1 today"]],
@@ -124,7 +124,7 @@ describe("a personal edition", () => {
   it("caps what follows bring and counts the rest, with a search over the window", () => {
     const many = Array.from({ length: FOLLOW_CAP + 12 }, (_, i) => paper(i + 1, { categories: ["q-bio.NC"] }));
     const edition = selectEdition(
-      input({ preferences: prefs({ categories: ["cs.RO"], keywords: ["neurons"], cadence: "weekly" }), kind: "weekly", window: many, matches: new Map([["neurons", new Set(many.map((p) => p.id))]]) }),
+      input({ preferences: prefs({ categories: ["cs.RO"], keywords: ["neurons"], cadence: "weekly" }), kind: "weekly", window: many, matches: new Map([["k:neurons", new Set(many.map((p) => p.id))]]) }),
     );
     expect(edition.papers).toHaveLength(FOLLOW_CAP);
     expect(edition.more).toEqual([{ label: "neurons", count: 12, searchPath: "/search?q=neurons&from=2026-06-09&to=2026-06-15" }]);
@@ -133,5 +133,24 @@ describe("a personal edition", () => {
 
   it("is empty when nothing matches", () => {
     expect(selectEdition(input({ preferences: prefs({ categories: ["hep-th"] }), window })).papers).toEqual([]);
+  });
+});
+
+describe("follows of the same words", () => {
+  it("a keyword and a saved search with the same text keep their own matches and their own counts", () => {
+    const many = Array.from({ length: FOLLOW_CAP + 5 }, (_, i) => paper(i + 1, { categories: ["q-bio.NC"] }));
+    const edition = selectEdition(
+      input({
+        preferences: prefs({ categories: ["cs.RO"], keywords: ["neurons"], searches: [{ q: "neurons", categories: [] }] }),
+        window: many,
+        matches: new Map([
+          ["k:neurons", new Set(many.slice(0, 2).map((p) => p.id))],
+          ["s:neurons", new Set(many.map((p) => p.id))],
+        ]),
+      }),
+    );
+    expect(edition.papers[0]!.reasons).toEqual(["matches “neurons”", "from your search “neurons”"]);
+    expect(edition.papers[2]!.reasons).toEqual(["from your search “neurons”"]);
+    expect(edition.more).toEqual([{ label: "neurons", count: 5, searchPath: "/search?q=neurons&from=2026-06-15&to=2026-06-15" }]);
   });
 });

@@ -34,4 +34,9 @@ describe("access to /metrics", () => {
     }).toEqual({ v4: true, v4Other: true, v6: true, mapped: true, forwarded: false, lan: false, public: false, none: false });
     expect(isLoopback("fd00::2")).toBe(false);
   });
+
+  it("behind a reverse proxy, without a token, takes no one: the proxy itself is a loopback peer", () => {
+    expect(mayReadMetrics({ peer: "127.0.0.1", authorization: undefined, forwarded: false }, undefined, true)).toBe(false);
+    expect(mayReadMetrics({ peer: "127.0.0.1", authorization: "Bearer a-long-random-token-0123", forwarded: false }, "a-long-random-token-0123", true)).toBe(true);
+  });
 });

@@ -18,10 +18,14 @@ export const dynamic = "force-dynamic";
 
 const bodySchema = preferencesPatchSchema.extend({ subscribed: z.boolean().optional() });
 
-/** `feedUrl`: the private feed of the digest while subscribed (its secret made on first ask), else null. */
-async function answer(email: string | null, subscription: OwnSubscription | null): Promise<NextResponse> {
+/**
+ * `feedUrl`: the private feed of the digest while subscribed (its secret made on first ask), else
+ * null; and null for a mail link's token, which can be forwarded with the mail: it opens the
+ * preferences, not the feed (a secret that never expires).
+ */
+async function answer(email: string | null, subscription: OwnSubscription | null, byLink: boolean): Promise<NextResponse> {
   if (!subscription && email === null) throw new ApiError(404, "not_found", "This subscription no longer exists.");
-  const feedUrl = subscription ? await feedUrlFor(subscription) : null;
+  const feedUrl = subscription && !byLink ? await feedUrlFor(subscription) : null;
   return NextResponse.json(
     { email: subscription?.email ?? email, status: subscription?.status ?? "none", preferences: subscription?.preferences ?? DEFAULT_PREFERENCES, feedUrl },
     { headers: { "Cache-Control": "private, no-store" } },
@@ -31,7 +35,7 @@ async function answer(email: string | null, subscription: OwnSubscription | null
 export async function GET(request: NextRequest) {
   return handle(async () => {
     const who = await digestOwner(request);
-    return answer(who.email, await subscriptionOf(who.owner));
+    return answer(who.email, await subscriptionOf(who.owner), !("personId" in who.owner));
   });
 }
 
@@ -45,7 +49,11 @@ export async function PUT(request: NextRequest) {
     });
     const current = await subscriptionOf(who.owner);
     if (!current && !("personId" in who.owner)) throw new ApiError(404, "not_found", "This subscription no longer exists.");
+    // A mail link can pause, change and end a subscription, not start one again: that takes signing in.
+    if (subscribed === true && !("personId" in who.owner) && current?.status !== "confirmed") {
+      throw new ApiError(401, "sign_in_required", "Sign in to subscribe again.");
+    }
     const preferences = applyPatch(current?.preferences ?? DEFAULT_PREFERENCES, patch);
-    return answer(who.email, await saveOwnSubscription(who.owner, preferences, subscribed, clientIp(request.headers)));
+    return answer(who.email, await saveOwnSubscription(who.owner, preferences, subscribed, clientIp(request.headers)), !("personId" in who.owner));
   });
 }
