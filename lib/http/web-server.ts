@@ -89,7 +89,8 @@ function accessFields(request: http.IncomingMessage, response: http.ServerRespon
     requestId,
     method: request.method,
     route,
-    path: route === "/feed/[secret]" ? route : path,
+    // Whatever route a path matches (//feed/… is "unmatched" until Next redirects it), a feed secret in it is never logged.
+    path: route === "/feed/[secret]" ? route : path.replace(/f\.\d+\.[A-Za-z0-9_-]+/g, "f.…"),
     status: response.headersSent ? response.statusCode : 499,
     ms: Math.round(Number(process.hrtime.bigint() - startedAt) / 1e5) / 10,
     cache: response.getHeader("x-cache"),

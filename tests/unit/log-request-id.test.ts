@@ -84,6 +84,7 @@ describe("request ids", () => {
     await response.text();
     await fetch(`${base}/missing`).then((r) => r.text());
     await fetch(`${base}/feed/f.1.secret-signature.xml`).then((r) => r.text());
+    await fetch(`${base}//feed/f.2.another-secret.xml`).then((r) => r.text());
     await new Promise((resolve) => setTimeout(resolve, 20));
     const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(entries).toEqual([
@@ -91,6 +92,8 @@ describe("request ids", () => {
       expect.objectContaining({ route: "unmatched", path: "/missing", status: 404 }),
       // A private feed's path is its secret: only the route is logged.
       expect.objectContaining({ route: "/feed/[secret]", path: "/feed/[secret]", status: 200 }),
+      // Nor in a path that matches no route (Next redirects it to the feed).
+      expect.objectContaining({ route: "unmatched", path: "//feed/f.….xml" }),
     ]);
   });
 
