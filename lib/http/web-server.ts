@@ -84,7 +84,7 @@ function stampRequestId(request: http.IncomingMessage, response: http.ServerResp
 /** A request's access-log fields: its route pattern, and the path except where the path is a secret (a private feed's). */
 function accessFields(request: http.IncomingMessage, response: http.ServerResponse, requestId: string, startedAt: bigint): LogFields {
   const route = routeLabel(request.url ?? "/");
-  const path = (request.url ?? "/").split(/[?#]/, 1)[0];
+  const path = (request.url ?? "/").split(/[?#]/, 1)[0] ?? "/";
   return {
     requestId,
     method: request.method,
