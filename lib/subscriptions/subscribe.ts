@@ -261,19 +261,30 @@ export async function subscriptionOf(owner: SubscriptionOwner): Promise<OwnSubsc
 }
 
 /**
- * Saves preferences, and with `subscribed` starts (confirmed at once: signing in, or a link mailed
- * to the address, verified it) or ends the subscription. Ending it also stops mails not yet sent, as
+ * Saves preferences (`update` of those the row has, read under its lock), and with `subscribed`
+ * starts (confirmed at once: signing in, or a link mailed to the address, verified it) or ends the
+ * subscription. Ending it also stops mails not yet sent, as
  * the unsubscribe link does. Applies from the next digest: a frozen one keeps what it froze. A person
  * without a subscription gets one (unsubscribed unless `subscribed`); a link's subscriber must exist.
  */
-export async function saveOwnSubscription(owner: SubscriptionOwner, preferences: DigestPreferences, subscribed: boolean | undefined, ip?: string): Promise<OwnSubscription | null> {
+export async function saveOwnSubscription(
+  owner: SubscriptionOwner,
+  update: (current: DigestPreferences) => DigestPreferences,
+  subscribed: boolean | undefined,
+  ip?: string,
+): Promise<OwnSubscription | null> {
   const { where, order, values: ownerValues } = ownerClause(owner);
   const client = await db.pool.connect();
   try {
     await client.query("BEGIN");
-    const existing = await client.query<{ id: string }>(`SELECT id::text FROM subscriber WHERE ${where} ORDER BY ${order} LIMIT 1 FOR UPDATE`, ownerValues);
-    const values = preferenceValues(preferences);
-    let id = existing.rows[0]?.id;
+    // The preferences are changed as the locked row has them: two saves at once both land.
+    const existing = await client.query<PreferenceRow & { id: string }>(
+      `SELECT id::text, ${PREFERENCE_COLUMNS} FROM subscriber WHERE ${where} ORDER BY ${order} LIMIT 1 FOR UPDATE`,
+      ownerValues,
+    );
+    const row = existing.rows[0];
+    const values = preferenceValues(update(row ? rowPreferences(row) : DEFAULT_PREFERENCES));
+    let id = row?.id;
     if (id) {
       await client.query(
         `UPDATE subscriber SET categories = $2, cross_lists = $3, keywords = $4, authors = $5, searches = $6::jsonb, cadence = $7,

@@ -209,4 +209,24 @@ describe("GET and PUT /api/me/digest", () => {
     expect(answer.status).toBe(202);
     expect(await row(reader.email)).toMatchObject({ status: "pending", categories: ["cs.RO"], keywords: ["diffusion"] });
   });
+
+  it("two saves at once both land: each changes the row as the other left it", async () => {
+    const reader = await signedIn();
+    await putDigest(request("PUT", "/api/me/digest", { subscribed: true, categories: ["cs.RO"] }, { cookie: reader.cookie }));
+    // Hold the row, so both requests have read what they read before either writes.
+    const holder = await database.pool.connect();
+    try {
+      await holder.query("BEGIN");
+      await holder.query(`SELECT 1 FROM subscriber WHERE email = $1 FOR UPDATE`, [reader.email]);
+      const first = putDigest(request("PUT", "/api/me/digest", { keywords: ["diffusion"] }, { cookie: reader.cookie }));
+      const second = putDigest(request("PUT", "/api/me/digest", { authors: ["Sergey Levine"] }, { cookie: reader.cookie }));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await holder.query("COMMIT");
+      expect((await first).status).toBe(200);
+      expect((await second).status).toBe(200);
+    } finally {
+      holder.release();
+    }
+    expect(await row(reader.email)).toMatchObject({ categories: ["cs.RO"], keywords: ["diffusion"], authors: ["Sergey Levine"] });
+  });
 });

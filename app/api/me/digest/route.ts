@@ -53,7 +53,7 @@ export async function PUT(request: NextRequest) {
     if (subscribed === true && !("personId" in who.owner) && current?.status !== "confirmed") {
       throw new ApiError(401, "sign_in_required", "Sign in to subscribe again.");
     }
-    const preferences = applyPatch(current?.preferences ?? DEFAULT_PREFERENCES, patch);
-    return answer(who.email, await saveOwnSubscription(who.owner, preferences, subscribed, clientIp(request.headers)), !("personId" in who.owner));
+    const saved = await saveOwnSubscription(who.owner, (preferences) => applyPatch(preferences, patch), subscribed, clientIp(request.headers));
+    return answer(who.email, saved, !("personId" in who.owner));
   });
 }
