@@ -7,13 +7,13 @@ import Link from "next/link";
 import { useEffect, useId, useState, type FormEvent } from "react";
 import { PhraseList } from "@/components/phrase-list";
 import { TopicPicker } from "@/components/topic-picker";
+import { WeekdaySelect } from "@/components/weekday-select";
 import { categoryLabel } from "@/lib/papers/categories";
 import { writeSearchQuery } from "@/lib/search/query-url";
 import {
   describePreferences,
   PREFERENCE_LIMITS,
   savedSearchKey,
-  WEEKDAYS,
   type Cadence,
   type DigestPreferences,
   type PreferencesPatch,
@@ -248,7 +248,7 @@ export function DigestSettings({ initial, token, siteSize }: { initial: DigestSt
 
         <fieldset className="digest-card">
           <legend className="digest-card-title">Follow</legend>
-          <p className="digest-hint">Papers that mention a keyword or are by an author you follow come first, whatever their topic.</p>
+          <p className="digest-hint">New papers that mention a keyword or are by an author you follow come too, whatever their topic, after the top papers in your topics.</p>
           <PhraseList
             label="Keywords and phrases"
             items={draft.keywords}
@@ -306,19 +306,7 @@ export function DigestSettings({ initial, token, siteSize }: { initial: DigestSt
                   {CADENCE_LABELS[cadence]}
                 </label>
                 {cadence === "weekly" && (
-                  <select
-                    aria-label="Day of the week"
-                    value={draft.weeklyDay}
-                    onChange={(event) => {
-                      setDraft((current) => ({ ...current, weeklyDay: Number(event.target.value), cadence: "weekly" }));
-                    }}
-                  >
-                    {WEEKDAYS.map((day, index) => (
-                      <option key={day} value={index}>
-                        {day}
-                      </option>
-                    ))}
-                  </select>
+                  <WeekdaySelect value={draft.weeklyDay} onChange={(weeklyDay) => setDraft((current) => ({ ...current, weeklyDay, cadence: "weekly" }))} />
                 )}
               </div>
             ))}

@@ -1,7 +1,7 @@
 "use client";
 // One address and a button, answered in place: the form behind subscribing and signing in. A
 // server action, so it works before (and without) JavaScript.
-import { useActionState, useId } from "react";
+import { useActionState, useId, type ReactNode } from "react";
 
 export type EmailFormState = { status: "idle" | "ok" | "error"; message: string; email: string };
 
@@ -13,11 +13,13 @@ type Props = {
   compact?: boolean;
   /** Hidden fields sent along (unset ones are left out). */
   hidden?: Record<string, string | undefined>;
+  /** More of the form, after the answer (the subscribe page's topics). */
+  children?: ReactNode;
 };
 
 const initial: EmailFormState = { status: "idle", message: "", email: "" };
 
-export function EmailForm({ action: run, submitLabel, pendingLabel, compact = false, hidden = {} }: Props) {
+export function EmailForm({ action: run, submitLabel, pendingLabel, compact = false, hidden = {}, children }: Props) {
   const [state, action, pending] = useActionState(run, initial);
   const id = useId();
   return (
@@ -48,6 +50,7 @@ export function EmailForm({ action: run, submitLabel, pendingLabel, compact = fa
       <p id={`${id}-message`} className={`subscribe-message subscribe-${state.status}`} role="status" aria-live="polite">
         {state.message}
       </p>
+      {children}
     </form>
   );
 }

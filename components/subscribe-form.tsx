@@ -3,55 +3,28 @@
 // also offers topics and a cadence up front, in a disclosure; the home page's banner keeps just the
 // address and links there. A server action, so it works before (and without) JavaScript.
 import Link from "next/link";
-import { useActionState, useId, useState } from "react";
+import { useId, useState } from "react";
+import { EmailForm } from "@/components/email-form";
 import { TopicPicker } from "@/components/topic-picker";
-import { subscribeAction, type SubscribeFormState } from "@/lib/subscriptions/actions";
-import { WEEKDAYS } from "@/lib/subscriptions/preferences";
-
-const initial: SubscribeFormState = { status: "idle", message: "", email: "" };
+import { subscribeAction } from "@/lib/subscriptions/actions";
+import { WeekdaySelect } from "@/components/weekday-select";
 
 export function SubscribeForm({ compact = false }: { compact?: boolean }) {
-  const [state, action, pending] = useActionState(subscribeAction, initial);
-  const id = useId();
   return (
-    <form className={compact ? "subscribe-form subscribe-form-compact" : "subscribe-form"} action={action} noValidate>
-      <label className={compact ? "sr-only" : "subscribe-label"} htmlFor={`${id}-email`}>
-        Email address
-      </label>
-      <div className="subscribe-row">
-        <input
-          id={`${id}-email`}
-          name="email"
-          type="email"
-          inputMode="email"
-          autoComplete="email"
-          placeholder="you@example.org"
-          required
-          maxLength={320}
-          defaultValue={state.email}
-          key={state.status + state.message}
-          aria-invalid={state.status === "error" || undefined}
-          aria-describedby={`${id}-message`}
-        />
-        <button className="button button-primary" type="submit" disabled={pending}>
-          {pending ? "Subscribing…" : "Subscribe"}
-        </button>
-      </div>
-      <p id={`${id}-message`} className={`subscribe-message subscribe-${state.status}`} role="status" aria-live="polite">
-        {state.message}
-      </p>
+    <EmailForm action={subscribeAction} submitLabel="Subscribe" pendingLabel="Subscribing…" compact={compact}>
       {compact ? (
         <p className="subscribe-more">
           <Link href="/subscribe">Choose topics</Link> for a digest of your own fields.
         </p>
       ) : (
-        <SubscribeTopics id={id} />
+        <SubscribeTopics />
       )}
-    </form>
+    </EmailForm>
   );
 }
 
-function SubscribeTopics({ id }: { id: string }) {
+function SubscribeTopics() {
+  const id = useId();
   const [categories, setCategories] = useState<string[]>([]);
   const [cadence, setCadence] = useState<"daily" | "weekly">("daily");
   const [weeklyDay, setWeeklyDay] = useState(1);
@@ -77,21 +50,14 @@ function SubscribeTopics({ id }: { id: string }) {
                 <input type="radio" name="cadence" value="weekly" checked={cadence === "weekly"} onChange={() => setCadence("weekly")} />
                 Once a week, on
               </label>
-              <select
+              <WeekdaySelect
                 name="weeklyDay"
-                aria-label="Day of the week"
                 value={weeklyDay}
-                onChange={(event) => {
-                  setWeeklyDay(Number(event.target.value));
+                onChange={(day) => {
+                  setWeeklyDay(day);
                   setCadence("weekly");
                 }}
-              >
-                {WEEKDAYS.map((day, index) => (
-                  <option key={day} value={index}>
-                    {day}
-                  </option>
-                ))}
-              </select>
+              />
             </div>
           </div>
         </fieldset>
