@@ -10,16 +10,15 @@ import { closeMailTransport, createMailTransport } from "@/lib/mail/transport";
 import { engineConfig, setSearchConnection } from "@/lib/search/engine";
 import { reindexSearch } from "@/lib/search/sync";
 import { startSmtp, type Received, type TestSmtp } from "./smtp";
-import { createAppDatabase, type TestDatabase } from "./test-db";
+import { createAppDatabase, insertPapers, type TestDatabase, type TestPaper } from "./test-db";
 
 const INDEX = `papers_personal_${Date.now()}`;
 let database: TestDatabase;
 let smtp: TestSmtp;
 
-type Row = { id: string; title: string; categories: string[]; day: string; votes: number; authors?: string[]; abstract?: string };
 
 // 2026-06-15 is a Monday.
-const PAPERS: Row[] = [
+const PAPERS: TestPaper[] = [
   { id: "2606.10001", title: "Grasping by imitation", categories: ["cs.RO"], day: "2026-06-15", votes: 50 },
   { id: "2606.10002", title: "Vision transformers at scale", categories: ["cs.CV"], day: "2026-06-15", votes: 80 },
   { id: "2606.10003", title: "A quiet diffusion policy for manipulation", categories: ["cs.LG"], day: "2026-06-15", votes: 0, abstract: "We train a diffusion policy on demonstrations." },
@@ -35,12 +34,7 @@ const PAPERS: Row[] = [
 
 beforeAll(async () => {
   database = await createAppDatabase();
-  await database.pool.query(
-    `INSERT INTO paper (id, title, abstract, authors, categories, listed_at, listed_rank, source_upvotes)
-     SELECT p.id, p.title, p.abstract, p.authors, p.categories, p.day::date, 1, p.votes
-     FROM jsonb_to_recordset($1::jsonb) AS p(id text, title text, abstract text, authors text[], categories text[], day text, votes int)`,
-    [JSON.stringify(PAPERS.map((paper) => ({ abstract: `${paper.title}: an abstract.`, authors: ["Grace Hopper"], ...paper })))],
-  );
+  await insertPapers(database.pool, PAPERS);
   setSearchConnection({ url: inject("meiliUrl"), key: inject("meiliMasterKey"), index: INDEX });
   const admin = await engineConfig("admin");
   if (!admin) throw new Error("no search engine");

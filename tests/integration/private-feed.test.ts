@@ -18,7 +18,7 @@ import { closeMailTransport, createMailTransport } from "@/lib/mail/transport";
 import { feedToken } from "@/lib/subscriptions/feed-token";
 import { fromSomeClient } from "./client";
 import { startSmtp, type Received, type TestSmtp } from "./smtp";
-import { createAppDatabase, type TestDatabase } from "./test-db";
+import { createAppDatabase, insertPapers, type TestDatabase, type TestPaper } from "./test-db";
 
 let database: TestDatabase;
 let smtp: TestSmtp;
@@ -26,8 +26,7 @@ let smtp: TestSmtp;
 const HOSTILE_TITLE = "<script>alert(1)</script> Grippers & <b>hands</b>";
 const HOSTILE_ABSTRACT = 'We show <img src=x onerror="alert(1)"> & <a href="javascript:x">this</a> ]]> works.';
 
-type Row = { id: string; title: string; categories: string[]; day: string; votes: number; abstract?: string };
-const PAPERS: Row[] = [
+const PAPERS: TestPaper[] = [
   { id: "2606.20001", title: "Grasping by imitation", categories: ["cs.RO"], day: "2026-06-15", votes: 50 },
   { id: "2606.20002", title: "Vision transformers at scale", categories: ["cs.CV"], day: "2026-06-15", votes: 80 },
   { id: "2606.20003", title: HOSTILE_TITLE, categories: ["cs.RO"], day: "2026-06-15", votes: 30, abstract: HOSTILE_ABSTRACT },
@@ -37,12 +36,7 @@ const PAPERS: Row[] = [
 
 beforeAll(async () => {
   database = await createAppDatabase();
-  await database.pool.query(
-    `INSERT INTO paper (id, title, abstract, authors, categories, listed_at, listed_rank, source_upvotes)
-     SELECT p.id, p.title, p.abstract, '{Grace Hopper}', p.categories, p.day::date, 1, p.votes
-     FROM jsonb_to_recordset($1::jsonb) AS p(id text, title text, abstract text, categories text[], day text, votes int)`,
-    [JSON.stringify(PAPERS.map((paper) => ({ abstract: `${paper.title}: an abstract.`, ...paper })))],
-  );
+  await insertPapers(database.pool, PAPERS);
   smtp = await startSmtp();
 });
 

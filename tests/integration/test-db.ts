@@ -52,3 +52,16 @@ export async function createAppDatabase(fixtures: string[] = [], today = "2026-0
     },
   };
 }
+
+/** A paper for tests that need exact days, votes and categories (the ingest path has its own tests). */
+export type TestPaper = { id: string; title: string; categories: string[]; day: string; votes: number; authors?: string[]; abstract?: string };
+
+/** Inserts `papers` as listed on their days (abstract "<title>: an abstract." and author Grace Hopper unless given). */
+export async function insertPapers(pool: pg.Pool, papers: TestPaper[]): Promise<void> {
+  await pool.query(
+    `INSERT INTO paper (id, title, abstract, authors, categories, listed_at, listed_rank, source_upvotes)
+     SELECT p.id, p.title, p.abstract, p.authors, p.categories, p.day::date, 1, p.votes
+     FROM jsonb_to_recordset($1::jsonb) AS p(id text, title text, abstract text, authors text[], categories text[], day text, votes int)`,
+    [JSON.stringify(papers.map((paper) => ({ abstract: `${paper.title}: an abstract.`, authors: ["Grace Hopper"], ...paper })))],
+  );
+}
