@@ -53,6 +53,19 @@ export function isDue(preferences: DigestPreferences, day: string, weeklySent: r
 
 /** Lower case, accents off, punctuation as spaces; "Levine, Sergey" becomes "sergey levine". */
 export function nameTokens(name: string): string[] {
+  let tokens = tokenCache.get(name);
+  if (!tokens) {
+    tokens = tokenize(name);
+    // A plan compares every followed author with every author of the window, set after set.
+    if (tokenCache.size >= 100_000) tokenCache.clear();
+    tokenCache.set(name, tokens);
+  }
+  return tokens;
+}
+
+const tokenCache = new Map<string, string[]>();
+
+function tokenize(name: string): string[] {
   const flat = name.normalize("NFKD").replace(/\p{M}+/gu, "").toLowerCase();
   const ordered = flat.includes(",") ? flat.split(",").slice(1).join(" ") + " " + flat.split(",")[0] : flat;
   return ordered.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
@@ -150,22 +163,22 @@ export function selectEdition(input: SelectionInput): EditionContent {
 
   // Follows: which papers of the window each one brings, in trending order.
   // Keyed by kind too: a keyword, a saved search and an author can be the same words.
-  const follows: { key: string; label: string; reason: string; ids: string[]; path: string }[] = [];
+  const follows: { key: string; label: string; reason: string; ids: Set<string>; path: string }[] = [];
+  const windowIds = new Set(window.map((paper) => paper.id));
+  const inWindow = (hits: Set<string> | undefined) => new Set([...(hits ?? [])].filter((id) => windowIds.has(id)));
   for (const keyword of preferences.keywords) {
-    const hits = input.matches.get(keywordKey(keyword)) ?? new Set<string>();
-    follows.push({ key: keywordKey(keyword), label: keyword, reason: `matches ${quoted(keyword)}`, ids: window.filter((p) => hits.has(p.id)).map((p) => p.id), path: morePath(keyword, from, input.day) });
+    follows.push({ key: keywordKey(keyword), label: keyword, reason: `matches ${quoted(keyword)}`, ids: inWindow(input.matches.get(keywordKey(keyword))), path: morePath(keyword, from, input.day) });
   }
   for (const search of preferences.searches) {
     const label = savedSearchLabel(search);
-    const hits = input.matches.get(searchKey(search)) ?? new Set<string>();
-    follows.push({ key: searchKey(search), label, reason: `from your search ${quoted(label)}`, ids: window.filter((p) => hits.has(p.id)).map((p) => p.id), path: morePath(search.q, from, input.day, search) });
+    follows.push({ key: searchKey(search), label, reason: `from your search ${quoted(label)}`, ids: inWindow(input.matches.get(searchKey(search))), path: morePath(search.q, from, input.day, search) });
   }
   for (const followed of preferences.authors) {
-    const ids: string[] = [];
+    const ids = new Set<string>();
     for (const paper of window) {
       const author = paper.authors.find((name) => authorMatches(followed, name));
       if (author) {
-        ids.push(paper.id);
+        ids.add(paper.id);
         add(paper.id, `by ${author}`);
       }
     }
@@ -176,10 +189,10 @@ export function selectEdition(input: SelectionInput): EditionContent {
   const extra: TrendingItem[] = [];
   const unshown = new Map<string, number>();
   // A paper matched by several follows is shown once, for all of them; trending order decides who gets in.
-  const matched = new Set(follows.flatMap((follow) => follow.ids));
+  const matched = new Set(follows.flatMap((follow) => [...follow.ids]));
   for (const paper of window) {
     if (!matched.has(paper.id) || sent.has(paper.id)) continue;
-    for (const follow of follows) if (follow.reason && follow.ids.includes(paper.id)) add(paper.id, follow.reason);
+    for (const follow of follows) if (follow.reason && follow.ids.has(paper.id)) add(paper.id, follow.reason);
     if (shown.has(paper.id)) continue;
     if (extra.length < FOLLOW_CAP) {
       extra.push(paper);
@@ -187,7 +200,7 @@ export function selectEdition(input: SelectionInput): EditionContent {
     }
   }
   for (const follow of follows) {
-    const left = follow.ids.filter((id) => !shown.has(id) && !sent.has(id)).length;
+    const left = [...follow.ids].filter((id) => !shown.has(id) && !sent.has(id)).length;
     if (left > 0) unshown.set(follow.key, left);
   }
 
