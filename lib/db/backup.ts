@@ -13,7 +13,8 @@ import { finished, pipeline } from "node:stream/promises";
 import { createGunzip, createGzip } from "node:zlib";
 import pg from "pg";
 import { from as copyFrom, to as copyTo } from "pg-copy-streams";
-import { listMigrations, migrate, MIGRATIONS_DIR } from "./migrate";
+// The migration runner's advisory lock: no process migrates while a restore rebuilds.
+import { listMigrations, migrate, MIGRATION_LOCK, MIGRATIONS_DIR } from "./migrate";
 
 const FORMAT = "trending-papers-backup";
 const VERSION = 1;
@@ -21,8 +22,6 @@ const VERSION = 1;
 const SKIPPED = new Set(["search_outbox"]);
 /** Prisma's migration bookkeeping: backed up, but it does not make a database "not empty". */
 const BOOKKEEPING = "_prisma_migrations";
-/** The migration runner's advisory lock (lib/db/migrate.ts): no process migrates while a restore rebuilds. */
-const MIGRATION_LOCK = 727_274_001;
 const MAX_FRAME = 256 * 1024 * 1024;
 
 /** A backup that cannot be read or a target that must not be written: the message says which, and why. */

@@ -20,7 +20,7 @@ CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
 )`;
 
 // Any constant works; it only has to be the same for every process migrating this database.
-const MIGRATION_LOCK = 727_274_001;
+export const MIGRATION_LOCK = 727_274_001;
 
 export type Migration = { name: string; sql: string; checksum: string };
 
