@@ -11,7 +11,8 @@ export default function SubscribePage() {
       <h1 className="page-title">Trending papers in your inbox, once a day</h1>
       <p className="lead">
         Every morning ({env.DIGEST_TZ === "UTC" ? "UTC" : env.DIGEST_TZ}), the {env.DIGEST_SIZE} papers researchers upvoted most the day before: title, authors, a
-        few lines of the abstract, votes and code links. One mail a day, nothing else.
+        few lines of the abstract, votes and code links. One mail a day, or once a week if you prefer;
+        choose topics to get the top papers of your fields instead.
       </p>
       <SubscribeForm />
       <ul className="fine-print">
