@@ -1,6 +1,7 @@
 // Turns the email templates into subject, HTML and text: once per digest, then cheaply per subscriber.
 // Server code only, but no "server-only" import: scripts and vitest load it from plain Node.
-import { render, toPlainText } from "@react-email/render";
+import { plainTextSelectors, render } from "@react-email/render";
+import { compile } from "html-to-text";
 import { createElement, type ReactElement } from "react";
 import { ConfirmEmail, type ConfirmEmailProps } from "@/emails/confirm";
 import { DigestEmail, PAPERS_SLOT, PAPERS_SLOT_TEXT, PaperBlock, RANK_SLOT, clipText, type EditionPaper, type MailEdition } from "@/emails/digest";
@@ -18,15 +19,18 @@ export const MANAGE_PLACEHOLDER = "https://manage.invalid/__MANAGE_URL__";
 // Characters that need no escaping in an HTML attribute, in text, or in a List-Unsubscribe header.
 const SAFE_URL = /^https?:\/\/[A-Za-z0-9:/._?=-]+$/;
 
+// React Email's text conversion (its toPlainText: links without brackets, no images), compiled once:
+// toPlainText compiles its options on every call, which costs several times the conversion itself.
 // html-to-text shouts headings by default; paper titles should read as written.
-const textOptions = {
-  htmlToTextOptions: { selectors: ["h1", "h2"].map((selector) => ({ selector, options: { uppercase: false } })) },
-} as const;
+const toText = compile({
+  wordwrap: false,
+  selectors: [...plainTextSelectors, ...["h1", "h2"].map((selector) => ({ selector, options: { uppercase: false } }))],
+});
 
 /** React renders the mail once; its text part is that HTML as text (what render's plainText option does after a second render). */
 async function renderMail(subject: string, element: ReactElement): Promise<RenderedMail> {
   const html = await render(element);
-  return { subject, html, text: toPlainText(html, textOptions.htmlToTextOptions) };
+  return { subject, html, text: toText(html) };
 }
 
 /**
@@ -45,7 +49,7 @@ export class PaperBlocks {
       // document's doctype and the root Suspense boundary's markers: a fragment of the mail.
       block = render(createElement(PaperBlock, { paper, appUrl })).then((document) => {
         const html = document.replace(/^<!DOCTYPE[^>]*>/, "").replace(/<!--\/?\$-->/g, "");
-        return { html, text: toPlainText(html, textOptions.htmlToTextOptions).trim() };
+        return { html, text: toText(html).trim() };
       });
       block.catch(() => this.blocks.delete(key));
       if (this.blocks.size >= this.max) this.blocks.delete(this.blocks.keys().next().value!);
