@@ -1,7 +1,7 @@
 // Every statement search runs in Postgres, named: the rows search documents are built from, the
 // exact-match and fallback lookups, the outbox of papers to push, and the lock one syncer holds.
-import { createHash } from "node:crypto";
 import type pg from "pg";
+import { preparedName } from "@/lib/db/prepared";
 import { HIGHLIGHT_END, HIGHLIGHT_START, type DocumentRow } from "./document";
 import type { SearchQuery } from "./types";
 
@@ -65,19 +65,7 @@ function filterSql(query: SearchQuery, params: unknown[]): string[] {
 
 // Every search runs the exact-match lookup, so it is a named prepared statement (one per combination
 // of filters): Postgres parses and plans it once per connection instead of on every search, which
-// cost more than the index probe itself. The name is a hash of the SQL: the pool is shared by every
-// copy of this module a build holds, and one name must never stand for two texts.
-const statementNames = new Map<string, string>();
-
-function statementName(sql: string): string {
-  let name = statementNames.get(sql);
-  if (!name) {
-    name = `search-exact-${createHash("sha256").update(sql).digest("hex").slice(0, 24)}`;
-    statementNames.set(sql, name);
-  }
-  return name;
-}
-
+// cost more than the index probe itself.
 /**
  * The paper with this id, or else the latest-listed one with exactly this title (case aside), within
  * the query's filters (one index probe: paper_pkey or paper_title_lower_idx).
@@ -86,7 +74,7 @@ export async function exactMatchRow(pool: pg.Pool, match: { id: string } | { tit
   const params: unknown[] = ["id" in match ? match.id : match.title];
   const where = ["id" in match ? `p.id = $1` : `lower(p.title) = lower($1)`, ...filterSql(filters, params)];
   const text = `SELECT ${DOCUMENT_COLUMNS} FROM paper p WHERE ${where.join(" AND ")} ORDER BY p.listed_rank DESC, p.id LIMIT 1`;
-  const { rows } = await pool.query<DocumentRow>({ name: statementName(text), text, values: params });
+  const { rows } = await pool.query<DocumentRow>({ name: preparedName("search-exact", text), text, values: params });
   return rows[0];
 }
 
