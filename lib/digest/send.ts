@@ -2,7 +2,9 @@
 //
 // Each sender holds a session advisory lock on a random owner key, on a connection of its own, for
 // as long as it runs, and stamps the rows it claims with that key; every statement it runs is a named
-// operation of store.ts. A row moves pending -> sending (claimed) -> sent | failed, or back to
+// operation of store.ts. A mail costs one statement (its record, which also claims rows ahead) and a
+// share of one check on the lock connection; its message is built on a composer thread
+// (lib/mail/composer.ts), so this event loop only drives SMTP and Postgres. A row moves pending -> sending (claimed) -> sent | failed, or back to
 // pending: later, after a 4xx for its address (an attempt spent), or at once when the relay itself
 // is unreachable (no SMTP reply, or 421: no attempt spent, and every sender pauses, mailBackoff).
 // Rows left in `sending` by a sender whose lock is gone (killed, crashed, connection lost) go back to
@@ -18,13 +20,13 @@
 // most DIGEST_CONCURRENCY mails, and a retried mail keeps its Message-ID so receiving systems can
 // recognise the repeat.
 import { randomInt } from "node:crypto";
-import { Readable } from "node:stream";
 import type { SendMailOptions } from "nodemailer";
 import pg from "pg";
 import { databaseUrl } from "@/lib/db/client";
 import { env } from "@/lib/env";
+import { ComposerStoppedError, MailComposerThread } from "@/lib/mail/composer";
 import { PaperBlocks, personalize, renderDigestMail, type RenderedMail } from "@/lib/mail/render";
-import { type DataStartHook, isMailOutage, isTemporaryMailError, type MailTransport } from "@/lib/mail/transport";
+import { type DataHooks, isMailOutage, isTemporaryMailError, type MailTransport } from "@/lib/mail/transport";
 import { countEvent } from "@/lib/metrics/events";
 import { manageDigestUrl, oneClickUnsubscribeUrl, unsubscribePageUrl } from "@/lib/subscriptions/links";
 import { digestListId } from "@/lib/subscriptions/subscribe";
@@ -38,6 +40,8 @@ const MAX_RETRY_DELAY_MS = 15 * 60_000;
 const RECORD_ATTEMPTS = 4;
 /** Renderings of editions a sender keeps at once (each about 100 KB). */
 const KEPT_RENDERINGS = 32;
+/** Rows a lane holds claimed ahead of its mail in flight (claimed together, topped up with records). */
+const CLAIM_AHEAD = 3;
 /** Longest idle wait between looks for due retries or rows of dead senders. */
 const MAX_IDLE_MS = 5_000;
 
@@ -186,6 +190,7 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
   await renderingOf(null);
   const domain = messageDomain();
   const listHeaderValues = listHeaders();
+  const composer = new MailComposerThread();
   const lock = await takeOwnerLock(databaseUrl());
   const { owner } = lock;
   // A lane that fails stops the others; so do a lost lock and the caller's signal.
@@ -193,15 +198,32 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
   const signal = AbortSignal.any([lock.lost, failure.signal, ...(options.signal ? [options.signal] : [])]);
   let loggedFailures = 0;
   // One query at a time on the lock connection (pg's own queueing of concurrent queries is deprecated).
-  let lockQueue: Promise<unknown> = Promise.resolve();
-  const heldOnLock = (id: string) => {
-    const asked = lockQueue.then(() => deliveries.stillHeld(lock.connection, id, owner));
-    lockQueue = asked.catch(() => undefined);
-    return asked;
+  // Lanes that reach the end of a mail while a check is on the wire wait for the next one, which
+  // asks for all of them at once: each lane's answer is still given after it asked.
+  let waiting: { id: string; resolve(held: boolean): void; reject(error: unknown): void }[] = [];
+  let asking = false;
+  const askWaiting = async () => {
+    asking = true;
+    while (waiting.length > 0) {
+      const batch = waiting;
+      waiting = [];
+      try {
+        const held = await deliveries.stillHeld(lock.connection, batch.map((ask) => ask.id), owner);
+        for (const ask of batch) ask.resolve(held.has(ask.id));
+      } catch (error) {
+        for (const ask of batch) ask.reject(error);
+      }
+    }
+    asking = false;
   };
+  const heldOnLock = (id: string) =>
+    new Promise<boolean>((resolve, reject) => {
+      waiting.push({ id, resolve, reject });
+      if (!asking) void askWaiting();
+    });
 
   /**
-   * Sends one claimed delivery. The end of its HTML part waits for `previous`, the "sent" record
+   * Sends one claimed delivery. The end of its message waits for `previous`, the "sent" record
    * of the lane's last mail: the server cannot accept this mail (it needs the final dot of DATA)
    * before the last one is recorded, so a lane never has more than one accepted, unrecorded mail,
    * while the record's round trip overlaps this mail's envelope. Then, still before the dot, it
@@ -232,29 +254,39 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
     let dataStarted: () => void = () => undefined;
     const started = new Promise<void>((resolve) => (dataStarted = resolve));
     try {
-      const mailOptions: SendMailOptions & DataStartHook = {
+      // The message is built on the composer thread; this thread only sends it.
+      const composed = await composer
+        .compose({
+          from: env.MAIL_FROM,
+          to: row.email,
+          subject: mail.subject,
+          html: mail.html,
+          text: mail.text,
+          // The same id on every attempt of this delivery: a repeat after a crash is recognisable.
+          messageId: `<digest.${digest.date}.${row.id}@${domain}>`,
+          headers: { "List-Unsubscribe": `<${oneClickUnsubscribeUrl(subscriberId)}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click", ...listHeaderValues },
+        })
+        .catch((error: unknown) => {
+          // Not this delivery's fault: the sender stops, and the row goes back to pending.
+          if (error instanceof ComposerStoppedError) cutOff = error;
+          throw error;
+        });
+      const mailOptions: SendMailOptions & DataHooks = {
         onDataStart: () => dataStarted(),
-        from: env.MAIL_FROM,
-        to: row.email,
-        subject: mail.subject,
-        html: Readable.from(
-          (async function* () {
-            yield mail.html;
-            await previous;
-            // nodemailer reads the message ahead as soon as a connection takes it, before the
-            // envelope: checking then would leave the envelope's round trips (or a server holding
-            // RCPT) between the check and the dot.
-            await started;
-            await confirmHeld();
-          })(),
-        ),
-        text: mail.text,
-        // The same id on every attempt of this delivery: a repeat after a crash is recognisable.
-        messageId: `<digest.${digest.date}.${row.id}@${domain}>`,
-        headers: { "List-Unsubscribe": `<${oneClickUnsubscribeUrl(subscriberId)}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click", ...listHeaderValues },
+        // nodemailer reads the message ahead as soon as a connection takes it, before the envelope:
+        // checking then would leave the envelope's round trips (or a server holding RCPT) between
+        // the check and the dot.
+        beforeDataEnd: async () => {
+          await previous;
+          await started;
+          await confirmHeld();
+        },
+        raw: composed.raw,
+        envelope: composed.envelope,
+        messageId: composed.messageId,
       };
-      const info = await options.transport.sendMail(mailOptions);
-      return { id: row.id, messageId: info.messageId ?? null };
+      await options.transport.sendMail(mailOptions);
+      return { id: row.id, messageId: composed.messageId };
     } catch (error) {
       // The row stays claimed and goes back to pending once this sender stops.
       if (cutOff !== undefined) throw cutOff;
@@ -288,11 +320,20 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
     }
   }
 
-  /** Records a sent mail, trying a few times: a mail left unrecorded would go again on a later run. */
-  async function record(sent: Sent): Promise<void> {
+  /**
+   * Records a sent mail, trying a few times: a mail left unrecorded would go again on a later run.
+   * With `claim`, the first try also claims up to `claim.limit` rows for the lane (markSentAndClaim).
+   * When that try's answer is lost, the rows it may have claimed stay with this sender until it
+   * stops, and then go back to pending for the next run.
+   */
+  async function record(sent: Sent, claim?: { limit: number; into: Claimed[] }): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await deliveries.markSent(sent.id, owner, sent.messageId);
+        if (attempt === 1 && claim && claim.limit > 0) {
+          claim.into.push(...(await deliveries.markSentAndClaim(sent.id, owner, sent.messageId, { date: digest.date, only: options.onlySubscriberId, limit: claim.limit })));
+        } else {
+          await deliveries.markSent(sent.id, owner, sent.messageId);
+        }
         report.sent++;
         countEvent("mails", { kind: "digest", outcome: "sent" });
         return;
@@ -313,35 +354,33 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
   }
 
   /**
-   * One SMTP connection's worth of sending. The next row is claimed while the current mail is in
-   * flight, and a mail's record is written while the next one's envelope goes out, so the database
-   * round trips overlap SMTP. A row claimed ahead and never sent goes back to pending.
+   * One SMTP connection's worth of sending. The lane keeps rows claimed ahead of the mail in flight
+   * (CLAIM_AHEAD at most), and tops them up in the statement that records a sent mail; that record
+   * is written while the next mail's envelope goes out, so the database round trips overlap SMTP,
+   * and a mail costs the lane one statement besides the check before its dot. A row claimed ahead
+   * and never sent goes back to pending.
    */
   async function lane(): Promise<void> {
-    const claimNext = () => deliveries.claim(digest.date, owner, options.onlySubscriberId);
+    const ahead: Claimed[] = [];
     let recorded: Promise<void> = Promise.resolve();
-    let next: Promise<Claimed | undefined> | undefined = claimNext();
     try {
       while (!signal.aborted) {
-        const row = await (next ?? claimNext());
-        next = undefined;
+        // The last record may be bringing rows; claim only when it brought none.
+        if (ahead.length === 0) await recorded;
+        if (ahead.length === 0 && !signal.aborted) ahead.push(...(await deliveries.claim(digest.date, owner, options.onlySubscriberId, CLAIM_AHEAD)));
+        const row = ahead.shift();
         if (row) {
-          next = claimNext();
-          // Mark the pending promise as handled; it is awaited at the top of the loop or in `finally`.
-          next.catch(() => undefined);
           const outcome = await deliver(row, recorded);
           await recorded;
-          recorded = typeof outcome === "object" ? record(outcome) : Promise.resolve();
+          // Top up while a row is still ahead, so the next mail goes out during this record.
+          recorded = typeof outcome === "object" ? record(outcome, ahead.length <= 1 ? { limit: CLAIM_AHEAD - ahead.length, into: ahead } : undefined) : Promise.resolve();
           recorded.catch(() => undefined);
           if (outcome === "outage") {
-            // The row claimed ahead would meet the same outage: it waits for the pause like the rest.
-            const ahead = await next;
-            next = undefined;
-            if (ahead) await deliveries.release(ahead.id, owner);
+            // The rows claimed ahead would meet the same outage: they wait for the pause like the rest.
+            for (const held of ahead.splice(0)) await deliveries.release(held.id, owner);
           }
           continue;
         }
-        await recorded;
         if (signal.aborted) break;
         const recovered = await deliveries.recoverAbandoned(digest.date, owner);
         if (recovered > 0) {
@@ -357,10 +396,12 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
         await sleep(Math.min(wait, MAX_IDLE_MS, Math.max(0, deadline - Date.now())) + 5, signal);
       }
     } finally {
-      // The row claimed ahead goes back whatever happened to the last record.
+      // The rows claimed ahead go back whatever happened to the last record (which may have added some).
       const recordFailure = await recorded.then(() => undefined, (error: unknown) => error ?? new Error("recording a sent mail failed"));
-      const ahead = await next?.catch(() => undefined);
-      const releaseFailure = ahead ? await deliveries.release(ahead.id, owner).then(() => undefined, (error: unknown) => error) : undefined;
+      let releaseFailure: unknown;
+      for (const held of ahead.splice(0)) {
+        await deliveries.release(held.id, owner).catch((error: unknown) => (releaseFailure ??= error));
+      }
       const error = recordFailure ?? releaseFailure;
       if (error) throw error;
     }
@@ -394,5 +435,6 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
     return report;
   } finally {
     await lock.release();
+    await composer.close();
   }
 }

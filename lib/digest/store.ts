@@ -4,6 +4,7 @@
 import { createHash } from "node:crypto";
 import type pg from "pg";
 import { db } from "@/lib/db/client";
+import { preparedName } from "@/lib/db/prepared";
 import type { RankedPaper } from "@/lib/papers/types";
 import type { DigestPreferences } from "@/lib/subscriptions/preferences";
 import { rowPreferences } from "@/lib/subscriptions/subscribe";
@@ -165,7 +166,8 @@ export const digests = { get: getDigest, list: listDigests, freeze: freezeDigest
 // ---------------------------------------------------------------------------------------------
 // Deliveries: claim, release and record, recover the rows of dead senders, count. A record names
 // the sender that claimed the row and changes exactly that row, or throws DeliveryLostError: a
-// sender that lost a row must stop, never carry on as if it had written.
+// sender that lost a row must stop, never carry on as if it had written. The statements a sender
+// runs for every mail (claim, markSent, markSentAndClaim, stillHeld) are named prepared statements.
 
 /** A claimed delivery; `editionId` null: the day's digest as everyone sees it. */
 export type Claimed = { id: string; subscriberId: string; email: string; attempts: number; editionId: string | null };
@@ -183,31 +185,56 @@ function expectOne(result: pg.QueryResult, operation: string, id: string, owner:
 }
 
 /**
- * Claims the next due delivery (spending one attempt), unless every sender is paused by an SMTP
- * outage (mailBackoff below): the pause is checked in the same statement, so no lane of any
- * process claims while it lasts.
+ * Claims up to `limit` due deliveries, the lowest ids first (spending one attempt each), unless every
+ * sender is paused by an SMTP outage (mailBackoff below): the pause is checked in the same statement,
+ * so no lane of any process claims while it lasts.
  */
-async function claim(date: string, owner: number, only: bigint | undefined): Promise<Claimed | undefined> {
-  const { text, values } = claimStatement(date, owner, only);
-  const { rows } = await db.pool.query<Claimed>(text, values);
-  return rows[0];
+async function claim(date: string, owner: number, only: bigint | undefined, limit = 1): Promise<Claimed[]> {
+  const { text, values } = claimStatement(date, owner, only, limit);
+  const { rows } = await db.pool.query<Claimed>({ name: preparedName("digest-claim", text), text, values });
+  return inIdOrder(rows);
 }
 
 /** The claim's SQL and parameters (the digest benchmark explains its plan). */
-export function claimStatement(date: string, owner: number, only: bigint | undefined): { text: string; values: unknown[] } {
-  const values: unknown[] = [date, owner];
-  const onlyClause = only === undefined ? "" : `AND d.subscriber_id = $${values.push(only.toString())}`;
-  const text = `WITH next AS (
-       SELECT d.id, s.email FROM delivery d JOIN subscriber s ON s.id = d.subscriber_id
-       WHERE d.digest_date = $1::date AND d.status = 'pending' AND d.next_attempt_at <= now() AND s.status = 'confirmed' ${onlyClause}
-         AND NOT EXISTS (SELECT 1 FROM mail_backoff WHERE until > now())
-       ORDER BY d.id LIMIT 1 FOR UPDATE OF d SKIP LOCKED
-     )
-     UPDATE delivery d SET status = 'sending', claimed_by = $2, claimed_at = now(), attempts = d.attempts + 1
-     FROM next WHERE d.id = next.id
-     RETURNING d.id::text AS id, d.subscriber_id::text AS "subscriberId", next.email, d.attempts, d.edition_id::text AS "editionId"`;
+export function claimStatement(date: string, owner: number, only: bigint | undefined, limit = 1): { text: string; values: unknown[] } {
+  const values: unknown[] = [];
+  const text = `WITH ${claimClauses(values, date, owner, only, limit, "")}
+     SELECT * FROM claimed`;
   return { text, values };
 }
+
+/**
+ * The CTEs `next` and `claimed` of a claim, their parameters appended to `values`; `condition` is
+ * one more condition on the rows to claim (markSentAndClaim claims only if its record held).
+ */
+function claimClauses(values: unknown[], date: string, owner: number, only: bigint | undefined, limit: number, condition: string): string {
+  const $ = (value: unknown) => `$${values.push(value)}`;
+  const dateParam = $(date);
+  const ownerParam = $(owner);
+  const onlyClause = only === undefined ? "" : `AND d.subscriber_id = ${$(only.toString())}`;
+  return `next AS (
+       SELECT d.id, s.email FROM delivery d JOIN subscriber s ON s.id = d.subscriber_id
+       WHERE d.digest_date = ${dateParam}::date AND d.status = 'pending' AND d.next_attempt_at <= now() AND s.status = 'confirmed' ${onlyClause}
+         AND NOT EXISTS (SELECT 1 FROM mail_backoff WHERE until > now()) ${condition}
+       ORDER BY d.id LIMIT ${claimLimit(limit)} FOR UPDATE OF d SKIP LOCKED
+     ),
+     claimed AS (
+       UPDATE delivery d SET status = 'sending', claimed_by = ${ownerParam}, claimed_at = now(), attempts = d.attempts + 1
+       FROM next WHERE d.id = next.id
+       RETURNING d.id::text AS id, d.subscriber_id::text AS "subscriberId", next.email, d.attempts, d.edition_id::text AS "editionId"
+     )`;
+}
+
+/**
+ * A claim's LIMIT, written into the SQL (a prepared statement per limit: a generic plan would not
+ * know how few rows it takes).
+ */
+function claimLimit(limit: number): string {
+  if (!Number.isInteger(limit) || limit < 0 || limit > 100) throw new Error(`a claim takes 0 to 100 rows (asked for ${limit})`);
+  return String(limit);
+}
+
+const inIdOrder = (rows: Claimed[]) => rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
 
 /**
  * Gives a claimed row back, due now, without spending its attempt: a row claimed ahead and never
@@ -222,17 +249,42 @@ async function release(id: string, owner: number, error: string | null = null): 
   expectOne(result, "release", id, owner);
 }
 
-/** Records an accepted mail. A sent mail also ends any SMTP pause: the relay works again. */
-async function markSent(id: string, owner: number, messageId: string | null): Promise<void> {
-  const result = await db.pool.query(
-    `WITH cleared AS (
+/** The CTEs that record an accepted mail; a sent mail also ends any SMTP pause: the relay works again. */
+function recordClauses(values: unknown[], id: string, owner: number, messageId: string | null): string {
+  const $ = (value: unknown) => `$${values.push(value)}`;
+  return `cleared AS (
        UPDATE mail_backoff SET failures = 0, until = least(until, now()), last_error = NULL, updated_at = now() WHERE failures > 0
-     )
-     UPDATE delivery SET status = 'sent', sent_at = now(), message_id = $3, error = NULL, claimed_by = NULL
-     WHERE id = $1 AND claimed_by = $2 AND status = 'sending'`,
-    [id, owner, messageId],
-  );
+     ),
+     recorded AS (
+       UPDATE delivery SET status = 'sent', sent_at = now(), message_id = ${$(messageId)}, error = NULL, claimed_by = NULL
+       WHERE id = ${$(id)} AND claimed_by = ${$(owner)} AND status = 'sending'
+       RETURNING id
+     )`;
+}
+
+/** Records an accepted mail. */
+async function markSent(id: string, owner: number, messageId: string | null): Promise<void> {
+  const values: unknown[] = [];
+  const text = `WITH ${recordClauses(values, id, owner, messageId)} SELECT 1 FROM recorded`;
+  const result = await db.pool.query({ name: preparedName("digest-sent", text), text, values });
   expectOne(result, "markSent", id, owner);
+}
+
+/**
+ * Records an accepted mail and, in the same statement (one round trip and one commit), claims up
+ * to `next.limit` more rows as claim() does: only if the record held, and only while no pause runs
+ * as the statement starts. Throws DeliveryLostError, having claimed nothing, when the row is not held.
+ */
+async function markSentAndClaim(id: string, owner: number, messageId: string | null, next: { date: string; only: bigint | undefined; limit: number }): Promise<Claimed[]> {
+  const values: unknown[] = [];
+  const records = recordClauses(values, id, owner, messageId);
+  const claims = claimClauses(values, next.date, owner, next.only, next.limit, "AND EXISTS (SELECT 1 FROM recorded)");
+  const text = `WITH ${records}, ${claims}
+     SELECT (SELECT count(*) FROM recorded)::int AS recorded, coalesce((SELECT json_agg(claimed) FROM claimed), '[]'::json) AS claimed`;
+  const { rows } = await db.pool.query<{ recorded: number; claimed: Claimed[] }>({ name: preparedName("digest-sent-claim", text), text, values });
+  const row = rows[0];
+  if (row?.recorded !== 1) throw new DeliveryLostError("markSent", id, owner);
+  return inIdOrder(row.claimed);
 }
 
 /** Whether a delivery is recorded as sent with this Message-ID (a retried record whose first try got through). */
@@ -262,12 +314,13 @@ async function markFailed(id: string, owner: number, error: string): Promise<voi
 }
 
 /**
- * Whether this sender still holds the row, asked on its owner-lock connection: the query fails
- * when that connection (and so the lock) is gone, and finds nothing when another sender took the row.
+ * Which of these rows this sender still holds, asked on its owner-lock connection: the query fails
+ * when that connection (and so the lock) is gone, and leaves out a row another sender took.
  */
-async function stillHeld(lockConnection: pg.Client, id: string, owner: number): Promise<boolean> {
-  const { rowCount } = await lockConnection.query(`SELECT 1 FROM delivery WHERE id = $1 AND claimed_by = $2 AND status = 'sending'`, [id, owner]);
-  return rowCount === 1;
+async function stillHeld(lockConnection: pg.Client, ids: string[], owner: number): Promise<Set<string>> {
+  const text = `SELECT id::text FROM delivery WHERE id = ANY($1::bigint[]) AND claimed_by = $2 AND status = 'sending'`;
+  const { rows } = await lockConnection.query<{ id: string }>({ name: preparedName("digest-held", text), text, values: [ids, owner] });
+  return new Set(rows.map((row) => row.id));
 }
 
 /** Puts back rows claimed by senders that are gone (their owner lock is free). */
@@ -336,6 +389,7 @@ export const deliveries = {
   claim,
   release,
   markSent,
+  markSentAndClaim,
   wasSent,
   markRetry,
   markFailed,

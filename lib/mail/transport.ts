@@ -1,6 +1,6 @@
 // The one pooled SMTP transport of the process (SMTP_URL), with optional DKIM signing.
 import fs from "node:fs";
-import type { Readable } from "node:stream";
+import { type Readable, Transform } from "node:stream";
 import nodemailer from "nodemailer";
 import type MailMessage from "nodemailer/lib/mailer/mail-message";
 import { env } from "@/lib/env";
@@ -25,26 +25,48 @@ function dkim() {
   return { domainName: env.DKIM_DOMAIN, keySelector: env.DKIM_SELECTOR, privateKey: key };
 }
 
-/** A send option: called when the server has said go ahead to DATA (354), before any of the message goes out. */
-export type DataStartHook = { onDataStart?: () => void };
+/**
+ * Send options for a sender that must have the last word before the server can accept a mail:
+ * `onDataStart` is called when the server has said go ahead to DATA (354), before any of the
+ * message goes out; the message's end (and so the final dot) waits for `beforeDataEnd`, and a
+ * rejection fails the message stream, so the server never accepts the mail.
+ */
+export type DataHooks = { onDataStart?: () => void; beforeDataEnd?: () => Promise<void> };
 
 /**
- * Tells a mail's `onDataStart` when its message starts to flow to the server. nodemailer builds
- * (and buffers) the message as soon as a connection takes the mail, before the envelope; the SMTP
- * connection starts reading it only once the server has answered DATA, which resumes the stream.
+ * Puts a mail's DataHooks around its message stream. nodemailer builds (and buffers) the message as
+ * soon as a connection takes the mail, before the envelope; the SMTP connection starts reading it
+ * only once the server has answered DATA, which resumes the stream. The gate is the last stage,
+ * after any DKIM signing, and passes chunks through unchanged.
  */
-function notifyDataStart(mail: MailMessage, done: (error?: Error | null) => void): void {
-  const hook = (mail.data as DataStartHook).onDataStart;
-  if (hook) {
+function applyDataHooks(mail: MailMessage, done: (error?: Error | null) => void): void {
+  const { onDataStart, beforeDataEnd } = mail.data as DataHooks;
+  if (onDataStart || beforeDataEnd) {
     const message = mail.message as unknown as { createReadStream: (...args: unknown[]) => Readable };
     const create = message.createReadStream.bind(message);
     message.createReadStream = (...args: unknown[]) => {
-      const stream = create(...args);
-      stream.once("resume", hook);
+      const source = create(...args);
+      const stream = beforeDataEnd ? gate(source, beforeDataEnd) : source;
+      if (onDataStart) stream.once("resume", onDataStart);
       return stream;
     };
   }
   done();
+}
+
+/** `source` unchanged, except that its end waits for `beforeEnd` (whose rejection fails the stream). */
+function gate(source: Readable, beforeEnd: () => Promise<void>): Readable {
+  const gated = new Transform({
+    transform: (chunk, _encoding, callback) => callback(null, chunk),
+    flush: (callback) => {
+      beforeEnd().then(
+        () => callback(),
+        (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+      );
+    },
+  });
+  source.once("error", (error) => gated.destroy(error));
+  return source.pipe(gated);
 }
 
 /** A pooled transport: `connections` SMTP connections at most, reused across mails. */
@@ -63,7 +85,7 @@ export function createMailTransport(url: string, connections = env.DIGEST_CONCUR
     socketTimeout: 60_000,
     dkim: dkim(),
   });
-  transport.use("stream", notifyDataStart);
+  transport.use("stream", applyDataHooks);
   return transport;
 }
 

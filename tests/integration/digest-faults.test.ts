@@ -335,13 +335,16 @@ describe("the next run", () => {
 });
 
 describe("a record that changes no row", () => {
-  it("throws for each of markSent, markRetry, markFailed and release, and leaves the row alone", async () => {
-    await addSubscribers(1);
+  it("throws for each of markSent, markSentAndClaim, markRetry, markFailed and release, and leaves the row alone", async () => {
+    await addSubscribers(2);
     await freezeDigest(await computeDigest(DATE, 10));
-    const row = await deliveryStore.claim(DATE, 111, undefined);
+    const [row] = await deliveryStore.claim(DATE, 111, undefined);
     expect(row).toMatchObject({ attempts: 1 });
     const id = row!.id;
     await expect(deliveryStore.markSent(id, 222, "<x@y>")).rejects.toBeInstanceOf(DeliveryLostError);
+    // A record that does not hold claims nothing either: the second subscriber's row stays pending.
+    await expect(deliveryStore.markSentAndClaim(id, 222, "<x@y>", { date: DATE, only: undefined, limit: 3 })).rejects.toBeInstanceOf(DeliveryLostError);
+    expect((await database.pool.query(`SELECT status FROM delivery WHERE id <> $1`, [id])).rows).toEqual([{ status: "pending" }]);
     await expect(deliveryStore.markRetry(id, 222, "450", 10)).rejects.toBeInstanceOf(DeliveryLostError);
     await expect(deliveryStore.markFailed(id, 222, "550")).rejects.toBeInstanceOf(DeliveryLostError);
     await expect(deliveryStore.release(id, 222)).rejects.toThrow(/release: delivery \d+ is no longer held by sender 222/);
@@ -349,6 +352,32 @@ describe("a record that changes no row", () => {
     // The owner's own record works once, and a second one (the row is no longer claimed) throws.
     await deliveryStore.markSent(id, 111, "<x@y>");
     await expect(deliveryStore.markSent(id, 111, "<x@y>")).rejects.toBeInstanceOf(DeliveryLostError);
+  });
+
+  it("markSentAndClaim records the mail and claims the next rows in id order, in one statement; none while a pause runs", async () => {
+    await addSubscribers(5);
+    await freezeDigest(await computeDigest(DATE, 10));
+    const [first] = await deliveryStore.claim(DATE, 111, undefined);
+    const claimed = await deliveryStore.markSentAndClaim(first!.id, 111, "<first@y>", { date: DATE, only: undefined, limit: 3 });
+    const { rows } = await database.pool.query<{ id: string; status: string; claimed_by: number | null; attempts: number }>(
+      `SELECT id::text, status, claimed_by, attempts FROM delivery WHERE digest_date = $1 ORDER BY id`,
+      [DATE],
+    );
+    expect(rows.map((row) => [row.status, row.claimed_by, row.attempts])).toEqual([
+      ["sent", null, 1],
+      ["sending", 111, 1],
+      ["sending", 111, 1],
+      ["sending", 111, 1],
+      ["pending", null, 0],
+    ]);
+    expect(claimed.map((row) => row.id)).toEqual(rows.slice(1, 4).map((row) => row.id));
+    expect(claimed[0]).toMatchObject({ attempts: 1, editionId: null, email: expect.stringMatching(/@example\.org$/) });
+    // While every sender is paused, the record still holds and nothing more is claimed.
+    await database.pool.query(`INSERT INTO mail_backoff (id, until, failures, last_error, updated_at) VALUES (1, now() + interval '1 hour', 1, '421', now())`);
+    expect(await deliveryStore.markSentAndClaim(claimed[0]!.id, 111, "<second@y>", { date: DATE, only: undefined, limit: 3 })).toEqual([]);
+    expect(await deliveries()).toEqual({ sent: 2, sending: 2, pending: 1 });
+    // A sent mail ends the outage: the relay works again.
+    expect((await database.pool.query(`SELECT failures FROM mail_backoff`)).rows).toEqual([{ failures: 0 }]);
   });
 
   it("stops the sender when its row was taken after the server accepted the mail; a rerun sends the rest once", async () => {
