@@ -11,10 +11,12 @@ import path from "node:path";
 import readline from "node:readline";
 import { parseArgs } from "node:util";
 import v8 from "node:v8";
+import { Session } from "node:inspector/promises";
 import { runInNewContext } from "node:vm";
 import type { SendReport } from "@/lib/digest/send";
 import type { RenderedMail } from "@/lib/mail/render";
 import type { MailTransport } from "@/lib/mail/transport";
+import { addCpu, cpuSupported, type CpuSample, otherCpu, type ProcessGroups, sampleCpu, snapshotProcesses } from "./bench/cpu";
 import { onCleanup, positiveInt, runBench, stopOnSignals } from "./bench/lifecycle";
 import { makeRandom } from "./bench/papers";
 
@@ -28,6 +30,8 @@ const { values: args } = parseArgs({
     warmup: { type: "string", default: "200" },
     preferences: { type: "string", default: "500" },
     weekly: { type: "string", default: "0.2" },
+    // Writes a CPU profile of this process for each send at N (digest-1, bare-1, ...) into this folder.
+    profile: { type: "string" },
   },
 });
 
@@ -52,7 +56,7 @@ stopOnSignals("stopping the SMTP sink and Postgres");
 // lib/ is imported once TOKEN_SECRET and DATA_DIR are set, before any setting is read (lib/env.ts parses process.env once, on first use).
 
 async function loadLib() {
-  const [client, migration, ingest, build, send, store, transport, render, links, config, postgres, planning] = await Promise.all([
+  const [client, migration, ingest, build, send, store, transport, render, links, config, postgres, planning, composer] = await Promise.all([
     import("@/lib/db/client"),
     import("@/lib/db/migrate"),
     import("@/lib/ingest/run-ingest"),
@@ -65,6 +69,7 @@ async function loadLib() {
     import("@/lib/env"),
     import("@/lib/services/embedded-postgres"),
     import("@/lib/digest/plan"),
+    import("@/lib/mail/composer"),
   ]);
   return {
     db: client.db, setDatabaseUrl: client.setDatabaseUrl, closeDb: client.closeDb, migrate: migration.migrate, ingestFiles: ingest.ingestFiles,
@@ -73,7 +78,7 @@ async function loadLib() {
     claimStatement: store.claimStatement,
     createMailTransport: transport.createMailTransport, renderDigestMail: render.renderDigestMail, PaperBlocks: render.PaperBlocks, personalize: render.personalize,
     unsubscribePageUrl: links.unsubscribePageUrl, oneClickUnsubscribeUrl: links.oneClickUnsubscribeUrl, manageDigestUrl: links.manageDigestUrl, env: config.env,
-    startEmbeddedPostgres: postgres.startEmbeddedPostgres,
+    startEmbeddedPostgres: postgres.startEmbeddedPostgres, MailComposerThread: composer.MailComposerThread,
   };
 }
 
@@ -83,7 +88,7 @@ type Lib = Awaited<ReturnType<typeof loadLib>>;
 // The SMTP sink, in a child process so that accepting mail does not compete with the senders for this event loop.
 
 type SinkCount = { received: number; bytes: number };
-type Sink = { url: string; count(): Promise<SinkCount> };
+type Sink = { url: string; pid: number | undefined; count(): Promise<SinkCount> };
 
 /** Stops a child we spawned, by its id; SIGKILL after 5 s. */
 async function stopChild(child: ChildProcess): Promise<void> {
@@ -120,6 +125,7 @@ async function startSink(): Promise<Sink> {
   if (!port) throw new Error("the SMTP sink reported no port");
   return {
     url: `smtp://127.0.0.1:${port}`,
+    pid: child.pid,
     async count() {
       const answer = nextLine("count");
       child.stdin!.write("count\n");
@@ -161,6 +167,46 @@ function trackMemory(): { stop(): Memory } {
       sample();
       return { peakRss, heapGrowth: peakHeap - start.heapUsed };
     },
+  };
+}
+
+/**
+ * CPU time of each part while a path sends (this process, the sink, Postgres, everything else), summed
+ * over that path's runs: on two cores the paths compete for CPU, so this says where a mail's cost goes.
+ */
+class CpuMeter {
+  readonly total: CpuSample = {};
+  others = 0;
+  private runs = 0;
+  constructor(
+    private readonly groups: ProcessGroups,
+    private readonly name: string,
+  ) {}
+  async during<T>(work: () => Promise<T>): Promise<T> {
+    const profile = args.profile ? await startProfile() : undefined;
+    const before = sampleCpu(this.groups);
+    const everyone = snapshotProcesses();
+    try {
+      return await work();
+    } finally {
+      await profile?.(path.join(args.profile!, `${this.name}-${++this.runs}.cpuprofile`));
+      addCpu(this.total, before, sampleCpu(this.groups));
+      this.others += otherCpu(everyone, snapshotProcesses(), this.groups).reduce((sum, entry) => sum + entry.ms, 0);
+    }
+  }
+}
+
+/** Starts the V8 profiler on this process; the returned function stops it and writes the profile. */
+async function startProfile(): Promise<(file: string) => Promise<void>> {
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.start");
+  return async (file) => {
+    const { profile } = await session.post("Profiler.stop");
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
   };
 }
 
@@ -284,7 +330,7 @@ async function preferenceSets(lib: Lib, count: number, weekly: number): Promise<
 }
 
 /** Phase A: what the worker does, build (compute + freeze) and sendDigest, from a clean slate of deliveries. */
-async function runDigest(lib: Lib, sink: Sink, concurrency: number, expected: number, timings: Timings): Promise<DigestRun> {
+async function runDigest(lib: Lib, sink: Sink, concurrency: number, expected: number, timings: Timings, cpu?: CpuMeter): Promise<DigestRun> {
   await lib.db.pool.query("TRUNCATE digest CASCADE");
   const before = await sink.count();
   const memory = trackMemory();
@@ -302,7 +348,8 @@ async function runDigest(lib: Lib, sink: Sink, concurrency: number, expected: nu
   let report: SendReport;
   started = performance.now();
   try {
-    report = await lib.sendDigest(digest, { transport, concurrency });
+    const sending = () => lib.sendDigest(digest, { transport, concurrency });
+    report = await (cpu ? cpu.during(sending) : sending());
   } finally {
     untime();
     transport.close();
@@ -342,29 +389,41 @@ async function mailsAsPlanned(lib: Lib, content: Awaited<ReturnType<Lib["compute
   return (i) => lib.personalize(byIndex[i - 1]!, lib.unsubscribePageUrl(BigInt(i)), lib.manageDigestUrl(BigInt(i)));
 }
 
-/** Phase B: the same mail through a bare pooled transport, `concurrency` sends in flight, nothing recorded. */
-async function runBare(lib: Lib, sink: Sink, concurrency: number, mailFor: (i: number) => RenderedMail, count: number, timings: Timings): Promise<BareRun> {
+/**
+ * Phase B: the same mail through a bare pooled transport, `concurrency` sends in flight, nothing
+ * recorded. With `composed`, each message is built on a composer thread first, as sendDigest does.
+ */
+async function runBare(lib: Lib, sink: Sink, concurrency: number, mailFor: (i: number) => RenderedMail, count: number, timings: Timings, cpu?: CpuMeter, composed = false): Promise<BareRun> {
   const transport = lib.createMailTransport(sink.url, concurrency);
   timeSendMail(transport, timings);
   const headers = { "List-Unsubscribe": `<${lib.oneClickUnsubscribeUrl(1n)}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" };
   const domain = new URL(lib.env.APP_URL).hostname || "localhost";
   const before = await sink.count();
   let next = 0;
+  const composer = composed ? new lib.MailComposerThread() : undefined;
   const lane = async () => {
     while (next < count) {
       const i = ++next;
       const mail = mailFor(i);
-      await transport.sendMail({
+      const options = {
         from: lib.env.MAIL_FROM, to: `reader${i}@example.org`, subject: mail.subject, html: mail.html, text: mail.text,
         messageId: `<digest.${DATE}.${i}@${domain}>`, headers,
-      });
+      };
+      if (composer) {
+        const built = await composer.compose(options);
+        await transport.sendMail({ raw: built.raw, envelope: built.envelope, messageId: built.messageId });
+      } else {
+        await transport.sendMail(options);
+      }
     }
   };
   const started = performance.now();
   try {
-    await Promise.all(Array.from({ length: concurrency }, lane));
+    const sending = () => Promise.all(Array.from({ length: concurrency }, lane));
+    await (cpu ? cpu.during(sending) : sending());
   } finally {
     transport.close();
+    await composer?.close();
   }
   const sendMs = performance.now() - started;
   const after = await sink.count();
@@ -428,6 +487,22 @@ function printTimeBreakdown(digest: Timings, bare: Timings, laneMs: number, mail
   }
 }
 
+/** CPU per mail of each part on both paths, and how busy the machine's cores were meanwhile. */
+function printCpu(digest: CpuMeter, mails: number, digestMs: number, bare: CpuMeter, bareMails: number, bareMs: number): void {
+  const cores = os.availableParallelism();
+  console.log(`\nCPU a mail while sending (${cores} cores; "others": every other process on the machine):`);
+  row("", "sendDigest", "bare transport");
+  const parts = ["self", "sink", "postgres"] as const;
+  const label = { self: "this process (sender)", sink: "SMTP sink", postgres: "Postgres" };
+  for (const part of parts) row(label[part], ms((digest.total[part] ?? 0) / mails), ms((bare.total[part] ?? 0) / bareMails));
+  row("others", ms(digest.others / mails), ms(bare.others / bareMails));
+  const busy = (meter: CpuMeter, wallMs: number) => {
+    const used = parts.reduce((sum, part) => sum + (meter.total[part] ?? 0), 0) + meter.others;
+    return `${((100 * used) / (wallMs * cores)).toFixed(0)}% of the cores`;
+  };
+  row("all of it, over the wall time", busy(digest, digestMs), busy(bare, bareMs));
+}
+
 /** How Postgres runs the claim statement of sendDigest with N deliveries pending, and with half of them sent. */
 async function explainClaim(lib: Lib, expected: number): Promise<void> {
   // The statement claim() runs, for an owner that holds nothing (the transaction is rolled back).
@@ -482,6 +557,9 @@ async function main(): Promise<void> {
     if (process.env.BENCH_KEEP) console.error(`kept ${tmp}`);
     else fs.rmSync(tmp, { recursive: true, force: true });
   });
+  // The sender as a deployed worker runs it (NODE_ENV=production, see the README's deployment guide):
+  // React picks its production or development build from NODE_ENV when it loads.
+  (process.env as Record<string, string>).NODE_ENV = "production";
   // Links are signed; a fixed secret per seed keeps mail sizes comparable across runs. Nothing lands in ./.data.
   process.env.TOKEN_SECRET ??= createHash("sha256").update(`bench-digest:${SEED}`).digest("base64url");
   process.env.DATA_DIR = path.join(tmp, "data");
@@ -510,31 +588,48 @@ async function main(): Promise<void> {
       ? `preferences: ${sets.length} distinct sets (one to three of ${BENCH_CATEGORIES.length} categories given to the fixture papers, followed words and authors), ${Math.round(WEEKLY * 100)}% of them weekly; subscriber i has set i mod ${sets.length}`
       : "preferences: none (every subscriber gets the day's digest)",
   );
-  console.log(`order: warm-up ${WARMUP} bare mails; the N/10 digest run (which also warms up the digest path); then at N: digest, bare, bare, digest`);
+  console.log(`order: warm-up ${WARMUP} bare mails; the N/10 digest run (which also warms up the digest path); then at N: digest, bare, bare, digest, bare + composer, bare + composer`);
+  console.log("  (sendDigest builds each message on a composer thread; \"bare + composer\" does the same without the database)");
   console.log(`  (ABBA, so drift over the run weighs on both paths alike; mails/s of a path = all its mails / all its send time)`);
   if (!collect) console.log("  (no gc() available: heap figures include garbage)");
 
   const digestTimings = new Timings();
   const bareTimings = new Timings();
+  const groups: ProcessGroups = {
+    sink: (proc) => proc.pid === sink.pid,
+    // The postmaster (started with -D in our folder) and its backends.
+    postgres: (proc, all) => {
+      const master = all.find((candidate) => candidate.comm === "postgres" && candidate.cmdline().includes(tmp));
+      return master !== undefined && (proc.pid === master.pid || proc.ppid === master.pid);
+    },
+  };
+  const digestCpu = new CpuMeter(groups, "digest");
+  const bareCpu = new CpuMeter(groups, "bare");
   console.log("\nruns:");
   describeBareRun("warm-up, bare", await runBare(lib, sink, concurrency, () => bareMail, WARMUP, new Timings()));
   await addSubscribers(lib, 1, SMALL, sets);
   const small = await runDigest(lib, sink, concurrency, SMALL, new Timings());
   describeDigestRun("digest, N/10", small);
   if (SUBSCRIBERS > SMALL) await addSubscribers(lib, SMALL + 1, SUBSCRIBERS, sets);
-  const a1 = await runDigest(lib, sink, concurrency, SUBSCRIBERS, digestTimings);
+  const a1 = await runDigest(lib, sink, concurrency, SUBSCRIBERS, digestTimings, digestCpu);
   describeDigestRun("digest, N (1)", a1);
   const sameMails = await mailsAsPlanned(lib, content, bareMail);
-  const b1 = await runBare(lib, sink, concurrency, sameMails, SUBSCRIBERS, bareTimings);
+  const b1 = await runBare(lib, sink, concurrency, sameMails, SUBSCRIBERS, bareTimings, bareCpu);
   describeBareRun("bare, N (1)", b1);
-  const b2 = await runBare(lib, sink, concurrency, sameMails, SUBSCRIBERS, bareTimings);
+  const b2 = await runBare(lib, sink, concurrency, sameMails, SUBSCRIBERS, bareTimings, bareCpu);
   describeBareRun("bare, N (2)", b2);
-  const a2 = await runDigest(lib, sink, concurrency, SUBSCRIBERS, digestTimings);
+  const a2 = await runDigest(lib, sink, concurrency, SUBSCRIBERS, digestTimings, digestCpu);
   describeDigestRun("digest, N (2)", a2);
+  // The same architecture without the database: messages built on a composer thread, as sendDigest builds them.
+  const c1 = await runBare(lib, sink, concurrency, sameMails, SUBSCRIBERS, new Timings(), undefined, true);
+  describeBareRun("bare + composer (1)", c1);
+  const c2 = await runBare(lib, sink, concurrency, sameMails, SUBSCRIBERS, new Timings(), undefined, true);
+  describeBareRun("bare + composer (2)", c2);
 
   const digestRate = rate(a1.mails + a2.mails, a1.sendMs + a2.sendMs);
   const bareRate = rate(b1.mails + b2.mails, b1.sendMs + b2.sendMs);
   const ratio = digestRate / bareRate;
+  const composedRate = rate(c1.mails + c2.mails, c1.sendMs + c2.sendMs);
   const buildMs = Math.max(a1.buildMs, a2.buildMs);
   const peakLarge = Math.max(a1.memory.peakRss, a2.memory.peakRss);
   const rssRatio = peakLarge / small.memory.peakRss;
@@ -545,6 +640,8 @@ async function main(): Promise<void> {
   row("sendDigest", perSecond(rate(small.mails, small.sendMs)), perSecond(digestRate));
   row("bare pooled transport", "-", perSecond(bareRate));
   row("ratio sendDigest / bare", "-", `${ratio.toFixed(2)}x`);
+  row("bare + composer thread", "-", perSecond(composedRate));
+  row("ratio sendDigest / bare + composer", "-", `${(digestRate / composedRate).toFixed(2)}x`);
   row("peak RSS during the digest run", mb(small.memory.peakRss), mb(peakLarge));
   row("peak heap growth in the digest run", mb(small.memory.heapGrowth), mb(Math.max(a1.memory.heapGrowth, a2.memory.heapGrowth)));
 
@@ -555,6 +652,7 @@ async function main(): Promise<void> {
   console.log(`  memory flat: peak RSS at N <= 1.5x at N/10      ${`${rssRatio.toFixed(2)}x`.padStart(9)}   ${verdict(rssRatio <= 1.5)}`);
 
   printTimeBreakdown(digestTimings, bareTimings, concurrency * (a1.sendMs + a2.sendMs), a1.mails + a2.mails, b1.mails + b2.mails);
+  if (cpuSupported) printCpu(digestCpu, a1.mails + a2.mails, a1.sendMs + a2.sendMs, bareCpu, b1.mails + b2.mails, b1.sendMs + b2.sendMs);
   if (ratio < 0.8) await explainClaim(lib, SUBSCRIBERS);
 }
 
