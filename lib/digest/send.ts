@@ -26,7 +26,7 @@ import { databaseUrl } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { ComposerStoppedError, MailComposerThread } from "@/lib/mail/composer";
 import { PaperBlocks, personalize, renderDigestMail, type RenderedMail } from "@/lib/mail/render";
-import { type DataHooks, isMailOutage, isTemporaryMailError, type MailTransport } from "@/lib/mail/transport";
+import { appliesDataHooks, type DataHooks, isMailOutage, isTemporaryMailError, type MailTransport } from "@/lib/mail/transport";
 import { countEvent } from "@/lib/metrics/events";
 import { manageDigestUrl, oneClickUnsubscribeUrl, unsubscribePageUrl } from "@/lib/subscriptions/links";
 import { digestListId } from "@/lib/subscriptions/subscribe";
@@ -162,6 +162,8 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
   const retryMs = options.retryMs ?? env.DIGEST_RETRY_MS;
   const pauseMaxMs = options.pauseMaxMs ?? env.DIGEST_PAUSE_MAX_MS;
   const deadline = Date.now() + (options.maxWaitMs ?? 2 * 3_600_000);
+  // The checks before each mail's final dot live in the transport's message stream.
+  if (!appliesDataHooks(options.transport)) throw new Error("sendDigest needs a transport from createMailTransport (lib/mail/transport.ts): its mails wait for the sender's checks before their final dot");
   const report: SendReport = { sent: 0, failed: 0, retried: 0, paused: 0, totals: { sent: 0, failed: 0, skipped: 0, pending: 0, sending: 0 }, skipped: 0, pending: 0, sending: 0 };
   // One rendering per edition (null: the day's digest), shared by every subscriber it goes to; each
   // mail only fills in that subscriber's links.
@@ -250,9 +252,6 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
         throw (cutOff = new DeliveryLostError("before the end of its mail", row.id, owner));
       }
     };
-    // The server has said go ahead to DATA: only then is the check below the last word before the dot.
-    let dataStarted: () => void = () => undefined;
-    const started = new Promise<void>((resolve) => (dataStarted = resolve));
     try {
       // The message is built on the composer thread; this thread only sends it.
       const composed = await composer
@@ -272,13 +271,11 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
           throw error;
         });
       const mailOptions: SendMailOptions & DataHooks = {
-        onDataStart: () => dataStarted(),
-        // nodemailer reads the message ahead as soon as a connection takes it, before the envelope:
-        // checking then would leave the envelope's round trips (or a server holding RCPT) between
-        // the check and the dot.
+        // Called once the server has said go ahead to DATA: nodemailer reads the message ahead as
+        // soon as a connection takes it, and a check then would leave the envelope's round trips
+        // (or a server holding RCPT) between the check and the dot.
         beforeDataEnd: async () => {
           await previous;
-          await started;
           await confirmHeld();
         },
         raw: composed.raw,
@@ -377,7 +374,11 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
           recorded.catch(() => undefined);
           if (outcome === "outage") {
             // The rows claimed ahead would meet the same outage: they wait for the pause like the rest.
-            for (const held of ahead.splice(0)) await deliveries.release(held.id, owner);
+            // One at a time, each out of `ahead` once given back: on an error `finally` gives back the rest.
+            while (ahead.length > 0) {
+              await deliveries.release(ahead[0]!.id, owner);
+              ahead.shift();
+            }
           }
           continue;
         }
@@ -409,20 +410,27 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
 
   try {
     await deliveries.skipUnsubscribed(digest.date);
-    // Every lane finishes (and records its last mail) before the owner lock is released: a lane
-    // still sending must not have its rows taken for abandoned by another sender.
-    const lanes = await Promise.allSettled(
-      Array.from({ length: concurrency }, () =>
-        lane().catch((error: unknown) => {
-          failure.abort(error);
-          throw error;
-        }),
-      ),
-    );
-    // A lost lock explains whatever else went wrong (another sender took the rows over).
-    if (lock.lost.aborted) throw lock.lost.reason;
-    const failed = lanes.find((result) => result.status === "rejected");
-    if (failed) throw failed.reason;
+    for (;;) {
+      // Every lane finishes (and records its last mail) before the owner lock is released: a lane
+      // still sending must not have its rows taken for abandoned by another sender.
+      const lanes = await Promise.allSettled(
+        Array.from({ length: concurrency }, () =>
+          lane().catch((error: unknown) => {
+            failure.abort(error);
+            throw error;
+          }),
+        ),
+      );
+      // A lost lock explains whatever else went wrong (another sender took the rows over).
+      if (lock.lost.aborted) throw lock.lost.reason;
+      const failed = lanes.find((result) => result.status === "rejected");
+      if (failed) throw failed.reason;
+      // No mail is in flight now: a row still claimed by this sender was claimed by a record whose
+      // answer was lost (its retry found the mail recorded). It goes back to pending and is sent.
+      const stranded = await deliveries.releaseHeld(digest.date, owner);
+      if (stranded === 0) break;
+      log(`${stranded} deliveries claimed by a record whose answer was lost went back to pending; sending them`);
+    }
     await deliveries.skipUnsubscribed(digest.date);
     const left = await deliveries.counts(digest.date);
     report.totals = { sent: left.sent, failed: left.failed, skipped: left.skipped, pending: left.pending, sending: left.sending };

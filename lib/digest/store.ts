@@ -323,6 +323,16 @@ async function stillHeld(lockConnection: pg.Client, ids: string[], owner: number
   return new Set(rows.map((row) => row.id));
 }
 
+/** Gives back every row this sender still holds, due now, attempts unspent: for when it has no mail in flight. */
+async function releaseHeld(date: string, owner: number): Promise<number> {
+  const { rowCount } = await db.pool.query(
+    `UPDATE delivery SET status = 'pending', claimed_by = NULL, claimed_at = NULL, attempts = attempts - 1, next_attempt_at = now()
+     WHERE digest_date = $1::date AND claimed_by = $2 AND status = 'sending'`,
+    [date, owner],
+  );
+  return rowCount ?? 0;
+}
+
 /** Puts back rows claimed by senders that are gone (their owner lock is free). */
 async function recoverAbandoned(date: string, owner: number): Promise<number> {
   const { rowCount } = await db.pool.query(
@@ -394,6 +404,7 @@ export const deliveries = {
   markRetry,
   markFailed,
   stillHeld,
+  releaseHeld,
   recoverAbandoned,
   skipUnsubscribed,
   counts,

@@ -10,8 +10,12 @@ parentPort.on("message", ({ id, mail }) => {
     const messageId = message.messageId();
     message.build((error, built) => {
       if (error) return parentPort.postMessage({ id, error: error.message });
-      // A buffer of its own (not a slice of a shared pool), so it can be handed over without a copy.
-      const raw = built.byteOffset === 0 && built.byteLength === built.buffer.byteLength ? built : Buffer.from(built);
+      // Memory of its own (never a slice of Buffer's shared pool), handed over without a second copy.
+      let raw = built;
+      if (built.byteOffset !== 0 || built.byteLength !== built.buffer.byteLength) {
+        raw = new Uint8Array(built.byteLength);
+        raw.set(built);
+      }
       parentPort.postMessage({ id, raw, envelope, messageId }, [raw.buffer]);
     });
   } catch (error) {

@@ -34,13 +34,19 @@ export class MailComposerThread {
 
   /** Builds one message on the thread (started on first use, and again after it died). */
   compose(mail: ComposeOptions): Promise<ComposedMail> {
-    const worker = (this.worker ??= this.start());
-    const id = ++this.nextId;
     return new Promise<ComposedMail>((resolve, reject) => {
-      // The thread keeps the process alive only while it has work.
-      if (this.waiting.size === 0) worker.ref();
-      this.waiting.set(id, { resolve, reject });
-      worker.postMessage({ id, mail });
+      const id = ++this.nextId;
+      try {
+        const worker = (this.worker ??= this.start());
+        // The thread keeps the process alive only while it has work.
+        if (this.waiting.size === 0) worker.ref();
+        this.waiting.set(id, { resolve, reject });
+        worker.postMessage({ id, mail });
+      } catch (error) {
+        // Starting the thread or handing it the message failed: no fault of the message's content.
+        this.waiting.delete(id);
+        reject(new ComposerStoppedError(`the mail composer thread could not take the mail (${(error as Error).message})`, { cause: error }));
+      }
     });
   }
 

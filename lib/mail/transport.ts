@@ -1,6 +1,6 @@
 // The one pooled SMTP transport of the process (SMTP_URL), with optional DKIM signing.
 import fs from "node:fs";
-import { type Readable, Transform } from "node:stream";
+import { pipeline, type Readable, Transform } from "node:stream";
 import nodemailer from "nodemailer";
 import type MailMessage from "nodemailer/lib/mailer/mail-message";
 import { env } from "@/lib/env";
@@ -26,47 +26,55 @@ function dkim() {
 }
 
 /**
- * Send options for a sender that must have the last word before the server can accept a mail:
- * `onDataStart` is called when the server has said go ahead to DATA (354), before any of the
- * message goes out; the message's end (and so the final dot) waits for `beforeDataEnd`, and a
- * rejection fails the message stream, so the server never accepts the mail.
+ * A send option for a sender that must have the last word before the server can accept a mail: the
+ * message's end (and so the final dot) waits for `beforeDataEnd`, which is called once the server
+ * has said go ahead to DATA on the connection carrying this copy of the message and the rest of the
+ * message has gone through; a rejection fails the message stream, so the server never accepts the mail.
  */
-export type DataHooks = { onDataStart?: () => void; beforeDataEnd?: () => Promise<void> };
+export type DataHooks = { beforeDataEnd?: () => Promise<void> };
+
+/** Transports that apply DataHooks (made by createMailTransport): a sender that relies on them checks. */
+const hooked = new WeakSet<object>();
+
+export function appliesDataHooks(transport: object): boolean {
+  return hooked.has(transport);
+}
 
 /**
- * Puts a mail's DataHooks around its message stream. nodemailer builds (and buffers) the message as
- * soon as a connection takes the mail, before the envelope; the SMTP connection starts reading it
- * only once the server has answered DATA, which resumes the stream. The gate is the last stage,
- * after any DKIM signing, and passes chunks through unchanged.
+ * Puts a mail's DataHooks around its message stream, as its last stage (after any DKIM signing).
+ * nodemailer builds (and buffers) the message as soon as a connection takes the mail, before the
+ * envelope; the SMTP connection starts reading it only once the server has answered DATA, which
+ * resumes the stream. The pool may send a message again on another connection, from a new stream.
  */
 function applyDataHooks(mail: MailMessage, done: (error?: Error | null) => void): void {
-  const { onDataStart, beforeDataEnd } = mail.data as DataHooks;
-  if (onDataStart || beforeDataEnd) {
+  const { beforeDataEnd } = mail.data as DataHooks;
+  if (beforeDataEnd) {
     const message = mail.message as unknown as { createReadStream: (...args: unknown[]) => Readable };
     const create = message.createReadStream.bind(message);
-    message.createReadStream = (...args: unknown[]) => {
-      const source = create(...args);
-      const stream = beforeDataEnd ? gate(source, beforeDataEnd) : source;
-      if (onDataStart) stream.once("resume", onDataStart);
-      return stream;
-    };
+    message.createReadStream = (...args: unknown[]) => gate(create(...args), beforeDataEnd);
   }
   done();
 }
 
-/** `source` unchanged, except that its end waits for `beforeEnd` (whose rejection fails the stream). */
+/**
+ * `source` unchanged, except that its end waits until the stream has been resumed (the server
+ * answered DATA) and then for `beforeEnd`, whose rejection fails the stream. Destroying either
+ * side destroys the other.
+ */
 function gate(source: Readable, beforeEnd: () => Promise<void>): Readable {
+  let resumed!: Promise<void>;
   const gated = new Transform({
     transform: (chunk, _encoding, callback) => callback(null, chunk),
     flush: (callback) => {
-      beforeEnd().then(
+      resumed.then(beforeEnd).then(
         () => callback(),
         (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
       );
     },
   });
-  source.once("error", (error) => gated.destroy(error));
-  return source.pipe(gated);
+  resumed = new Promise<void>((resolve) => gated.once("resume", () => resolve()));
+  pipeline(source, gated, () => undefined);
+  return gated;
 }
 
 /** A pooled transport: `connections` SMTP connections at most, reused across mails. */
@@ -86,6 +94,7 @@ export function createMailTransport(url: string, connections = env.DIGEST_CONCUR
     dkim: dkim(),
   });
   transport.use("stream", applyDataHooks);
+  hooked.add(transport);
   return transport;
 }
 

@@ -3,13 +3,14 @@
 // is held, an unfinished earlier digest, a record that finds its row taken. In each, every
 // confirmed subscriber ends with exactly one mail per digest, counted on the SMTP server's side.
 import { spawn } from "node:child_process";
+import nodemailer from "nodemailer";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { GET as getHealth } from "@/app/api/health/route";
 import { computeDigest } from "@/lib/digest/build";
 import { freezeDigest } from "@/lib/digest/plan";
 import { describeDigestHealth, digestHealth } from "@/lib/digest/health";
 import { describeRun, runDigest } from "@/lib/digest/run";
-import { OWNER_APPLICATION_NAME, SenderStoppedError } from "@/lib/digest/send";
+import { OWNER_APPLICATION_NAME, SenderStoppedError, sendDigest } from "@/lib/digest/send";
 import { deliveries as deliveryStore, DeliveryLostError } from "@/lib/digest/store";
 import { createMailTransport } from "@/lib/mail/transport";
 import { startSmtp, type Received, type TestSmtp } from "./smtp";
@@ -378,6 +379,35 @@ describe("a record that changes no row", () => {
     expect(await deliveries()).toEqual({ sent: 2, sending: 2, pending: 1 });
     // A sent mail ends the outage: the relay works again.
     expect((await database.pool.query(`SELECT failures FROM mail_backoff`)).rows).toEqual([{ failures: 0 }]);
+  });
+
+  it("releaseHeld gives back only this sender's claimed rows, attempts unspent", async () => {
+    await addSubscribers(4);
+    await freezeDigest(await computeDigest(DATE, 10));
+    const mine = await deliveryStore.claim(DATE, 111, undefined, 2);
+    const theirs = await deliveryStore.claim(DATE, 222, undefined, 1);
+    expect(await deliveryStore.releaseHeld(DATE, 111)).toBe(2);
+    const { rows } = await database.pool.query<{ id: string; status: string; claimed_by: number | null; attempts: number }>(
+      `SELECT id::text, status, claimed_by, attempts FROM delivery WHERE digest_date = $1 ORDER BY id`,
+      [DATE],
+    );
+    const byId = new Map(rows.map((row) => [row.id, [row.status, row.claimed_by, row.attempts]]));
+    for (const row of mine) expect(byId.get(row.id)).toEqual(["pending", null, 0]);
+    expect(byId.get(theirs[0]!.id)).toEqual(["sending", 222, 1]);
+    expect(await deliveryStore.releaseHeld(DATE, 111)).toBe(0);
+  });
+
+  it("sendDigest refuses a transport that would not wait for its checks before the final dot", async () => {
+    await addSubscribers(1);
+    const { digest } = await freezeDigest(await computeDigest(DATE, 10));
+    const plain = nodemailer.createTransport({ url: smtp.url, pool: true });
+    try {
+      await expect(sendDigest(digest, { transport: plain })).rejects.toThrow(/needs a transport from createMailTransport/);
+    } finally {
+      plain.close();
+    }
+    expect(smtp.mails).toHaveLength(0);
+    expect(await deliveries()).toEqual({ pending: 1 });
   });
 
   it("stops the sender when its row was taken after the server accepted the mail; a rerun sends the rest once", async () => {

@@ -61,6 +61,14 @@ describe("the mail composer thread", () => {
     expect(all.map((composed) => composed.messageId)).toEqual(Array.from({ length: 20 }, (_, i) => `<m${i}@papers.example.org>`));
   });
 
+  it("fails a message it cannot hand to the thread with ComposerStoppedError (never a mail or SMTP error)", async () => {
+    composer = new MailComposerThread();
+    // A function cannot cross to the thread.
+    const uncloneable = { ...mail, headers: { "X-Odd": (() => "x") as unknown as string } };
+    await expect(composer.compose(uncloneable)).rejects.toBeInstanceOf(ComposerStoppedError);
+    expect((await composer.compose(mail)).messageId).toBe(mail.messageId);
+  });
+
   it("fails the messages in progress with ComposerStoppedError when closed, and starts again on the next one", async () => {
     composer = new MailComposerThread();
     const inProgress = composer.compose(mail);
