@@ -62,7 +62,8 @@ function applyDataHooks(mail: MailMessage, done: (error?: Error | null) => void)
  * side destroys the other.
  */
 function gate(source: Readable, beforeEnd: () => Promise<void>): Readable {
-  let resumed!: Promise<void>;
+  let markResumed: () => void = () => undefined;
+  const resumed = new Promise<void>((resolve) => (markResumed = resolve));
   const gated = new Transform({
     transform: (chunk, _encoding, callback) => callback(null, chunk),
     flush: (callback) => {
@@ -72,7 +73,7 @@ function gate(source: Readable, beforeEnd: () => Promise<void>): Readable {
       );
     },
   });
-  resumed = new Promise<void>((resolve) => gated.once("resume", () => resolve()));
+  gated.once("resume", () => markResumed());
   pipeline(source, gated, () => undefined);
   return gated;
 }
