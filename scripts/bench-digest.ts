@@ -17,6 +17,7 @@ import type { SendReport } from "@/lib/digest/send";
 import type { RenderedMail } from "@/lib/mail/render";
 import type { MailTransport } from "@/lib/mail/transport";
 import { addCpu, cpuSupported, type CpuSample, otherCpu, type ProcessGroups, sampleCpu, snapshotProcesses } from "./bench/cpu";
+import type { BareMails } from "./bench/bare-sender";
 import { onCleanup, positiveInt, runBench, stopOnSignals } from "./bench/lifecycle";
 import { makeRandom } from "./bench/papers";
 
@@ -46,6 +47,7 @@ if (!(WEEKLY >= 0 && WEEKLY <= 1)) throw new Error(`--weekly must be a fraction 
 const DATE = "2026-06-16";
 const FIXTURES = path.join(process.cwd(), "tests", "fixtures", "hf-daily-papers");
 const SINK = path.join(process.cwd(), "scripts", "bench", "smtp-sink.ts");
+const BARE_SENDER = path.join(process.cwd(), "scripts", "bench", "bare-sender.ts");
 
 // ---------------------------------------------------------------------------------------------
 // Cleanup: every started thing registers its stop; Ctrl-C and errors run them all, newest first.
@@ -382,69 +384,75 @@ async function runDigest(lib: Lib, sink: Sink, concurrency: number, expected: nu
 }
 
 /**
- * The mail each subscriber gets, as the digest plans it: the bare transport sends the same bytes
- * (each edition rendered once, before the timed run, and filled in with that subscriber's links).
+ * The mail each subscriber gets, as the digest plans it, written to `file` for the bare sender:
+ * each edition rendered once, before the timed runs; the bare sender fills in each subscriber's links.
  */
-async function mailsAsPlanned(lib: Lib, content: Awaited<ReturnType<Lib["computeDigest"]>>, general: RenderedMail): Promise<(i: number) => RenderedMail> {
+async function writeMailsAsPlanned(lib: Lib, content: Awaited<ReturnType<Lib["computeDigest"]>>, general: RenderedMail, file: string): Promise<void> {
   // Planned on a clean slate, as each digest run starts (the weekly subscribers are due again).
   await lib.db.pool.query("TRUNCATE digest CASCADE");
   const plan = await lib.planDigest(content);
-  const renderings = new Map<unknown, RenderedMail>();
+  const renderings: RenderedMail[] = [general];
+  const numbers = new Map<unknown, number>();
   const blocks = new lib.PaperBlocks();
-  const byIndex: RenderedMail[] = [];
+  const index: number[] = [];
   for (const recipient of plan.recipients) {
-    let rendering = recipient.edition ? renderings.get(recipient.edition) : general;
-    if (!rendering) {
-      rendering = await lib.renderDigestMail({ date: content.date, papers: content.papers, appUrl: lib.env.APP_URL, edition: recipient.edition, blocks });
-      renderings.set(recipient.edition, rendering);
+    if (!recipient.edition) {
+      index.push(0);
+      continue;
     }
-    byIndex.push(rendering);
+    let number = numbers.get(recipient.edition);
+    if (number === undefined) {
+      renderings.push(await lib.renderDigestMail({ date: content.date, papers: content.papers, appUrl: lib.env.APP_URL, edition: recipient.edition, blocks }));
+      number = renderings.length - 1;
+      numbers.set(recipient.edition, number);
+    }
+    index.push(number);
   }
-  check(byIndex.length === SUBSCRIBERS, `the plan has ${byIndex.length} recipients, expected ${SUBSCRIBERS}`);
-  return (i) => lib.personalize(byIndex[i - 1]!, lib.unsubscribePageUrl(BigInt(i)), lib.manageDigestUrl(BigInt(i)));
+  check(index.length === SUBSCRIBERS, `the plan has ${index.length} recipients, expected ${SUBSCRIBERS}`);
+  const mails: BareMails = { renderings, index, from: lib.env.MAIL_FROM, date: DATE, domain: new URL(lib.env.APP_URL).hostname || "localhost", warmup: WARMUP };
+  fs.writeFileSync(file, JSON.stringify(mails));
 }
 
+/** The bare sender's process while it runs (cpu.ts counts it as the bare path's sender, not as "others"). */
+let barePid: number | undefined;
+
 /**
- * Phase B: the same mail through a bare pooled transport, `concurrency` sends in flight, nothing
- * recorded. With `composed`, each message is built on a composer thread first, as sendDigest does.
+ * Phase B: the same mails through a bare pooled transport in a fresh process (bare-sender.ts),
+ * `concurrency` sends in flight, nothing recorded. With `composed`, each message is built on a
+ * composer thread first, as sendDigest does.
  */
-async function runBare(lib: Lib, sink: Sink, concurrency: number, mailFor: (i: number) => RenderedMail, count: number, timings: Timings, cpu?: CpuMeter, composed = false): Promise<BareRun> {
-  const transport = lib.createMailTransport(sink.url, concurrency);
-  timeSendMail(transport, timings);
-  const headers = { "List-Unsubscribe": `<${lib.oneClickUnsubscribeUrl(1n)}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" };
-  const domain = new URL(lib.env.APP_URL).hostname || "localhost";
-  const before = await sink.count();
-  let next = 0;
-  const composer = composed ? new lib.MailComposerThread() : undefined;
-  const lane = async () => {
-    while (next < count) {
-      const i = ++next;
-      const mail = mailFor(i);
-      const options = {
-        from: lib.env.MAIL_FROM, to: `reader${i}@example.org`, subject: mail.subject, html: mail.html, text: mail.text,
-        messageId: `<digest.${DATE}.${i}@${domain}>`, headers,
-      };
-      if (composer) {
-        const built = await composer.compose(options);
-        await transport.sendMail({ raw: built.raw, envelope: built.envelope, messageId: built.messageId });
-      } else {
-        await transport.sendMail(options);
-      }
-    }
+async function runBare(sink: Sink, concurrency: number, file: string, count: number, timings: Timings, cpu?: CpuMeter, composed = false): Promise<BareRun> {
+  const child = spawn(process.execPath, ["--import", "tsx", BARE_SENDER, file, sink.url, String(count), String(concurrency), ...(composed ? ["composer"] : [])], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  onCleanup(() => stopChild(child));
+  const lines = readline.createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const exited = new Promise<never>((_, reject) => child.once("exit", (code, signal) => reject(new Error(`the bare sender exited (${signal ?? `code ${code}`})`))));
+  exited.catch(() => undefined);
+  const nextLine = async () => {
+    const line = await Promise.race([lines.next(), exited]);
+    if (line.done) throw new Error("the bare sender ended without an answer");
+    return JSON.parse(line.value) as Record<string, number | boolean>;
   };
-  const started = performance.now();
   try {
-    const sending = () => Promise.all(Array.from({ length: concurrency }, lane));
-    await (cpu ? cpu.during(sending) : sending());
+    check((await nextLine()).ready === true, "the bare sender did not get ready");
+    const before = await sink.count();
+    barePid = child.pid;
+    const send = async () => {
+      child.stdin!.write("go\n");
+      return nextLine();
+    };
+    const result = await (cpu ? cpu.during(send) : send());
+    barePid = undefined;
+    const after = await sink.count();
+    const mails = after.received - before.received;
+    check(mails === count, `the sink received ${mails} mails from the bare transport, expected ${count}`);
+    timings.add("sendMail", Number(result.sendMailMs));
+    return { sendMs: Number(result.sendMs), mails, bytes: after.bytes - before.bytes };
   } finally {
-    transport.close();
-    await composer?.close();
+    barePid = undefined;
+    await stopChild(child);
   }
-  const sendMs = performance.now() - started;
-  const after = await sink.count();
-  const mails = after.received - before.received;
-  check(mails === count, `the sink received ${mails} mails from the bare transport, expected ${count}`);
-  return { sendMs, mails, bytes: after.bytes - before.bytes };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -507,12 +515,15 @@ function printCpu(digest: CpuMeter, mails: number, digestMs: number, bare: CpuMe
   const cores = os.availableParallelism();
   console.log(`\nCPU a mail while sending (${cores} cores; "others": every other process on the machine):`);
   row("", "sendDigest", "bare transport");
+  // (this process: the sender's event loop and its composer thread; the bare transport's own process)
   const parts = ["self", "sink", "postgres"] as const;
   const label = { self: "this process (sender)", sink: "SMTP sink", postgres: "Postgres" };
-  for (const part of parts) row(label[part], ms((digest.total[part] ?? 0) / mails), ms((bare.total[part] ?? 0) / bareMails));
+  // The bare path's sender is a process of its own (runBare): its CPU is the "bare" group's.
+  const of = (meter: CpuMeter, part: (typeof parts)[number]) => (meter.total[part] ?? 0) + (part === "self" ? (meter.total.bare ?? 0) : 0);
+  for (const part of parts) row(label[part], ms(of(digest, part) / mails), ms(of(bare, part) / bareMails));
   row("others", ms(digest.others / mails), ms(bare.others / bareMails));
   const busy = (meter: CpuMeter, wallMs: number) => {
-    const used = parts.reduce((sum, part) => sum + (meter.total[part] ?? 0), 0) + meter.others;
+    const used = parts.reduce((sum, part) => sum + of(meter, part), 0) + meter.others;
     return `${((100 * used) / (wallMs * cores)).toFixed(0)}% of the cores`;
   };
   row("all of it, over the wall time", busy(digest, digestMs), busy(bare, bareMs));
@@ -594,7 +605,6 @@ async function main(): Promise<void> {
   const content = await lib.computeDigest(DATE, lib.env.DIGEST_SIZE);
   check(content.papers.length > 0, `no papers listed on ${DATE} in the fixtures`);
   const rendered = await lib.renderDigestMail({ date: DATE, papers: content.papers, appUrl: lib.env.APP_URL });
-  const bareMail = lib.personalize(rendered, lib.unsubscribePageUrl(1n));
 
   console.log(`digest of ${DATE}: ${content.papers.length} papers (${ingested.inserted} fixture papers ingested); SMTP sink (child process) on ${sink.url}`);
   console.log(`${SUBSCRIBERS.toLocaleString()} subscribers (first ${SMALL.toLocaleString()} for the N/10 run), ${concurrency} SMTP connections and mails in flight on both paths`);
@@ -603,8 +613,8 @@ async function main(): Promise<void> {
       ? `preferences: ${sets.length} distinct sets (one to three of ${BENCH_CATEGORIES.length} categories given to the fixture papers, followed words and authors), ${Math.round(WEEKLY * 100)}% of them weekly; subscriber i has set i mod ${sets.length}`
       : "preferences: none (every subscriber gets the day's digest)",
   );
-  console.log(`order: warm-up ${WARMUP} bare mails; the N/10 digest run (which also warms up the digest path); then at N: digest, bare, bare, digest, bare + composer, bare + composer`);
-  console.log("  (sendDigest builds each message on a composer thread; \"bare + composer\" does the same without the database)");
+  console.log(`order: the N/10 digest run (which also warms up the digest path); then at N: digest, bare, bare, digest, bare + composer, bare + composer`);
+  console.log(`  (every bare run is a fresh process that sends ${WARMUP} warm-up mails first; sendDigest builds each message on a composer thread, "bare + composer" does the same without the database)`);
   console.log(`  (ABBA, so drift over the run weighs on both paths alike; mails/s of a path = all its mails / all its send time)`);
   if (!collect) console.log("  (no gc() available: heap figures include garbage)");
 
@@ -612,6 +622,8 @@ async function main(): Promise<void> {
   const bareTimings = new Timings();
   const groups: ProcessGroups = {
     sink: (proc) => proc.pid === sink.pid,
+    // The bare path's sender, a process of its own (runBare).
+    bare: (proc) => proc.pid === barePid,
     // The postmaster (started with -D in our folder) and its backends.
     postgres: (proc, all) => {
       const master = all.find((candidate) => candidate.comm === "postgres" && candidate.cmdline().includes(tmp));
@@ -621,24 +633,24 @@ async function main(): Promise<void> {
   const digestCpu = new CpuMeter(groups, "digest");
   const bareCpu = new CpuMeter(groups, "bare");
   console.log("\nruns:");
-  describeBareRun("warm-up, bare", await runBare(lib, sink, concurrency, () => bareMail, WARMUP, new Timings()));
   await addSubscribers(lib, 1, SMALL, sets);
   const small = await runDigest(lib, sink, concurrency, SMALL, new Timings());
   describeDigestRun("digest, N/10", small);
   if (SUBSCRIBERS > SMALL) await addSubscribers(lib, SMALL + 1, SUBSCRIBERS, sets);
   const a1 = await runDigest(lib, sink, concurrency, SUBSCRIBERS, digestTimings, digestCpu);
   describeDigestRun("digest, N (1)", a1);
-  const sameMails = await mailsAsPlanned(lib, content, bareMail);
-  const b1 = await runBare(lib, sink, concurrency, sameMails, SUBSCRIBERS, bareTimings, bareCpu);
+  const sameMails = path.join(tmp, "bare-mails.json");
+  await writeMailsAsPlanned(lib, content, rendered, sameMails);
+  const b1 = await runBare(sink, concurrency, sameMails, SUBSCRIBERS, bareTimings, bareCpu);
   describeBareRun("bare, N (1)", b1);
-  const b2 = await runBare(lib, sink, concurrency, sameMails, SUBSCRIBERS, bareTimings, bareCpu);
+  const b2 = await runBare(sink, concurrency, sameMails, SUBSCRIBERS, bareTimings, bareCpu);
   describeBareRun("bare, N (2)", b2);
   const a2 = await runDigest(lib, sink, concurrency, SUBSCRIBERS, digestTimings, digestCpu);
   describeDigestRun("digest, N (2)", a2);
   // The same architecture without the database: messages built on a composer thread, as sendDigest builds them.
-  const c1 = await runBare(lib, sink, concurrency, sameMails, SUBSCRIBERS, new Timings(), undefined, true);
+  const c1 = await runBare(sink, concurrency, sameMails, SUBSCRIBERS, new Timings(), undefined, true);
   describeBareRun("bare + composer (1)", c1);
-  const c2 = await runBare(lib, sink, concurrency, sameMails, SUBSCRIBERS, new Timings(), undefined, true);
+  const c2 = await runBare(sink, concurrency, sameMails, SUBSCRIBERS, new Timings(), undefined, true);
   describeBareRun("bare + composer (2)", c2);
 
   const digestRate = rate(a1.mails + a2.mails, a1.sendMs + a2.sendMs);
