@@ -6,6 +6,7 @@ import { paperPath } from "@/lib/papers/identity";
 import type { CardPaper } from "@/lib/papers/types";
 import { CategoryChips } from "@/components/category-chips";
 import { CardSide } from "@/components/card-side";
+import { MathParts } from "@/components/math-parts";
 import { PaperLinks } from "@/components/paper-links";
 
 export function PaperCard({ paper }: { paper: CardPaper }) {
@@ -15,7 +16,7 @@ export function PaperCard({ paper }: { paper: CardPaper }) {
       <CardSide rank={paper.rank} votes={paper.votes} vote={{ paperId: paper.id, title: paper.title, titleId }} />
       <div className="card-body">
         <h3 className="card-title" id={titleId}>
-          <Link href={paperPath(paper.id)}>{paper.title}</Link>
+          <Link href={paperPath(paper.id)}>{paper.titleMath ? <MathParts parts={paper.titleMath} /> : paper.title}</Link>
         </h3>
         {paper.authors.length > 0 && (
           <p className="card-authors">

@@ -5,6 +5,9 @@ export type TextSegment =
   /** `source` is the math as written, delimiters included: shown as text if KaTeX cannot render it. */
   | { kind: "math"; tex: string; display: boolean; source: string };
 
+/** Text as a page shows it: plain text, or a formula already rendered as KaTeX markup (lib/papers/math-html.ts). */
+export type MathPart = { text: string } | { html: string; display: boolean };
+
 type Closing = { end: number; after: number };
 
 /**

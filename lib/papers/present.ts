@@ -2,6 +2,7 @@
 import { env } from "@/lib/env";
 import { isArxivId, paperPath } from "./identity";
 import { abstractPreview, shortAuthors } from "./format";
+import { mathPartsIfAny } from "./math-html";
 import type { CardPaper, PaperSummary, TrendingItem } from "./types";
 
 export type PaperRow = {
@@ -42,6 +43,12 @@ export function presentPaper(row: PaperRow): PaperSummary {
   };
 }
 
+/** `titleMath` when the title has math; nothing at all otherwise (the payload carries every card's fields). */
+function withTitleMath(title: string): Pick<CardPaper, "titleMath"> {
+  const titleMath = mathPartsIfAny(title);
+  return titleMath ? { titleMath } : {};
+}
+
 /** What a trending card needs of a paper (components/paper-list.tsx). */
 export function toCardPaper(item: TrendingItem): CardPaper {
   const authors = shortAuthors(item.authors);
@@ -52,6 +59,7 @@ export function toCardPaper(item: TrendingItem): CardPaper {
     authors: authors.names,
     moreAuthors: authors.more,
     abstractPreview: abstractPreview(item.abstract),
+    ...withTitleMath(item.title),
     categories: item.categories,
     listedAt: item.listedAt,
     votes: item.votes,

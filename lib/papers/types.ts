@@ -1,4 +1,5 @@
 // The paper shapes that leave lib/papers: what lists and mails show, JSON API fields and page props (camelCase, stable).
+import type { MathPart } from "./math";
 
 /**
  * A paper as cards, search hits, mails and feeds show it: plain data, so whatever shows a paper
@@ -61,6 +62,8 @@ export type CardPaper = Pick<TrendingItem, "id" | "rank" | "title" | "categories
   /** Authors not named on the card. */
   moreAuthors: number;
   abstractPreview: string;
+  /** The title with its math rendered (lib/papers/math-html.ts), only when it has math. */
+  titleMath?: MathPart[];
 };
 
 export type TrendingPage = {

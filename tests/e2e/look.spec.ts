@@ -7,6 +7,7 @@ const PAGES = [
   { name: "home", path: "/", status: 200 },
   { name: "home-week", path: "/?period=week", status: 200 },
   { name: "home-empty", path: "/?date=2026-06-14", status: 200 },
+  { name: "home-math", path: "/?date=2026-06-12", status: 200 },
   { name: "paper-math", path: "/papers/2606.99901", status: 200 },
   { name: "paper-markup", path: "/papers/2606.99902", status: 200 },
   { name: "paper-old-style", path: "/papers/hep-th/9901001", status: 200 },
@@ -30,7 +31,7 @@ for (const { name, path, status } of PAGES) {
     expect(response?.status()).toBe(status);
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
     await expectNoAxeViolations(page);
-    if (["home", "paper-math", "paper-old-style", "not-found", "search", "subscribe", "digests", "signin-vote", "signin-link-damaged"].includes(name)) {
+    if (["home", "home-math", "paper-math", "paper-old-style", "not-found", "search", "subscribe", "digests", "signin-vote", "signin-link-damaged"].includes(name)) {
       await saveScreenshot(page, testInfo, name, name !== "home" && name !== "search");
     }
   });

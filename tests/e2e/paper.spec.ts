@@ -31,6 +31,15 @@ test("renders LaTeX math in the title and abstract with KaTeX", async ({ page })
   expect(await abstract.evaluate((element) => element.textContent)).not.toContain("\\(");
   // trust: false: \href does not become a link.
   await expect(page.locator('a[href^="javascript:"]')).toHaveCount(0);
+
+  // The same title on its day's list: the formula as MathML (no KaTeX stylesheet there), no raw TeX.
+  await page.goto("/?date=2026-06-12");
+  const card = page.locator("article.card").filter({ has: page.locator('a[href="/papers/2606.99901"]') });
+  const title = card.locator(".card-title a");
+  await expect(title.locator("math")).toHaveCount(1);
+  await expect(title.locator(".katex-html")).toHaveCount(0);
+  await expect(title).toContainText("Sub-quadratic attention in");
+  expect(await title.evaluate((element) => element.textContent)).not.toContain("$");
   expect(dialogs).toEqual([]);
 });
 

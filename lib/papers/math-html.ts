@@ -1,0 +1,47 @@
+// Paper text with its LaTeX math rendered by KaTeX, as parts: plain text (for React to escape) and
+// KaTeX's markup. Server code: KaTeX stays out of the browser's bundles, and a client component
+// (a trending card) receives the parts ready to show.
+import katex from "katex";
+import { type MathPart, splitMath } from "./math";
+
+/**
+ * Locked down because the TeX comes from untrusted abstracts: no \href/\url/\includegraphics
+ * (trust: false), bounded sizes and macro expansion so a crafted formula cannot blow up a page.
+ */
+export function renderTex(tex: string, displayMode: boolean, output: "htmlAndMathml" | "mathml" = "htmlAndMathml"): string | null {
+  try {
+    return katex.renderToString(tex, {
+      throwOnError: false,
+      trust: false,
+      strict: "ignore",
+      maxSize: 10,
+      maxExpand: 1000,
+      output,
+      displayMode,
+      // A CSS variable rather than KaTeX's fixed #cc0000, which is unreadable on the dark theme.
+      errorColor: "var(--math-error)",
+    });
+  } catch {
+    // throwOnError only covers parse errors; anything else falls back to the source as text.
+    return null;
+  }
+}
+
+/**
+ * The text as parts; a formula KaTeX cannot render stays text, as written. `mathml` output needs
+ * no KaTeX stylesheet (browsers lay out MathML themselves) and is a fraction of the size: for
+ * titles in lists; the paper page uses KaTeX's own layout.
+ */
+export function mathParts(text: string, output: "htmlAndMathml" | "mathml" = "htmlAndMathml"): MathPart[] {
+  return splitMath(text).map((segment) => {
+    if (segment.kind === "text") return { text: segment.text };
+    const html = renderTex(segment.tex, segment.display, output);
+    return html === null ? { text: segment.source } : { html, display: segment.display };
+  });
+}
+
+/** The parts of a text that has math (as MathML), or undefined for plain text (the usual title: nothing to carry). */
+export function mathPartsIfAny(text: string): MathPart[] | undefined {
+  const parts = mathParts(text, "mathml");
+  return parts.some((part) => "html" in part) ? parts : undefined;
+}

@@ -1,0 +1,69 @@
+// Math in titles on trending cards: rendered on the server as MathML, the rest left as text for React to escape.
+import { createElement } from "react";
+import { renderToStaticMarkup } from "react-dom/server";
+import { describe, expect, it } from "vitest";
+import { MathParts } from "@/components/math-parts";
+import { mathParts, mathPartsIfAny } from "@/lib/papers/math-html";
+import { toCardPaper } from "@/lib/papers/present";
+import type { TrendingItem } from "@/lib/papers/types";
+
+function item(title: string): TrendingItem {
+  return {
+    id: "2606.01234",
+    title,
+    abstract: "An abstract.",
+    authors: ["Ada Lovelace"],
+    categories: ["math.KT"],
+    publishedAt: null,
+    listedAt: "2026-06-16",
+    votes: 3,
+    githubRepo: null,
+    githubStars: null,
+    projectPage: null,
+    url: "https://papers.example.org/papers/2606.01234",
+    arxivUrl: "https://arxiv.org/abs/2606.01234",
+    rank: 1,
+    score: 1,
+    scoreReason: "3 votes",
+  };
+}
+
+describe("a card's title", () => {
+  it("carries no math parts when it has no math (the usual title)", () => {
+    const card = toCardPaper(item("Attention Is All You Need, for $5"));
+    expect(card).not.toHaveProperty("titleMath");
+    expect(card.title).toBe("Attention Is All You Need, for $5");
+  });
+
+  it("carries its formulas as MathML and the rest as text", () => {
+    const card = toCardPaper(item("$K$-theory of $\\mathcal{O}(n)$ spaces"));
+    expect(card.titleMath).toEqual([
+      { html: expect.stringContaining("<mi>K</mi>"), display: false },
+      { text: "-theory of " },
+      { html: expect.stringMatching(/^<span class="katex"><math[^>]*>.*<mi mathvariant="script">O<\/mi>/), display: false },
+      { text: " spaces" },
+    ]);
+    // MathML only: no KaTeX layout markup, which would need its stylesheet on every list.
+    expect(JSON.stringify(card.titleMath)).not.toContain("katex-html");
+    // The title itself stays as written (votes' labels, feeds and the API use it).
+    expect(card.title).toBe("$K$-theory of $\\mathcal{O}(n)$ spaces");
+  });
+
+  it("never lets a title inject markup: text is escaped, and TeX links are not rendered", () => {
+    const parts = mathPartsIfAny('<img src=x onerror="alert(1)"> $x$ $\\href{javascript:alert(1)}{y}$ </a><script>alert(2)</script>');
+    expect(parts).toBeDefined();
+    const html = renderToStaticMarkup(createElement(MathParts, { parts: parts! }));
+    expect(html).not.toMatch(/<img|<script|<\/a>/);
+    expect(html).toContain("&lt;img src=x");
+    expect(html).toContain("&lt;script&gt;alert(2)&lt;/script&gt;");
+    expect(html).not.toContain("href=");
+    expect(html).toContain("<mi>x</mi>");
+  });
+
+  it("shows a formula KaTeX cannot parse as its source, marked, as the paper page does", () => {
+    const parts = mathPartsIfAny("Broken $x^{<b>$ only");
+    expect(parts?.[1]).toEqual({ html: expect.stringMatching(/^<span class="katex-error"[^>]*>x\^\{&lt;b&gt;<\/span>$/), display: false });
+    // A lone dollar is no formula at all.
+    expect(mathParts("Costs $5 a month", "mathml")).toEqual([{ text: "Costs $5 a month" }]);
+  });
+});
