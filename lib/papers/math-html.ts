@@ -32,16 +32,21 @@ export function renderTex(tex: string, displayMode: boolean, output: "htmlAndMat
  * no KaTeX stylesheet (browsers lay out MathML themselves) and is a fraction of the size: for
  * titles in lists; the paper page uses KaTeX's own layout.
  */
-export function mathParts(text: string, output: "htmlAndMathml" | "mathml" = "htmlAndMathml"): MathPart[] {
+export function mathParts(text: string, output: "htmlAndMathml" | "mathml" = "htmlAndMathml", inline = false): MathPart[] {
   return splitMath(text).map((segment) => {
     if (segment.kind === "text") return { text: segment.text };
-    const html = renderTex(segment.tex, segment.display, output);
-    return html === null ? { text: segment.source } : { html, display: segment.display };
+    const display = segment.display && !inline;
+    const html = renderTex(segment.tex, display, output);
+    return html === null ? { text: segment.source } : { html, display };
   });
 }
 
-/** The parts of a text that has math (as MathML), or undefined for plain text (the usual title: nothing to carry). */
+/**
+ * The parts of a title that has math (as MathML, every formula inline: a title is one line of a
+ * link, where a display formula's own scrolling box and tab stop do not belong), or undefined for
+ * plain text (the usual title: nothing to carry).
+ */
 export function mathPartsIfAny(text: string): MathPart[] | undefined {
-  const parts = mathParts(text, "mathml");
+  const parts = mathParts(text, "mathml", true);
   return parts.some((part) => "html" in part) ? parts : undefined;
 }

@@ -60,6 +60,18 @@ describe("a card's title", () => {
     expect(html).toContain("<mi>x</mi>");
   });
 
+  it("sets display formulas inline: a title is one line of a link, with no scrolling box or tab stop of its own", () => {
+    const parts = mathPartsIfAny("Bounds $$\\sum_i x_i$$ and \\[y\\] here");
+    expect(parts?.filter((part) => "html" in part)).toEqual([
+      { html: expect.not.stringContaining('display="block"'), display: false },
+      { html: expect.not.stringContaining('display="block"'), display: false },
+    ]);
+    const html = renderToStaticMarkup(createElement(MathParts, { parts: parts! }));
+    expect(html).not.toContain("tabindex");
+    // The paper page keeps them as display formulas.
+    expect(mathParts("Bounds $$\\sum_i x_i$$").find((part) => "html" in part)).toMatchObject({ display: true });
+  });
+
   it("shows a formula KaTeX cannot parse as its source, marked, as the paper page does", () => {
     const parts = mathPartsIfAny("Broken $x^{<b>$ only");
     expect(parts?.[1]).toEqual({ html: expect.stringMatching(/^<span class="katex-error"[^>]*>x\^\{&lt;b&gt;<\/span>$/), display: false });
