@@ -32,7 +32,7 @@ export function PaperCard({ paper }: { paper: CardPaper }) {
             )}
           </p>
         )}
-        {paper.abstractPreview && <p className="card-abstract">{paper.abstractPreview}</p>}
+        {paper.abstractPreview && <p className="card-abstract">{paper.abstractMath ? <MathParts parts={paper.abstractMath} /> : paper.abstractPreview}</p>}
         <CategoryChips categories={paper.categories} />
         <div className="card-meta">
           {paper.listedAt && (

@@ -1,8 +1,8 @@
 // Turns paper rows into the public PaperSummary shape (absolute URLs from APP_URL, ISO dates).
 import { env } from "@/lib/env";
 import { isArxivId, paperPath } from "./identity";
-import { abstractPreview, shortAuthors } from "./format";
-import { mathPartsIfAny } from "./math-html";
+import { shortAuthors } from "./format";
+import { mathPartsIfAny, previewWithMath } from "./math-html";
 import type { CardPaper, PaperSummary, TrendingItem } from "./types";
 
 export type PaperRow = {
@@ -49,6 +49,12 @@ function withTitleMath(title: string): Pick<CardPaper, "titleMath"> {
   return titleMath ? { titleMath } : {};
 }
 
+/** The abstract's preview, and `abstractMath` when that preview has math. */
+function withPreview(abstract: string): Pick<CardPaper, "abstractPreview" | "abstractMath"> {
+  const { preview, math } = previewWithMath(abstract);
+  return math ? { abstractPreview: preview, abstractMath: math } : { abstractPreview: preview };
+}
+
 /** What a trending card needs of a paper (components/paper-list.tsx). */
 export function toCardPaper(item: TrendingItem): CardPaper {
   const authors = shortAuthors(item.authors);
@@ -58,7 +64,7 @@ export function toCardPaper(item: TrendingItem): CardPaper {
     title: item.title,
     authors: authors.names,
     moreAuthors: authors.more,
-    abstractPreview: abstractPreview(item.abstract),
+    ...withPreview(item.abstract),
     ...withTitleMath(item.title),
     categories: item.categories,
     listedAt: item.listedAt,

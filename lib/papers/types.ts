@@ -64,6 +64,8 @@ export type CardPaper = Pick<TrendingItem, "id" | "rank" | "title" | "categories
   abstractPreview: string;
   /** The title with its math rendered (lib/papers/math-html.ts), only when it has math. */
   titleMath?: MathPart[];
+  /** The abstract's preview with its math rendered, only when the preview has math. */
+  abstractMath?: MathPart[];
 };
 
 export type TrendingPage = {

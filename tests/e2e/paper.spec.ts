@@ -40,6 +40,11 @@ test("renders LaTeX math in the title and abstract with KaTeX", async ({ page })
   await expect(title.locator(".katex-html")).toHaveCount(0);
   await expect(title).toContainText("Sub-quadratic attention in");
   expect(await title.evaluate((element) => element.textContent)).not.toContain("$");
+  // Its abstract's preview too: whole formulas as MathML, the literal \$ as a dollar, no TeX on show.
+  const preview = card.locator(".card-abstract");
+  expect(await preview.locator("math").count()).toBeGreaterThanOrEqual(3);
+  await expect(preview).not.toContainText("\\mathcal", { useInnerText: true });
+  await expect(preview).toContainText("costs $5", { useInnerText: true });
   expect(dialogs).toEqual([]);
 });
 

@@ -3,7 +3,8 @@ import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { MathParts } from "@/components/math-parts";
-import { mathParts, mathPartsIfAny } from "@/lib/papers/math-html";
+import { mathParts, mathPartsIfAny, previewWithMath } from "@/lib/papers/math-html";
+import { abstractPreview } from "@/lib/papers/format";
 import { toCardPaper } from "@/lib/papers/present";
 import type { TrendingItem } from "@/lib/papers/types";
 
@@ -77,5 +78,46 @@ describe("a card's title", () => {
     expect(parts?.[1]).toEqual({ html: expect.stringMatching(/^<span class="katex-error"[^>]*>x\^\{&lt;b&gt;<\/span>$/), display: false });
     // A lone dollar is no formula at all.
     expect(mathParts("Costs $5 a month", "mathml")).toEqual([{ text: "Costs $5 a month" }]);
+  });
+});
+
+describe("a card's abstract preview", () => {
+  it("carries no math parts when the preview has none", () => {
+    expect(previewWithMath("We study graphs.\n\nIt costs \\$5 per run.")).toEqual({ preview: "We study graphs. It costs \\$5 per run." });
+    expect(toCardPaper(item("A title"))).not.toHaveProperty("abstractMath");
+  });
+
+  it("renders the formulas that fit whole, and cuts the text after them at a word", () => {
+    const abstract = `Attention costs $\\mathcal{O}(n^2)$ in the length $n$. ${"We replace it with a sketch. ".repeat(3)}Then $x$ holds.`;
+    const { preview, math } = previewWithMath(abstract, 120);
+    // The plain preview is cut as before.
+    expect(preview).toBe(abstractPreview(abstract, 120));
+    expect(math?.map((part) => ("text" in part ? part.text : "formula"))).toEqual([
+      "Attention costs ",
+      "formula",
+      " in the length ",
+      "formula",
+      ". We replace it with a sketch. We replace it with a sketch. We…",
+    ]);
+    const html = renderToStaticMarkup(createElement(MathParts, { parts: math! }));
+    expect(html).not.toContain("$");
+    expect(html).toContain("<mi>n</mi>");
+  });
+
+  it("keeps the space between a formula and the words cut after it", () => {
+    const { math } = previewWithMath(`Costs $n$ ${"and more words ".repeat(10)}`, 40);
+    expect(math?.map((part) => ("text" in part ? part.text : "formula"))).toEqual(["Costs ", "formula", " and more words and more words…"]);
+  });
+
+  it("leaves out a formula the cut would split, rather than show half its TeX", () => {
+    const { math } = previewWithMath("Costs $\\mathcal{O}(n^2)$ here. Then $$\\left\\| A - \\hat{A} \\right\\|_F \\le \\varepsilon$$ holds.", 60);
+    expect(math?.map((part) => ("text" in part ? part.text : "formula"))).toEqual(["Costs ", "formula", " here. Then ", "…"]);
+  });
+
+  it("escapes the text around the formulas", () => {
+    const { math } = previewWithMath("<img src=x onerror=alert(1)> and $x$ and <b>bold</b>");
+    const html = renderToStaticMarkup(createElement(MathParts, { parts: math! }));
+    expect(html).not.toMatch(/<img|<b>/);
+    expect(html).toContain("&lt;b&gt;bold&lt;/b&gt;");
   });
 });
