@@ -9,16 +9,13 @@ import { isPersonal, type DigestPreferences } from "@/lib/subscriptions/preferen
 import { env } from "@/lib/env";
 import { addDays } from "@/lib/time";
 import { isDue, keywordKey, searchKey, selectEdition, type EditionContent, type EditionKind } from "./personal";
-import { audience, digests } from "./store";
+import { audience, digests, type Recipient } from "./store";
 import type { DigestContent } from "./types";
 
 /** A window holds at most this many papers for personal editions (a week of arXiv is about 6,000). */
 const WINDOW_LIMIT = 20_000;
 /** Matches of one follow looked at, at most (a follow matching more is counted from these). */
 const MATCH_LIMIT = 200;
-
-/** One mail of the digest: to whom, with which edition (null: the day's digest) and its papers. */
-export type Recipient = { subscriberId: string; edition: EditionContent | null; paperIds: string[] };
 
 export type DigestPlan = { recipients: Recipient[]; editions: number; notDue: number; nothingNew: number };
 

@@ -9,7 +9,6 @@ import type { RankedPaper } from "@/lib/papers/types";
 import type { DigestPreferences } from "@/lib/subscriptions/preferences";
 import { rowPreferences } from "@/lib/subscriptions/subscribe";
 import type { EditionContent } from "./personal";
-import type { Recipient } from "./plan";
 import type { DigestContent } from "./types";
 
 /** The class of the advisory locks senders hold (the second key is the owner). */
@@ -40,6 +39,9 @@ async function listDigests(limit = 60): Promise<DigestListing[]> {
   );
   return rows;
 }
+
+/** One mail of the digest, as planDigest (plan.ts) decides it: to whom, with which edition (null: the day's digest) and its papers. */
+export type Recipient = { subscriberId: string; edition: EditionContent | null; paperIds: string[] };
 
 /**
  * Freezes a digest: the paper list, the personal editions and one pending delivery per recipient
