@@ -9,7 +9,7 @@ import type { SendMailOptions } from "nodemailer";
 export type ComposedMail = { raw: Buffer; envelope: { from: string | false; to: string[] }; messageId: string };
 
 /** The options a message is built from (no streams or files: they would not cross the thread). */
-export type ComposeOptions = Pick<SendMailOptions, "from" | "to" | "subject" | "text" | "headers" | "messageId"> & { html: string; text: string };
+export type ComposeOptions = Pick<SendMailOptions, "from" | "to" | "subject" | "headers" | "messageId"> & { html: string; text: string };
 
 /** The thread died or was closed: no fault of the message, which can be built again. */
 export class ComposerStoppedError extends Error {

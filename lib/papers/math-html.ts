@@ -9,7 +9,7 @@ import { type MathPart, splitMath, type TextSegment } from "./math";
  * Locked down because the TeX comes from untrusted abstracts: no \href/\url/\includegraphics
  * (trust: false), bounded sizes and macro expansion so a crafted formula cannot blow up a page.
  */
-export function renderTex(tex: string, displayMode: boolean, output: "htmlAndMathml" | "mathml" = "htmlAndMathml"): string | null {
+function renderTex(tex: string, displayMode: boolean, output: "htmlAndMathml" | "mathml" = "htmlAndMathml"): string | null {
   try {
     return katex.renderToString(tex, {
       throwOnError: false,
