@@ -10,11 +10,10 @@ type Props = {
   max: number;
   maxLength: number;
   placeholder: string;
-  hint?: string;
   errorId?: string;
 };
 
-export function PhraseList({ label, items, onChange, max, maxLength, placeholder, hint, errorId }: Props) {
+export function PhraseList({ label, items, onChange, max, maxLength, placeholder, errorId }: Props) {
   const id = useId();
   const [draft, setDraft] = useState("");
   const [note, setNote] = useState("");
@@ -37,11 +36,6 @@ export function PhraseList({ label, items, onChange, max, maxLength, placeholder
       <label className="digest-label" htmlFor={`${id}-input`}>
         {label}
       </label>
-      {hint && (
-        <p id={`${id}-hint`} className="digest-hint">
-          {hint}
-        </p>
-      )}
       {items.length > 0 && (
         <ul className="picker-chips" aria-label={label}>
           {items.map((item) => (
@@ -63,7 +57,7 @@ export function PhraseList({ label, items, onChange, max, maxLength, placeholder
           placeholder={placeholder}
           autoComplete="off"
           disabled={full}
-          aria-describedby={[hint && `${id}-hint`, `${id}-note`, errorId].filter(Boolean).join(" ")}
+          aria-describedby={[`${id}-note`, errorId].filter(Boolean).join(" ")}
           onChange={(event) => setDraft(event.target.value)}
           onKeyDown={(event) => {
             if (event.key === "Enter") {

@@ -187,12 +187,6 @@ export async function confirmedCount(): Promise<number> {
   return rows[0]?.n ?? 0;
 }
 
-/** Where an address stands with the digest (the account page). */
-export async function subscriptionStatus(email: string): Promise<SubscriberStatus | "none"> {
-  const { rows } = await db.pool.query<{ status: SubscriberStatus }>(`SELECT status FROM subscriber WHERE email = $1`, [email]);
-  return rows[0]?.status ?? "none";
-}
-
 /** A subscriber by address (as normalizeEmail returns it), or null. */
 export async function findSubscriber(email: string): Promise<{ id: bigint; status: SubscriberStatus } | null> {
   const { rows } = await db.pool.query<{ id: string; status: SubscriberStatus }>(`SELECT id::text, status FROM subscriber WHERE email = $1`, [email]);

@@ -16,7 +16,6 @@ export async function POST(request: NextRequest) {
     // A mail link's token can be forwarded with the mail: it never reaches the feed.
     if (!("personId" in who.owner)) throw new ApiError(401, "sign_in_required", "Sign in to reset your feed's address.");
     const subscription = await subscriptionOf(who.owner);
-    if (!subscription && !("personId" in who.owner)) throw new ApiError(404, "not_found", "This subscription no longer exists.");
     if (subscription?.status !== "confirmed") throw new ApiError(409, "invalid_request", "Subscribe to the digest to get a private feed.");
     const feedUrl = await resetPrivateFeed(subscription.id);
     return NextResponse.json({ feedUrl }, { headers: { "Cache-Control": "private, no-store" } });
