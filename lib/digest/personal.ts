@@ -1,6 +1,7 @@
 // What one subscriber's digest holds, from their preferences: when it is due, which papers, and why
 // each is there. Pure: the window's ranked papers and the search engine's matches come in, an
 // edition's content goes out; plan.ts gathers the inputs and freezes the result.
+import { writeSearchQuery } from "@/lib/search/query-url";
 import { addDays } from "@/lib/time";
 import type { TrendingItem } from "@/lib/papers/types";
 import type { DigestPreferences, SavedSearch } from "@/lib/subscriptions/preferences";
@@ -118,12 +119,19 @@ export function savedSearchLabel(search: SavedSearch): string {
 
 /** Where "and 12 more" leads: the search for that follow over the digest's window. */
 function morePath(q: string, from: string, to: string, search?: SavedSearch): string {
-  const params = new URLSearchParams({ q });
-  for (const category of search?.categories ?? []) params.append("category", category);
-  if (search?.hasCode) params.set("hasCode", "true");
-  params.set("from", from);
-  params.set("to", to);
-  return `/search?${params}`;
+  return `/search?${writeSearchQuery({ q, categories: search?.categories, hasCode: search?.hasCode || undefined, from, to })}`;
+}
+
+/** The ids of a window, once per window: every edition planned from it asks. */
+const windowIdSets = new WeakMap<readonly TrendingItem[], ReadonlySet<string>>();
+
+function idsOf(window: readonly TrendingItem[]): ReadonlySet<string> {
+  let ids = windowIdSets.get(window);
+  if (!ids) {
+    ids = new Set(window.map((paper) => paper.id));
+    windowIdSets.set(window, ids);
+  }
+  return ids;
 }
 
 /**
@@ -164,7 +172,7 @@ export function selectEdition(input: SelectionInput): EditionContent {
   // Follows: which papers of the window each one brings, in trending order.
   // Keyed by kind too: a keyword, a saved search and an author can be the same words.
   const follows: { key: string; label: string; reason: string; ids: Set<string>; path: string }[] = [];
-  const windowIds = new Set(window.map((paper) => paper.id));
+  const windowIds = idsOf(window);
   const inWindow = (hits: Set<string> | undefined) => new Set([...(hits ?? [])].filter((id) => windowIds.has(id)));
   for (const keyword of preferences.keywords) {
     follows.push({ key: keywordKey(keyword), label: keyword, reason: `matches ${quoted(keyword)}`, ids: inWindow(input.matches.get(keywordKey(keyword))), path: morePath(keyword, from, input.day) });
@@ -185,7 +193,6 @@ export function selectEdition(input: SelectionInput): EditionContent {
     follows.push({ key: `a:${followed}`, label: followed, reason: "", ids, path: morePath(followed, from, input.day) });
   }
 
-  const byId = new Map(window.map((paper) => [paper.id, paper]));
   const extra: TrendingItem[] = [];
   const unshown = new Map<string, number>();
   // A paper matched by several follows is shown once, for all of them; trending order decides who gets in.
@@ -204,7 +211,7 @@ export function selectEdition(input: SelectionInput): EditionContent {
     if (left > 0) unshown.set(follow.key, left);
   }
 
-  const papers = [...trending, ...extra].map((paper, index) => ({ ...toDigestPaper(byId.get(paper.id)!), rank: index + 1, reasons: reasons.get(paper.id) ?? [] }));
+  const papers = [...trending, ...extra].map((paper, index) => ({ ...toDigestPaper(paper), rank: index + 1, reasons: reasons.get(paper.id) ?? [] }));
   const more = follows.flatMap((follow) => (unshown.has(follow.key) ? [{ label: follow.label, count: unshown.get(follow.key)!, searchPath: follow.path }] : []));
   return { kind: input.kind, from, to: input.day, papers, more };
 }
