@@ -81,9 +81,10 @@ async function freezeDigest(content: DigestContent, recipients: Recipient[]): Pr
       if (editions.size > 0) {
         const { rows } = await client.query<{ id: string; key: string }>(
           `INSERT INTO digest_edition (digest_date, content_key, kind, window_from, content)
-           SELECT $1::date, e.key, e.kind, e.window_from::date, e.content FROM jsonb_to_recordset($2::jsonb) AS e(key text, kind text, window_from text, content jsonb)
+           SELECT $1::date, e.key, e.kind, e.window_from::date, e.content::jsonb FROM jsonb_to_recordset($2::jsonb) AS e(key text, kind text, window_from text, content text)
            RETURNING id::text, content_key AS key`,
-          [content.date, JSON.stringify([...editions].map(([key, edition]) => ({ key, kind: edition.kind, window_from: edition.from, content: JSON.parse(edition.json) })))],
+          // Each edition's JSON as serialised for its key, carried as a string: not parsed back only to be serialised again.
+          [content.date, JSON.stringify([...editions].map(([key, edition]) => ({ key, kind: edition.kind, window_from: edition.from, content: edition.json })))],
         );
         for (const row of rows) ids.set(row.key, row.id);
       }
