@@ -41,6 +41,8 @@ export type DigestEmailProps = {
 export const PAPERS_SLOT = "<!--tp:papers-->";
 /** What the slot turns into in the text part. */
 export const PAPERS_SLOT_TEXT = "tp:papers-slot";
+/** The slot's markup in a frame (a paragraph, so the text part keeps PAPERS_SLOT_TEXT). */
+export const PAPERS_SLOT_HTML = `${PAPERS_SLOT}<p>${PAPERS_SLOT_TEXT}</p>`;
 /** Where a block's rank goes (PaperBlock), in the HTML; the text part gets it in front of its first line. */
 export const RANK_SLOT = "<!--tp:rank-->";
 
@@ -94,7 +96,7 @@ export function DigestEmail({ date, papers, appUrl, webUrl, unsubscribeUrl, mana
           </Section>
           {papersSlot ? (
             // A constant marker, never content: the renderer replaces it with the papers' blocks.
-            <div dangerouslySetInnerHTML={{ __html: `${PAPERS_SLOT}<p>${PAPERS_SLOT_TEXT}</p>` }} />
+            <div dangerouslySetInnerHTML={{ __html: PAPERS_SLOT_HTML }} />
           ) : (
             shown.map((paper) => <PaperItem key={paper.id} paper={paper} appUrl={appUrl} />)
           )}

@@ -6,7 +6,7 @@ import { paperPath } from "@/lib/papers/identity";
 import { trendingHref } from "@/lib/papers/trending-url";
 import type { PaperSummary } from "@/lib/papers/types";
 import { parseDay } from "@/lib/time";
-import { cleanText } from "./xml";
+import { cleanText, oneLine } from "./xml";
 
 /** The papers a feed lists and the window they come from (date and from are null when there are no papers). */
 export type FeedSource = {
@@ -64,10 +64,6 @@ export function entryId(paperId: string): string {
 export function entryDate(paper: Pick<PaperSummary, "listedAt" | "publishedAt">): Date | null {
   if (paper.listedAt) return parseDay(paper.listedAt);
   return paper.publishedAt ? new Date(paper.publishedAt) : null;
-}
-
-function oneLine(value: string): string {
-  return cleanText(value).replace(/\s+/g, " ").trim();
 }
 
 function toEntry(paper: PaperSummary, siteUrl: string): FeedEntry {

@@ -10,6 +10,11 @@ export function cleanText(value: string): string {
   return value.replace(NOT_XML_TEXT, "");
 }
 
+/** cleanText on one line: runs of whitespace (line breaks in titles) as one space. */
+export function oneLine(value: string): string {
+  return cleanText(value).replace(/\s+/g, " ").trim();
+}
+
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" };
 
 /** Escapes every XML special character, so the value is safe as element text and attribute values (no CDATA, so no `]]>` to split). */

@@ -4,7 +4,7 @@ import { plainTextSelectors, render } from "@react-email/render";
 import { compile } from "html-to-text";
 import { createElement, type ReactElement } from "react";
 import { ConfirmEmail, type ConfirmEmailProps } from "@/emails/confirm";
-import { DigestEmail, PAPERS_SLOT, PAPERS_SLOT_TEXT, PaperBlock, RANK_SLOT, clipText, type EditionPaper, type MailEdition } from "@/emails/digest";
+import { DigestEmail, PAPERS_SLOT_HTML, PAPERS_SLOT_TEXT, PaperBlock, RANK_SLOT, clipText, type EditionPaper, type MailEdition } from "@/emails/digest";
 import { SignInEmail, type SignInEmailProps } from "@/emails/sign-in";
 import { formatDay, formatWindow } from "@/lib/papers/format";
 import type { RankedPaper } from "@/lib/papers/types";
@@ -82,8 +82,7 @@ export async function renderDigestMail(input: { date: string; papers: RankedPape
   const blocks = input.blocks ?? new PaperBlocks();
   const frame = await renderMail(subject, createElement(DigestEmail, { ...props, papersSlot: true }));
   const rendered = await Promise.all(edition.papers.map(async (paper) => ({ rank: paper.rank, ...(await blocks.get(paper, appUrl)) })));
-  const slotHtml = `${PAPERS_SLOT}<p>${PAPERS_SLOT_TEXT}</p>`;
-  const html = frame.html.replace(slotHtml, () => rendered.map((block) => block.html.replace(RANK_SLOT, `${block.rank}.`)).join(""));
+  const html = frame.html.replace(PAPERS_SLOT_HTML, () => rendered.map((block) => block.html.replace(RANK_SLOT, `${block.rank}.`)).join(""));
   // The slot comes before anything from the subscriber (their follows' names in "and more"): the first occurrence is it.
   const text = frame.text.replace(PAPERS_SLOT_TEXT, () => rendered.map((block) => `${block.rank}. ${block.text}`).join("\n\n"));
   if (html === frame.html || text === frame.text) throw new Error("the digest frame has no slot for its papers");

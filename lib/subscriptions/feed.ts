@@ -5,7 +5,7 @@ import { abstractExcerpt } from "@/emails/digest";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import type { Feed, FeedEntry } from "@/lib/feeds/feed";
-import { cleanText } from "@/lib/feeds/xml";
+import { cleanText, oneLine } from "@/lib/feeds/xml";
 import { tokenSecret } from "@/lib/mail/secret";
 import { newNonce } from "@/lib/mail/tokens";
 import { paperPath } from "@/lib/papers/identity";
@@ -98,10 +98,6 @@ async function listFeedDigests(id: bigint): Promise<FeedDigest[]> {
 
 // ---------------------------------------------------------------------------------------------
 // What the feed says (pure)
-
-function oneLine(value: string): string {
-  return cleanText(value).replace(/\s+/g, " ").trim();
-}
 
 /** Why a paper is in the mail: an edition says it per paper; the day's digest for everyone, by rank. */
 function reasonsOf(paper: FeedPaper, personal: boolean): string[] {
