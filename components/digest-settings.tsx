@@ -21,7 +21,7 @@ import {
 } from "@/lib/subscriptions/preferences";
 
 export type DigestStatus = "confirmed" | "pending" | "unsubscribed" | "none";
-/** feedUrl: the private feed's address while subscribed, null otherwise; undefined until the API has said. */
+/** feedUrl: the private feed's address while subscribed (to a signed-in person), null otherwise; undefined until the API has said. */
 export type DigestState = { email: string | null; status: DigestStatus; preferences: DigestPreferences; feedUrl?: string | null };
 export type DigestAnswer = { ok: true; digest: DigestState } | { ok: false; status: number; message: string; field: string | null };
 
@@ -91,19 +91,6 @@ export function DigestSettings({ initial, token, siteSize }: { initial: DigestSt
     url.searchParams.delete("token");
     window.history.replaceState(window.history.state, "", `${url.pathname}${url.search}${url.hash}`);
   }, []);
-
-  // The page renders without the feed's address (asking for it makes its secret on first use): fetched once here.
-  const confirmedAtStart = initial.status === "confirmed";
-  useEffect(() => {
-    if (!confirmedAtStart || initial.feedUrl !== undefined) return;
-    let current = true;
-    void requestDigest("GET", undefined, token).then((answer) => {
-      if (current && answer.ok) setSaved((state) => (state.feedUrl === undefined ? { ...state, feedUrl: answer.digest.feedUrl ?? null } : state));
-    });
-    return () => {
-      current = false;
-    };
-  }, [confirmedAtStart, initial.feedUrl, token]);
 
   const set = <K extends keyof DigestPreferences>(key: K, value: DigestPreferences[K]) => setDraft((current) => ({ ...current, [key]: value }));
   const error = (field: string) => (saveMessage?.kind === "error" && saveMessage.field === field ? fieldText(saveMessage.text) : null);

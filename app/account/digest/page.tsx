@@ -10,13 +10,16 @@ import { env } from "@/lib/env";
 import { tokenSecret } from "@/lib/mail/secret";
 import { readManageToken } from "@/lib/mail/tokens";
 import { DEFAULT_PREFERENCES } from "@/lib/subscriptions/preferences";
+import { feedUrlFor } from "@/lib/subscriptions/feed";
 import { subscriptionOf, type OwnSubscription } from "@/lib/subscriptions/subscribe";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Your digest", robots: { index: false }, referrer: "no-referrer" };
 
-function state(subscription: OwnSubscription | null, email: string | null): DigestState {
-  return { email: subscription?.email ?? email, status: subscription?.status ?? "none", preferences: subscription?.preferences ?? DEFAULT_PREFERENCES };
+/** What the page starts from, as GET /api/me/digest answers it: the feed's address for a signed-in subscriber only (a mail's link can be forwarded). */
+async function state(subscription: OwnSubscription | null, email: string | null, withFeed: boolean): Promise<DigestState> {
+  const feedUrl = subscription && withFeed ? await feedUrlFor(subscription) : null;
+  return { email: subscription?.email ?? email, status: subscription?.status ?? "none", preferences: subscription?.preferences ?? DEFAULT_PREFERENCES, feedUrl };
 }
 
 function SignIn({ problem }: { problem?: string }) {
@@ -42,7 +45,7 @@ export default async function DigestPage({ searchParams }: { searchParams: Promi
   const person = await currentPerson();
   let initial: DigestState;
   let viaLink = false;
-  if (person) initial = state(await subscriptionOf(person), person.email);
+  if (person) initial = await state(await subscriptionOf(person), person.email, true);
   else if (token) {
     const check = readManageToken(tokenSecret(), token);
     if (!check.ok)
@@ -51,7 +54,7 @@ export default async function DigestPage({ searchParams }: { searchParams: Promi
       );
     const subscription = await subscriptionOf({ subscriberId: check.value.subscriberId });
     if (!subscription) return <SignIn problem="This subscription no longer exists." />;
-    initial = state(subscription, null);
+    initial = await state(subscription, null, false);
     viaLink = true;
   } else return <SignIn />;
 
