@@ -3,23 +3,10 @@
 // everyone; "Your digest" and "Account" once the browser turns out to be signed in (asked of
 // /api/session, so the page itself stays the same for all).
 import Link from "next/link";
-import { useEffect, useState } from "react";
+import { useSignedIn } from "@/components/use-signed-in";
 
 export function AccountLink() {
-  const [signedIn, setSignedIn] = useState(false);
-  useEffect(() => {
-    let live = true;
-    fetch("/api/session", { credentials: "same-origin" })
-      .then((response) => (response.ok ? response.json() : { signedIn: false }))
-      .then((body: { signedIn?: boolean }) => {
-        if (live) setSignedIn(body.signedIn === true);
-      })
-      .catch(() => undefined);
-    return () => {
-      live = false;
-    };
-  }, []);
-  return signedIn ? (
+  return useSignedIn() ? (
     <>
       <Link className="subscribe-link" href="/account/digest">
         Your digest

@@ -3,7 +3,7 @@
 // among the digest's saved searches. Signed out, it leads to sign-in and back to this search; not
 // subscribed, it says so and subscribes only once the reader agrees.
 import Link from "next/link";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { requestDigest } from "@/components/digest-settings";
 import { PREFERENCE_LIMITS, savedSearchKey, type SavedSearch } from "@/lib/subscriptions/preferences";
 
@@ -14,20 +14,9 @@ type Step =
   | { kind: "done"; text: string }
   | { kind: "error"; text: string };
 
-export function SearchAlert({ search, returnPath }: { search: SavedSearch; returnPath: string }) {
-  const [signedIn, setSignedIn] = useState<boolean | null>(null);
+/** `signedIn` as useSignedIn answers it, asked by the search page once rather than for every search it shows. */
+export function SearchAlert({ search, returnPath, signedIn }: { search: SavedSearch; returnPath: string; signedIn: boolean | null }) {
   const [step, setStep] = useState<Step>({ kind: "idle" });
-
-  useEffect(() => {
-    let live = true;
-    fetch("/api/session", { credentials: "same-origin" })
-      .then((response) => (response.ok ? response.json() : { signedIn: false }))
-      .then((body: { signedIn?: boolean }) => live && setSignedIn(body.signedIn === true))
-      .catch(() => live && setSignedIn(false));
-    return () => {
-      live = false;
-    };
-  }, []);
 
   const save = async (searches: SavedSearch[], subscribe: boolean) => {
     setStep({ kind: "busy" });

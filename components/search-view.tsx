@@ -6,6 +6,7 @@ import { useSearchParams } from "next/navigation";
 import { useEffect, useState } from "react";
 import { SearchAlert } from "@/components/search-alert";
 import { SearchHit } from "@/components/search-hit";
+import { useSignedIn } from "@/components/use-signed-in";
 import { pluralize } from "@/lib/papers/format";
 import { hasCriteria, nextSearchOffset, readSearchQuery, writeSearchQuery } from "@/lib/search/query-url";
 import { CATEGORY_PATTERN } from "@/lib/api/params";
@@ -21,6 +22,8 @@ export function SearchView({ initialKey, initial, categories }: { initialKey: st
   const { query } = readSearchQuery(new URLSearchParams(params.toString()));
   const key = writeSearchQuery(query).toString();
   const [view, setView] = useState<View>({ key: initialKey, result: initial, error: null, loading: false });
+  // Asked once for the page, not again each time a new search remounts the alert.
+  const signedIn = useSignedIn();
 
   useEffect(() => {
     if (key === view.key) return;
@@ -115,7 +118,7 @@ export function SearchView({ initialKey, initial, categories }: { initialKey: st
         </noscript>
       </form>
 
-      {alert && <SearchAlert key={savedSearchKey(alert)} search={alert} returnPath={`/search?${key}`} />}
+      {alert && <SearchAlert key={savedSearchKey(alert)} search={alert} returnPath={`/search?${key}`} signedIn={signedIn} />}
 
       <div className="search-results" aria-live="polite" aria-busy={busy}>
         {view.error && <p className="notice notice-error">{view.error}</p>}
