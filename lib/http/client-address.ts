@@ -9,6 +9,8 @@ import { DEFAULT_PROXY_NETWORKS } from "@/lib/env";
 
 /** The request header the web server sets from the socket; any value a client sends is replaced. */
 export const CLIENT_ADDRESS_HEADER = "x-trending-papers-client";
+/** The request id: a trusted proxy's, or one the web server makes; sent back on every answer. */
+export const REQUEST_ID_HEADER = "x-request-id";
 
 /** Parses an address (IPv4, IPv6, IPv4-mapped IPv6, with an optional zone) to its canonical text, or undefined. */
 export function canonicalAddress(value: string | undefined): string | undefined {
@@ -32,6 +34,12 @@ export function parseNetworks(ranges: string[]): Networks {
 function inNetworks(address: string, networks: Networks): boolean {
   const parsed = ipaddr.parse(address);
   return networks.some(([range, bits]) => range.kind() === parsed.kind() && parsed.match(range, bits));
+}
+
+/** Whether the peer is one of the trusted proxies: TRUSTED_PROXIES > 0 and its address in their networks. */
+export function isTrustedProxy(peer: string | undefined, trustedProxies: number, proxyNetworks?: Networks): boolean {
+  const address = canonicalAddress(peer);
+  return trustedProxies > 0 && address !== undefined && inNetworks(address, proxyNetworks ?? parseNetworks(DEFAULT_PROXY_NETWORKS));
 }
 
 /**

@@ -12,7 +12,7 @@
 import { createHash } from "node:crypto";
 import type http from "node:http";
 import { getBotType } from "next/dist/shared/lib/router/utils/is-bot";
-import { CLIENT_ADDRESS_HEADER } from "./client-address";
+import { CLIENT_ADDRESS_HEADER, REQUEST_ID_HEADER } from "./client-address";
 import { matchesEtag } from "./etag";
 
 export type CachePolicy = {
@@ -65,7 +65,7 @@ const MAX_VARY_VALUE = 4096;
 const STORED_STATUSES = new Set([200, 404]);
 /** A missing page may exist soon (a paper being ingested, tomorrow's digest): a shared cache keeps it a minute. */
 const NOT_FOUND_CACHE_CONTROL = "public, max-age=0, s-maxage=60";
-const UNSTORED_HEADERS = new Set(["set-cookie", "connection", "keep-alive", "transfer-encoding", "date", "content-length", "cache-control", "age", CACHE_STATUS_HEADER]);
+const UNSTORED_HEADERS = new Set(["set-cookie", "connection", "keep-alive", "transfer-encoding", "date", "content-length", "cache-control", "age", CACHE_STATUS_HEADER, REQUEST_ID_HEADER]);
 /** Past this many remembered tag changes (every voted paper adds one), the cache starts over. */
 const MAX_TAG_VERSIONS = 20_000;
 /** How long a request waits for someone else's render of the same page before rendering its own. */

@@ -8,12 +8,10 @@
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import ipaddr from "ipaddr.js";
-import { DEFAULT_PROXY_NETWORKS } from "@/lib/env";
 import type { LogFields } from "@/lib/log";
 import type { WebMetrics } from "@/lib/metrics/web";
 import { routeLabel } from "@/lib/metrics/routes";
-import { canonicalAddress, CLIENT_ADDRESS_HEADER, clientAddress, parseNetworks, type Networks } from "./client-address";
+import { CLIENT_ADDRESS_HEADER, clientAddress, isTrustedProxy, REQUEST_ID_HEADER, type Networks } from "./client-address";
 import type { PageCache } from "./page-cache";
 import { markBehindWebServer } from "./web-server-mark";
 
@@ -42,18 +40,8 @@ export type WebServerOptions = {
   log?: ((message: string, fields?: LogFields) => void) & { error?: (message: string, fields?: LogFields) => void };
 };
 
-export const REQUEST_ID_HEADER = "x-request-id";
-
 /** What a proxy's request id may look like to be kept: short, printable, nothing a log line could be forged with. */
 const REQUEST_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
-
-/** Whether the peer is one of the trusted proxies: TRUSTED_PROXIES > 0 and its address in their networks. */
-export function isTrustedProxy(peer: string | undefined, trustedProxies: number, proxyNetworks?: Networks): boolean {
-  const address = canonicalAddress(peer);
-  if (trustedProxies === 0 || !address) return false;
-  const parsed = ipaddr.parse(address);
-  return (proxyNetworks ?? parseNetworks(DEFAULT_PROXY_NETWORKS)).some(([range, bits]) => range.kind() === parsed.kind() && parsed.match(range, bits));
-}
 
 /** The request's id: the one a trusted proxy sent (when it looks like one), else a new one. A client's own is never taken. */
 export function requestIdFor(request: http.IncomingMessage, trustedProxies: number, proxyNetworks?: Networks): string {
@@ -62,23 +50,10 @@ export function requestIdFor(request: http.IncomingMessage, trustedProxies: numb
   return randomUUID();
 }
 
-/**
- * Sends X-Request-Id with whatever answers: set now, and put back into headers given to writeHead,
- * since a page the cache stored carries the id of the request that rendered it.
- */
+/** Sends X-Request-Id with whatever answers (the page cache never stores it, so a cached page gets this request's). */
 function stampRequestId(request: http.IncomingMessage, response: http.ServerResponse, id: string): void {
   request.headers[REQUEST_ID_HEADER] = id;
   response.setHeader(REQUEST_ID_HEADER, id);
-  const writeHead = response.writeHead;
-  response.writeHead = function (this: http.ServerResponse, statusCode: number, ...rest: unknown[]) {
-    const at = typeof rest[0] === "string" ? 1 : 0;
-    const given = rest[at];
-    if (given && typeof given === "object" && !Array.isArray(given)) {
-      const headers = Object.fromEntries(Object.entries(given).filter(([name]) => name.toLowerCase() !== REQUEST_ID_HEADER));
-      rest[at] = { ...headers, [REQUEST_ID_HEADER]: id };
-    }
-    return (writeHead as (...args: unknown[]) => http.ServerResponse).call(this, statusCode, ...rest);
-  } as typeof response.writeHead;
 }
 
 /** A request's access-log fields: its route pattern, and the path except where the path is a secret (a private feed's). */

@@ -4,8 +4,8 @@ import http from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { createLog } from "@/lib/log";
 import { PageCache } from "@/lib/http/page-cache";
-import { parseNetworks } from "@/lib/http/client-address";
-import { createWebServer, isTrustedProxy, listen, type WebServerOptions } from "@/lib/http/web-server";
+import { isTrustedProxy, parseNetworks } from "@/lib/http/client-address";
+import { createWebServer, listen, type WebServerOptions } from "@/lib/http/web-server";
 
 let server: http.Server | undefined;
 /** The request ids the stand-in handler (Next) saw. */
