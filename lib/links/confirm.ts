@@ -5,7 +5,7 @@
 // auth, subscriptions and votes: it ties the three together for one request.
 import { NextResponse, type NextRequest } from "next/server";
 import { clientAddressOf } from "@/lib/api/client-ip";
-import { ApiError, handle, readBodyCapped } from "@/lib/api/respond";
+import { ApiError, checkSameOrigin, handle, readBodyCapped } from "@/lib/api/respond";
 import { env } from "@/lib/env";
 import { confirmSubscription } from "@/lib/subscriptions/subscribe";
 import { createSession, SESSION_COOKIE, sessionCookieOptions } from "@/lib/auth/sessions";
@@ -32,12 +32,10 @@ export function linkGet(request: NextRequest): NextResponse {
  * not sign a browser in as the link's owner. A browser says where a POST comes from; curl says nothing.
  */
 function checkSameSite(request: NextRequest): void {
+  const message = "Open the link from your mail and press the button on this site's page.";
   const site = request.headers.get("sec-fetch-site");
-  const origin = request.headers.get("origin");
-  const ours = [new URL(env.APP_URL).origin, request.nextUrl.origin];
-  if ((site && site !== "same-origin" && site !== "none") || (origin && !ours.includes(origin))) {
-    throw new ApiError(403, "invalid_request", "Open the link from your mail and press the button on this site's page.");
-  }
+  if (site && site !== "same-origin" && site !== "none") throw new ApiError(403, "invalid_request", message);
+  checkSameOrigin(request, message);
 }
 
 function seeOther(location: string): NextResponse {
