@@ -3,11 +3,8 @@
 // to filter, chosen with checkboxes and shown as removable chips. Every checkbox stays in the page
 // (filtered ones are hidden), so a form posts the whole choice, with or without JavaScript.
 import { useId, useMemo, useState, useSyncExternalStore, type KeyboardEvent } from "react";
-import { ACTIVE_CATEGORIES, canonicalCategory, categoryLabel } from "@/lib/papers/categories";
+import { categoryLabel, OFFERED_CATEGORIES as OFFERED } from "@/lib/papers/categories";
 import { PREFERENCE_LIMITS } from "@/lib/subscriptions/preferences";
-
-/** Each category once, under its canonical id (cs.SY is eess.SY's alias, so only eess.SY is offered). */
-const OFFERED = ACTIVE_CATEGORIES.filter((category) => canonicalCategory(category.id) === category.id);
 
 type Props = {
   selected: string[];

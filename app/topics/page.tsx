@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { ACTIVE_CATEGORIES, canonicalCategory, categoryName, topicPath, type ArxivCategory } from "@/lib/papers/categories";
+import { categoryName, OFFERED_CATEGORIES, topicPath, type ArxivCategory } from "@/lib/papers/categories";
 
 export const metadata: Metadata = {
   title: "Topics",
@@ -28,8 +28,7 @@ type Group = { id: string; name: string; categories: ArxivCategory[] };
  */
 function groupCategories(): Group[] {
   const byArchive = new Map<string, ArxivCategory[]>();
-  for (const category of ACTIVE_CATEGORIES) {
-    if (canonicalCategory(category.id) !== category.id) continue;
+  for (const category of OFFERED_CATEGORIES) {
     byArchive.set(category.archive, [...(byArchive.get(category.archive) ?? []), category]);
   }
   const groups: Group[] = [];

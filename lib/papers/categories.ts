@@ -38,6 +38,25 @@ export function canonicalCategory(input: string): string | null {
   return CANONICAL.get(category.id) ?? category.id;
 }
 
+/** What pickers and the topics index offer: the active categories, each once under its canonical id (cs.SY is eess.SY's alias). */
+export const OFFERED_CATEGORIES: readonly ArxivCategory[] = ACTIVE_CATEGORIES.filter((category) => canonicalCategory(category.id) === category.id);
+
+/** Each canonical id's aliases (eess.SY: cs.SY; cs.CL: cmp-lg). */
+const ALIASES = new Map<string, string[]>();
+for (const { id } of CATEGORIES) {
+  const canonical = canonicalCategory(id);
+  if (canonical && canonical !== id) ALIASES.set(canonical, [...(ALIASES.get(canonical) ?? []), id]);
+}
+
+/**
+ * The ids a paper of `category` may be tagged with: arXiv's id and its aliases (eess.SY, cs.SY). An
+ * id the taxonomy does not know is only itself.
+ */
+export function categoryIds(category: string): string[] {
+  const canonical = canonicalCategory(category);
+  return canonical ? [canonical, ...(ALIASES.get(canonical) ?? [])] : [category];
+}
+
 export function isKnownCategory(input: string): boolean {
   return canonicalCategory(input) !== null;
 }

@@ -2,7 +2,7 @@
 // categories and counts. Rows come out typed as what they are (dates as YYYY-MM-DD text,
 // timestamps as Date).
 import { db } from "@/lib/db/client";
-import { CATEGORIES, canonicalCategory } from "./categories";
+import { categoryIds } from "./categories";
 import type { PaperRow } from "./present";
 
 const SELECT_PAPER = `p.id, p.title, p.abstract, p.authors, p.categories, p.published_at AS "publishedAt",
@@ -16,22 +16,8 @@ const SCORE_SQL = `c.trend_points * power(0.5, ($1::date - c.listed_at)::float8 
 // The window's order: score, then points (the older of two papers with equal scores), then votes, then id.
 const ORDER = `score DESC, trend_points DESC, upvotes DESC, id`;
 
-/** Each canonical id's aliases (eess.SY: cs.SY; cs.CL: cmp-lg), from the taxonomy. */
-const ALIASES = new Map<string, string[]>();
-for (const { id } of CATEGORIES) {
-  const canonical = canonicalCategory(id);
-  if (canonical && canonical !== id) ALIASES.set(canonical, [...(ALIASES.get(canonical) ?? []), id]);
-}
-
-/**
- * The ids a paper of `category` may be tagged with: arXiv's id and its aliases (eess.SY, cs.SY), as
- * the statements below match them (`categories && $n::text[]`, which paper_categories_idx serves). An
- * id the taxonomy does not know matches only itself.
- */
-export function categoryIds(category: string): string[] {
-  const canonical = canonicalCategory(category);
-  return canonical ? [canonical, ...(ALIASES.get(canonical) ?? [])] : [category];
-}
+// A category filter matches every spelling of it (categoryIds: arXiv's id and its aliases), as
+// `categories && $n::text[]`, which paper_categories_idx serves.
 
 function categoryParam(category: string | undefined): string[] | null {
   return category === undefined ? null : categoryIds(category);
