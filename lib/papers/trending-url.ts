@@ -26,12 +26,15 @@ export function readTrendingParams(params: SearchParams): TrendingParams {
   };
 }
 
-/** "/?period=week&date=2026-06-16"; defaults are left out so the plain home page stays "/". */
-export function trendingHref(params: { period: Period; date?: string | null; cursor?: string | null }): string {
+/**
+ * "/?period=week&date=2026-06-16"; defaults are left out so the plain home page stays "/". `base`:
+ * the page the window is of ("/topics/cs.RO" for a topic's).
+ */
+export function trendingHref(params: { period: Period; date?: string | null; cursor?: string | null }, base = "/"): string {
   const query = new URLSearchParams();
   if (params.period !== "day") query.set("period", params.period);
   if (params.date) query.set("date", params.date);
   if (params.cursor) query.set("cursor", params.cursor);
   const search = query.toString();
-  return search ? `/?${search}` : "/";
+  return search ? `${base}?${search}` : base;
 }

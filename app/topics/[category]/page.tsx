@@ -15,7 +15,7 @@ type Props = { params: Promise<{ category: string }>; searchParams: Promise<Sear
 
 /** The home page's query string (period, date, cursor) under /topics/<id>. */
 function topicHref(id: string): TrendingHref {
-  return (params) => topicPath(id) + new URL(trendingHref(params), "http://localhost").search;
+  return (params) => trendingHref(params, topicPath(id));
 }
 
 async function categoryFromParams(params: Props["params"]): Promise<{ asked: string; id: string | null }> {
