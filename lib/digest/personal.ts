@@ -53,7 +53,7 @@ export function isDue(preferences: DigestPreferences, day: string, weeklySent: r
 // Authors: "S. Levine" follows "Sergey Levine", "Jürgen Schmidhuber" follows "Jurgen Schmidhuber".
 
 /** Lower case, accents off, punctuation as spaces; "Levine, Sergey" becomes "sergey levine". */
-export function nameTokens(name: string): string[] {
+function nameTokens(name: string): string[] {
   let tokens = tokenCache.get(name);
   if (!tokens) {
     tokens = tokenize(name);
@@ -112,7 +112,7 @@ export const keywordKey = (keyword: string) => `k:${keyword}`;
 /** The key of a saved search's matches in SelectionInput.matches. */
 export const searchKey = (search: SavedSearch) => `s:${savedSearchLabel(search)}`;
 
-export function savedSearchLabel(search: SavedSearch): string {
+function savedSearchLabel(search: SavedSearch): string {
   const filters = [...search.categories, ...(search.hasCode ? ["with code"] : [])];
   return filters.length > 0 ? `${search.q} (${filters.join(", ")})` : search.q;
 }

@@ -17,7 +17,7 @@ const WINDOW_LIMIT = 20_000;
 /** Matches of one follow looked at, at most (a follow matching more is counted from these). */
 const MATCH_LIMIT = 200;
 
-export type DigestPlan = { recipients: Recipient[]; editions: number; notDue: number; nothingNew: number };
+type DigestPlan = { recipients: Recipient[]; editions: number; notDue: number; nothingNew: number };
 
 /** A phrase of several words is searched as a phrase; one word keeps the engine's typo tolerance. */
 function followQuery(text: string): string {

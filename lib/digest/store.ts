@@ -118,7 +118,7 @@ async function getEdition(id: string): Promise<EditionContent | null> {
   return rows[0]?.content ?? null;
 }
 
-export type AudienceMember = {
+type AudienceMember = {
   id: string;
   preferences: DigestPreferences;
   /** Days of this subscriber's weekly digests around `day` (two weeks either side). */

@@ -39,7 +39,8 @@ async function renderMail(subject: string, element: ReactElement): Promise<Rende
  */
 export class PaperBlocks {
   private readonly blocks = new Map<string, Promise<{ html: string; text: string }>>();
-  constructor(private readonly max = 5_000) {}
+  /** Blocks kept at most (a day has a few thousand papers at most). */
+  private readonly max = 5_000;
 
   get(paper: EditionPaper, appUrl: string): Promise<{ html: string; text: string }> {
     const key = `${paper.id}\u0000${paper.reasons.join("\u0001")}`;

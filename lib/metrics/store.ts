@@ -4,7 +4,7 @@
 import type pg from "pg";
 
 /** The outbox is counted up to this many rows (a reindex or a bulk ingest queues every paper). */
-export const OUTBOX_COUNT_CAP = 100_000;
+const OUTBOX_COUNT_CAP = 100_000;
 
 export type DatabaseReadings = {
   outboxDepth: number;
@@ -13,7 +13,7 @@ export type DatabaseReadings = {
   harvests: { source: string; scope: string; lastSuccessAt: Date | null }[];
 };
 
-export class ReadingTimeoutError extends Error {
+class ReadingTimeoutError extends Error {
   constructor(ms: number) {
     super(`the database did not answer within ${ms} ms`);
     this.name = "ReadingTimeoutError";

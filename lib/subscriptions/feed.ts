@@ -14,9 +14,9 @@ import { feedToken, feedTokenSubscriber, readFeedToken } from "./feed-token";
 import { resetFeedNonce, type SubscriberStatus } from "./subscribe";
 
 /** The feed holds this many digests, newest first, of at most FEED_PAPERS papers each. */
-export const FEED_DIGESTS = 30;
-export const FEED_PAPERS = 50;
-export const FEED_TITLE = "Your Trending Papers digest";
+const FEED_DIGESTS = 30;
+const FEED_PAPERS = 50;
+const FEED_TITLE = "Your Trending Papers digest";
 
 /**
  * Deliveries that went out or are going out: a pending (or in-flight) mail shows in the feed before
@@ -42,7 +42,7 @@ async function getFeedSubscriber(id: bigint): Promise<FeedSubscriber | null> {
 }
 
 /** The subscriber's nonce, created on first use; two first requests at once agree on one. */
-export async function ensureFeedNonce(id: bigint): Promise<string | null> {
+async function ensureFeedNonce(id: bigint): Promise<string | null> {
   const { rows } = await db.pool.query<{ feedNonce: string }>(
     `UPDATE subscriber SET feed_nonce = coalesce(feed_nonce, $2) WHERE id = $1 RETURNING feed_nonce AS "feedNonce"`,
     [id.toString(), newNonce()],
@@ -61,8 +61,8 @@ const frozenPaperSchema = z.object({
   categories: z.array(z.string()).catch([]),
 });
 
-export type FeedPaper = z.infer<typeof frozenPaperSchema>;
-export type FeedDigest = { date: string; personal: boolean; papers: FeedPaper[] };
+type FeedPaper = z.infer<typeof frozenPaperSchema>;
+type FeedDigest = { date: string; personal: boolean; papers: FeedPaper[] };
 
 /**
  * The subscriber's last FEED_DIGESTS listed deliveries, newest first, each with the papers of its
@@ -114,12 +114,12 @@ function entryText(paper: FeedPaper, personal: boolean): string {
 }
 
 /** Stable per (digest date, paper), whatever APP_URL is: a paper in two digests is two items. */
-export function feedEntryId(date: string, paperId: string): string {
+function feedEntryId(date: string, paperId: string): string {
   return `urn:trending-papers:digest:${date}:${paperId}`;
 }
 
 /** Links come from siteUrl (APP_URL), never from the request; the text is plain (the RSS writer escapes it). */
-export function buildPrivateFeed(digests: FeedDigest[], siteUrl: string, feedUrl: string): Feed {
+function buildPrivateFeed(digests: FeedDigest[], siteUrl: string, feedUrl: string): Feed {
   const entries: FeedEntry[] = digests.flatMap((digest) =>
     digest.papers.map((paper) => ({
       id: feedEntryId(digest.date, paper.id),
@@ -147,7 +147,7 @@ export function buildPrivateFeed(digests: FeedDigest[], siteUrl: string, feedUrl
 // ---------------------------------------------------------------------------------------------
 // Operations
 
-export function privateFeedUrl(subscriberId: bigint, nonce: string): string {
+function privateFeedUrl(subscriberId: bigint, nonce: string): string {
   return new URL(`/feed/${feedToken(tokenSecret(), subscriberId, nonce)}.xml`, env.APP_URL).toString();
 }
 

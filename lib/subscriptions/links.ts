@@ -24,6 +24,6 @@ export function oneClickUnsubscribeUrl(subscriberId: bigint): string {
 }
 
 /** A digest mail's "change your digest" link: that subscriber's preferences page, for two weeks. */
-export function manageDigestUrl(subscriberId: bigint, now = Date.now()): string {
-  return absolute("/account/digest", manageToken(tokenSecret(), subscriberId, now));
+export function manageDigestUrl(subscriberId: bigint): string {
+  return absolute("/account/digest", manageToken(tokenSecret(), subscriberId));
 }
