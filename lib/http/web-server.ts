@@ -57,7 +57,7 @@ function stampRequestId(request: http.IncomingMessage, response: http.ServerResp
 }
 
 /** A request's access-log fields: its route pattern, and the path except where the path is a secret (a private feed's). */
-function accessFields(request: http.IncomingMessage, response: http.ServerResponse, requestId: string, startedAt: bigint): LogFields {
+function accessFields(request: http.IncomingMessage, response: http.ServerResponse, requestId: string, startedAt: bigint) {
   const route = routeLabel(request.url ?? "/");
   const path = (request.url ?? "/").split(/[?#]/, 1)[0] ?? "/";
   return {
@@ -69,7 +69,7 @@ function accessFields(request: http.IncomingMessage, response: http.ServerRespon
     status: response.headersSent ? response.statusCode : 499,
     ms: Math.round(Number(process.hrtime.bigint() - startedAt) / 1e5) / 10,
     cache: response.getHeader("x-cache"),
-  };
+  } satisfies LogFields;
 }
 
 /** Prepares a request for Next: the client address header set from what this server can vouch for. */
@@ -116,16 +116,18 @@ export function createWebServer(options: WebServerOptions): http.Server {
     const startedAt = process.hrtime.bigint();
     const requestId = requestIdFor(request, options.trustedProxies, options.proxyNetworks);
     stampRequestId(request, response, requestId);
-    options.metrics?.observe(request, response, startedAt);
-    if (options.accessLog) {
-      let logged = false;
-      const logRequest = () => {
-        if (logged) return;
-        logged = true;
-        options.log?.("request", accessFields(request, response, requestId, startedAt));
+    if (options.metrics || options.accessLog) {
+      // Once the response has been sent (or the client went away): measured once, counted and logged.
+      let done = false;
+      const finished = () => {
+        if (done) return;
+        done = true;
+        const fields = accessFields(request, response, requestId, startedAt);
+        options.metrics?.record({ route: fields.route, method: request.method, status: fields.status, seconds: fields.ms / 1000 });
+        if (options.accessLog) options.log?.("request", fields);
       };
-      response.once("finish", logRequest);
-      response.once("close", logRequest);
+      response.once("finish", finished);
+      response.once("close", finished);
     }
     stampClientAddress(request, options.trustedProxies, options.proxyNetworks);
     // Before the page cache and Next, so neither ever sees it; refused (404) unless lib/metrics/access.ts permits.

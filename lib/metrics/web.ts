@@ -10,7 +10,6 @@ import { breakerStatus } from "@/lib/search/outage";
 import { mayReadMetrics } from "./access";
 import { readTime } from "./events";
 import { answerMetrics, createRegistry, PREFIX } from "./registry";
-import { routeLabel } from "./routes";
 import { type DatabaseReadings, readDatabaseGauges } from "./store";
 
 const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
@@ -33,8 +32,8 @@ export type WebMetricsOptions = {
 
 export type WebMetrics = {
   registry: Registry;
-  /** Counts a request once its response has been sent (or the client went away). */
-  observe(request: http.IncomingMessage, response: http.ServerResponse, startedAt: bigint): void;
+  /** Counts a finished request (the web server measures it once, for this and its access log). */
+  record(request: { route: string; method: string | undefined; status: number; seconds: number }): void;
   /** Answers GET /metrics: the metrics to a permitted scraper, a 404 to anyone else. */
   serve(request: http.IncomingMessage, response: http.ServerResponse): Promise<void>;
 };
@@ -176,20 +175,10 @@ export function createWebMetrics(options: WebMetricsOptions = {}): WebMetrics {
 
   return {
     registry,
-    observe(request, response, startedAt) {
-      let done = false;
-      const record = () => {
-        if (done) return;
-        done = true;
-        const route = routeLabel(request.url ?? "/");
-        const method = METHODS.has(request.method ?? "") ? request.method! : "other";
-        // A response the client abandoned before its head was sent has no status of its own.
-        const status = response.headersSent ? response.statusCode : 499;
-        requests.inc({ route, method, status: String(status) });
-        latency.observe({ route, method, status_class: `${Math.floor(status / 100)}xx` }, Number(process.hrtime.bigint() - startedAt) / 1e9);
-      };
-      response.once("finish", record);
-      response.once("close", record);
+    record({ route, method: given, status, seconds }) {
+      const method = METHODS.has(given ?? "") ? given! : "other";
+      requests.inc({ route, method, status: String(status) });
+      latency.observe({ route, method, status_class: `${Math.floor(status / 100)}xx` }, seconds);
     },
     async serve(request, response) {
       const allowed = mayReadMetrics(
