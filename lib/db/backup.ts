@@ -14,7 +14,7 @@ import { createGunzip, createGzip } from "node:zlib";
 import pg from "pg";
 import { from as copyFrom, to as copyTo } from "pg-copy-streams";
 // The migration runner's advisory lock: no process migrates while a restore rebuilds.
-import { listMigrations, migrate, MIGRATION_LOCK, MIGRATIONS_DIR } from "./migrate";
+import { appliedMigrations, listMigrations, migrate, MIGRATION_LOCK, MIGRATIONS_DIR } from "./migrate";
 
 const FORMAT = "trending-papers-backup";
 const VERSION = 1;
@@ -113,9 +113,7 @@ export async function backupDatabase(url: string, dir: string, now = new Date())
     await client.query(SESSION);
     await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     const tables = await appTables(client);
-    const migrations = await client.query<{ name: string; checksum: string }>(
-      `SELECT migration_name AS name, checksum FROM ${BOOKKEEPING} WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL ORDER BY migration_name`,
-    );
+    const migrations = await appliedMigrations(client);
     const sequences: Header["sequences"] = [];
     const names = await client.query<{ name: string }>(`SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'S' ORDER BY 1`);
     for (const { name } of names.rows) {
@@ -123,7 +121,7 @@ export async function backupDatabase(url: string, dir: string, now = new Date())
       sequences.push({ name, value: value.rows[0]!.last_value, called: value.rows[0]!.is_called });
     }
     const server = (await client.query<{ server_version: string }>("SHOW server_version")).rows[0]!.server_version;
-    const header: Header = { format: FORMAT, version: VERSION, createdAt: now.toISOString(), server, migrations: migrations.rows, tables, sequences };
+    const header: Header = { format: FORMAT, version: VERSION, createdAt: now.toISOString(), server, migrations, tables, sequences };
     await put(frame("H", JSON.stringify(header)));
     const rows: Record<string, number> = {};
     for (const table of tables) {

@@ -22,6 +22,14 @@ CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
 // Any constant works; it only has to be the same for every process migrating this database.
 export const MIGRATION_LOCK = 727_274_001;
 
+/** The migrations recorded as applied (finished, not rolled back), by name. */
+export async function appliedMigrations(client: pg.ClientBase): Promise<{ name: string; checksum: string }[]> {
+  const { rows } = await client.query<{ name: string; checksum: string }>(
+    `SELECT migration_name AS name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL ORDER BY migration_name`,
+  );
+  return rows;
+}
+
 export type Migration = { name: string; sql: string; checksum: string };
 
 export function listMigrations(dir = MIGRATIONS_DIR): Migration[] {
@@ -46,10 +54,7 @@ export async function migrate(databaseUrl: string, dir = MIGRATIONS_DIR): Promis
   try {
     await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
     await client.query(BOOKKEEPING);
-    const applied = await client.query<{ migration_name: string; checksum: string }>(
-      `SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
-    );
-    const done = new Map(applied.rows.map((row) => [row.migration_name, row.checksum]));
+    const done = new Map((await appliedMigrations(client)).map((row) => [row.name, row.checksum]));
     const ran: string[] = [];
     for (const migration of listMigrations(dir)) {
       const checksum = done.get(migration.name);
