@@ -13,12 +13,12 @@ import { createSession } from "@/lib/auth/sessions";
 import { verifyPerson } from "@/lib/auth/store";
 import { backupDatabase, BackupError, restoreDatabase, type BackupReport } from "@/lib/db/backup";
 import { closeDb, setDatabaseUrl } from "@/lib/db/client";
-import { runDigest } from "@/lib/digest/run";
 import { digests } from "@/lib/digest/store";
-import { closeMailTransport, createMailTransport } from "@/lib/mail/transport";
+import { closeMailTransport } from "@/lib/mail/transport";
 import { listTrending } from "@/lib/papers/trending";
 import { setVote } from "@/lib/votes/votes";
 import { startSmtp, type TestSmtp } from "./smtp";
+import { sendDigestTo } from "./digest-run";
 import { createAppDatabase, createDatabase, type TestDatabase } from "./test-db";
 
 const run = promisify(execFile);
@@ -82,13 +82,8 @@ beforeAll(async () => {
   await source.pool.query(`INSERT INTO rate_limit (key, points, expire) VALUES ('vote:ip:203.0.113.0', 3, 9999999999999)`);
 
   smtp = await startSmtp();
-  const transport = createMailTransport(smtp.url, 3);
-  try {
-    const result = await runDigest({ date: day, transport, retryMs: 20 });
-    expect(result).toMatchObject({ outcome: "sent" });
-  } finally {
-    transport.close();
-  }
+  const result = await sendDigestTo(smtp.url, { date: day });
+  expect(result).toMatchObject({ outcome: "sent" });
   expect(smtp.mails.length).toBeGreaterThanOrEqual(2);
 
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "trending-papers-backup-"));

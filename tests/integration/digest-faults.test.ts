@@ -12,8 +12,8 @@ import { describeDigestHealth, digestHealth } from "@/lib/digest/health";
 import { describeRun, runDigest } from "@/lib/digest/run";
 import { OWNER_APPLICATION_NAME, SenderStoppedError, sendDigest } from "@/lib/digest/send";
 import { deliveries as deliveryStore, DeliveryLostError } from "@/lib/digest/store";
-import { createMailTransport } from "@/lib/mail/transport";
 import { startSmtp, type Received, type TestSmtp } from "./smtp";
+import { sendDigestTo } from "./digest-run";
 import { createAppDatabase, type TestDatabase } from "./test-db";
 
 const DATE = "2026-06-16";
@@ -86,14 +86,7 @@ function deferred<T = void>() {
   return { promise, resolve };
 }
 
-async function send(options: Parameters<typeof runDigest>[0] = {}, url = smtp.url) {
-  const transport = createMailTransport(url, options.concurrency ?? 3);
-  try {
-    return await runDigest({ date: DATE, transport, retryMs: 20, ...options });
-  } finally {
-    transport.close();
-  }
-}
+const send = (options: Parameters<typeof runDigest>[0] = {}, url = smtp.url) => sendDigestTo(url, { date: DATE, ...options });
 
 /** `npm run digest` in its own process, as a worker would run it. */
 function digestProcess(args: string[], extraEnv: Record<string, string> = {}) {

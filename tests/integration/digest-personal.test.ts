@@ -5,11 +5,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { inject } from "vitest";
 import { freezeDigest } from "@/lib/digest/plan";
 import { computeDigest } from "@/lib/digest/build";
-import { runDigest } from "@/lib/digest/run";
-import { closeMailTransport, createMailTransport } from "@/lib/mail/transport";
+import { closeMailTransport } from "@/lib/mail/transport";
 import { engineConfig, setSearchConnection } from "@/lib/search/engine";
 import { reindexSearch } from "@/lib/search/sync";
-import { startSmtp, type Received, type TestSmtp } from "./smtp";
+import { startSmtp, type TestSmtp } from "./smtp";
+import { mailsTo as mailsToOf, paperIds, sendDigestTo } from "./digest-run";
 import { createAppDatabase, insertPapers, type TestDatabase, type TestPaper } from "./test-db";
 
 const INDEX = `papers_personal_${Date.now()}`;
@@ -65,18 +65,9 @@ async function subscriber(name: string, preferences: Preferences = {}): Promise<
   return email;
 }
 
-async function send(date: string) {
-  const transport = createMailTransport(smtp.url, 3);
-  try {
-    return await runDigest({ date, transport, retryMs: 20 });
-  } finally {
-    transport.close();
-  }
-}
+const send = (date: string) => sendDigestTo(smtp.url, { date });
 
-const mailsTo = (email: string): Received[] => smtp.mails.filter((mail) => mail.envelopeTo.includes(email));
-/** The paper ids a mail links to, in order. */
-const paperIds = (mail: Received) => [...String(mail.html).matchAll(/\/papers\/(\d{4}\.\d{5})"/g)].map((match) => match[1]!);
+const mailsTo = (email: string) => mailsToOf(smtp, email);
 
 describe("a personal digest", () => {
   it("holds only papers in the subscriber's topics, cross-lists included, each saying why", async () => {

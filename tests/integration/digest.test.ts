@@ -10,6 +10,7 @@ import { closeMailTransport, createMailTransport, setSmtpUrl } from "@/lib/mail/
 import { DIGEST_QUEUE, HARVEST_QUEUE, LIMITS_CLEANUP_QUEUE, startScheduler } from "@/lib/jobs/scheduler";
 import { unsubscribe } from "@/lib/subscriptions/subscribe";
 import { startSmtp, type TestSmtp } from "./smtp";
+import { sendDigestTo } from "./digest-run";
 import { createAppDatabase, type TestDatabase } from "./test-db";
 
 const DATE = "2026-06-16";
@@ -57,14 +58,7 @@ function headerPairs(raw: string): [string, string][] {
   return block.split("\r\n").map((line) => [line.slice(0, line.indexOf(":")).toLowerCase(), line.slice(line.indexOf(":") + 1).trim()]);
 }
 
-async function send(options: Parameters<typeof runDigest>[0] = {}) {
-  const transport = createMailTransport(smtp.url, options.concurrency ?? 3);
-  try {
-    return await runDigest({ date: DATE, transport, retryMs: 20, ...options });
-  } finally {
-    transport.close();
-  }
-}
+const send = (options: Parameters<typeof runDigest>[0] = {}) => sendDigestTo(smtp.url, { date: DATE, ...options });
 
 /** `npm run digest` in its own process, as a worker would run it. */
 function digestProcess(extraEnv: Record<string, string> = {}) {

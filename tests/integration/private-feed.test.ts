@@ -8,16 +8,16 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { GET as getFeed } from "@/app/feed/[secret]/route";
 import { POST as resetFeed } from "@/app/api/me/digest/feed/route";
 import { GET as getDigest } from "@/app/api/me/digest/route";
-import { runDigest } from "@/lib/digest/run";
 import { env } from "@/lib/env";
 import { tokenSecret } from "@/lib/mail/secret";
 import { createSession, SESSION_COOKIE } from "@/lib/auth/sessions";
 import { verifyPerson } from "@/lib/auth/store";
 import { manageToken } from "@/lib/mail/tokens";
-import { closeMailTransport, createMailTransport } from "@/lib/mail/transport";
+import { closeMailTransport } from "@/lib/mail/transport";
 import { feedToken } from "@/lib/subscriptions/feed-token";
 import { fromSomeClient } from "./client";
-import { startSmtp, type Received, type TestSmtp } from "./smtp";
+import { startSmtp, type TestSmtp } from "./smtp";
+import { mailsTo as mailsToOf, paperIds, sendDigestTo } from "./digest-run";
 import { createAppDatabase, insertPapers, type TestDatabase, type TestPaper } from "./test-db";
 
 let database: TestDatabase;
@@ -59,14 +59,7 @@ async function subscriber(name: string, categories: string[] = [], status = "con
   return BigInt(rows[0]!.id);
 }
 
-async function send(date: string) {
-  const transport = createMailTransport(smtp.url, 3);
-  try {
-    return await runDigest({ date, transport, retryMs: 20 });
-  } finally {
-    transport.close();
-  }
-}
+const send = (date: string) => sendDigestTo(smtp.url, { date });
 
 // Requests arrive under a foreign Host: links must still come from APP_URL.
 function request(method: string, path: string, headers: Record<string, string> = {}): NextRequest {
@@ -97,8 +90,7 @@ async function fetchFeed(urlOrFile: string, headers: Record<string, string> = {}
   return { response, body, feed: response.status === 200 ? parseFeed(body) : null };
 }
 
-const mailsTo = (email: string): Received[] => smtp.mails.filter((mail) => mail.envelopeTo.includes(email));
-const paperIds = (mail: Received) => [...String(mail.html).matchAll(/\/papers\/(\d{4}\.\d{5})"/g)].map((match) => match[1]!);
+const mailsTo = (email: string) => mailsToOf(smtp, email);
 const guid = (date: string, id: string) => `urn:trending-papers:digest:${date}:${id}`;
 
 describe("the private feed of a digest", () => {
