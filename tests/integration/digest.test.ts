@@ -9,7 +9,7 @@ import { unsubscribeToken } from "@/lib/mail/tokens";
 import { closeMailTransport, createMailTransport, setSmtpUrl } from "@/lib/mail/transport";
 import { DIGEST_QUEUE, HARVEST_QUEUE, LIMITS_CLEANUP_QUEUE, startScheduler } from "@/lib/jobs/scheduler";
 import { unsubscribe } from "@/lib/subscriptions/subscribe";
-import { startSmtp, type TestSmtp } from "./smtp";
+import { headerPairs, startSmtp, type TestSmtp } from "./smtp";
 import { sendDigestTo } from "./digest-run";
 import { createAppDatabase, type TestDatabase } from "./test-db";
 
@@ -50,12 +50,6 @@ const recipients = () => smtp.mails.flatMap((mail) => mail.envelopeTo).sort();
 async function deliveries(): Promise<Record<string, number>> {
   const { rows } = await database.pool.query<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM delivery GROUP BY status`);
   return Object.fromEntries(rows.map((row) => [row.status, row.n]));
-}
-
-/** A raw mail's headers as [lowercased name, value] pairs, folded lines unfolded (nodemailer writes List-ID). */
-function headerPairs(raw: string): [string, string][] {
-  const block = raw.slice(0, raw.indexOf("\r\n\r\n")).replace(/\r\n[ \t]+/g, " ");
-  return block.split("\r\n").map((line) => [line.slice(0, line.indexOf(":")).toLowerCase(), line.slice(line.indexOf(":") + 1).trim()]);
 }
 
 const send = (options: Parameters<typeof runDigest>[0] = {}) => sendDigestTo(smtp.url, { date: DATE, ...options });

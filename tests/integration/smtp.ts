@@ -25,6 +25,12 @@ export type TestSmtp = {
   close(): Promise<void>;
 };
 
+/** A raw mail's headers as [lowercased name, value] pairs, folded lines unfolded (names in any case: nodemailer writes List-ID). */
+export function headerPairs(raw: string): [string, string][] {
+  const block = raw.slice(0, raw.indexOf("\r\n\r\n")).replace(/\r\n[ \t]+/g, " ");
+  return block.split("\r\n").map((line) => [line.slice(0, line.indexOf(":")).toLowerCase(), line.slice(line.indexOf(":") + 1).trim()]);
+}
+
 function smtpError(reply: Reply): Error {
   return Object.assign(new Error(reply.message), { responseCode: reply.code });
 }

@@ -10,7 +10,7 @@ import { env } from "@/lib/env";
 import { MAIL_LIMITS } from "@/lib/mail/limits";
 import { resetLimiters } from "@/lib/rate-limit";
 import { confirmSubscription, inspectConfirmation, subscribe, unsubscribe } from "@/lib/subscriptions/subscribe";
-import { startSmtp, type TestSmtp } from "./smtp";
+import { headerPairs, startSmtp, type TestSmtp } from "./smtp";
 import { createAppDatabase, type TestDatabase } from "./test-db";
 import { lazyBody, streamed } from "../lazy-body";
 import { fromClient } from "./client";
@@ -87,9 +87,7 @@ describe("subscribe and confirm", () => {
   it("sends the confirmation with the digest's List-Id", async () => {
     await subscribe({ email: "list-id@example.org", ip: IP });
     await smtp.waitFor(1);
-    const raw = smtp.mails[0]!.raw;
-    // Header names in any case (nodemailer writes List-ID), folded lines unfolded.
-    const headers = raw.slice(0, raw.indexOf("\r\n\r\n")).replace(/\r\n[ \t]+/g, " ").split("\r\n").map((line) => [line.slice(0, line.indexOf(":")).toLowerCase(), line.slice(line.indexOf(":") + 1).trim()]);
+    const headers = headerPairs(smtp.mails[0]!.raw);
     expect(headers).toContainEqual(["list-id", "Trending Papers <digest.localhost>"]);
     // Not a digest: no unsubscribe header on a confirmation.
     expect(headers.map(([name]) => name)).not.toContain("list-unsubscribe");
