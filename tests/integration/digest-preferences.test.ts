@@ -4,14 +4,13 @@ import { NextRequest } from "next/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { GET as getDigest, PUT as putDigest } from "@/app/api/me/digest/route";
 import { POST as subscribeApi } from "@/app/api/subscribe/route";
-import { createSession, SESSION_COOKIE } from "@/lib/auth/sessions";
-import { verifyPerson } from "@/lib/auth/store";
+import { SESSION_COOKIE } from "@/lib/auth/sessions";
 import { closeMailTransport, setSmtpUrl } from "@/lib/mail/transport";
 import { resetLimiters } from "@/lib/rate-limit";
 import { confirmSubscription } from "@/lib/subscriptions/subscribe";
 import { tokenSecret } from "@/lib/mail/secret";
 import { confirmToken, manageToken, MANAGE_TTL_MS } from "@/lib/mail/tokens";
-import { fromSomeClient } from "./client";
+import { fromSomeClient, signedInAs } from "./client";
 import { startSmtp, type TestSmtp } from "./smtp";
 import { createAppDatabase, type TestDatabase } from "./test-db";
 
@@ -39,9 +38,7 @@ beforeEach(async () => {
 
 async function signedIn(): Promise<{ cookie: string; email: string }> {
   const email = `reader${++people}@example.org`;
-  const personId = await verifyPerson(email);
-  const session = await createSession(personId);
-  return { cookie: `${SESSION_COOKIE}=${session.token}`, email };
+  return { cookie: (await signedInAs(email)).cookie, email };
 }
 
 function request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {

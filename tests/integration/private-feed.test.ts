@@ -10,12 +10,10 @@ import { POST as resetFeed } from "@/app/api/me/digest/feed/route";
 import { GET as getDigest } from "@/app/api/me/digest/route";
 import { env } from "@/lib/env";
 import { tokenSecret } from "@/lib/mail/secret";
-import { createSession, SESSION_COOKIE } from "@/lib/auth/sessions";
-import { verifyPerson } from "@/lib/auth/store";
 import { manageToken } from "@/lib/mail/tokens";
 import { closeMailTransport } from "@/lib/mail/transport";
 import { feedToken } from "@/lib/subscriptions/feed-token";
-import { fromSomeClient } from "./client";
+import { fromSomeClient, signedInAs } from "./client";
 import { startSmtp, type TestSmtp } from "./smtp";
 import { mailsTo as mailsToOf, paperIds, sendDigestTo } from "./digest-run";
 import { createAppDatabase, insertPapers, type TestDatabase, type TestPaper } from "./test-db";
@@ -69,15 +67,14 @@ function request(method: string, path: string, headers: Record<string, string> =
 const bearer = (id: bigint) => ({ authorization: `Bearer ${manageToken(tokenSecret(), id)}` });
 
 /** A browser signed in as that subscriber's address (the feed is the signed-in person's, not a mail link's). */
-async function signedInAs(id: bigint): Promise<Record<string, string>> {
+async function signedInAsSubscriber(id: bigint): Promise<Record<string, string>> {
   const { rows } = await database.pool.query<{ email: string }>(`SELECT email FROM subscriber WHERE id = $1`, [id.toString()]);
-  const session = await createSession(await verifyPerson(rows[0]!.email));
-  return { cookie: `${SESSION_COOKIE}=${session.token}` };
+  return { cookie: (await signedInAs(rows[0]!.email)).cookie };
 }
 
 /** GET /api/me/digest as that subscriber, signed in. */
 async function feedUrlOf(id: bigint): Promise<string | null> {
-  const response = await getDigest(request("GET", "/api/me/digest", await signedInAs(id)));
+  const response = await getDigest(request("GET", "/api/me/digest", await signedInAsSubscriber(id)));
   expect(response.status).toBe(200);
   return ((await response.json()) as { feedUrl: string | null }).feedUrl;
 }
@@ -230,14 +227,14 @@ describe("the private feed of a digest", () => {
     const old = (await feedUrlOf(robotics))!;
     expect((await fetchFeed(old)).response.status).toBe(200);
 
-    const crossSite = await resetFeed(request("POST", "/api/me/digest/feed", { ...(await signedInAs(robotics)), origin: "https://evil.example" }));
+    const crossSite = await resetFeed(request("POST", "/api/me/digest/feed", { ...(await signedInAsSubscriber(robotics)), origin: "https://evil.example" }));
     expect(crossSite.status).toBe(403);
     expect((await resetFeed(request("POST", "/api/me/digest/feed"))).status).toBe(401);
     expect((await fetchFeed(old)).response.status).toBe(200);
 
     // A mail link's token, which travels with the mail, cannot reset (or read) the feed.
     expect((await resetFeed(request("POST", "/api/me/digest/feed", { ...bearer(robotics), origin: new URL(env.APP_URL).origin }))).status).toBe(401);
-    const reset = await resetFeed(request("POST", "/api/me/digest/feed", { ...(await signedInAs(robotics)), origin: new URL(env.APP_URL).origin }));
+    const reset = await resetFeed(request("POST", "/api/me/digest/feed", { ...(await signedInAsSubscriber(robotics)), origin: new URL(env.APP_URL).origin }));
     expect(reset.status).toBe(200);
     expect(reset.headers.get("cache-control")).toBe("private, no-store");
     const { feedUrl } = (await reset.json()) as { feedUrl: string };
@@ -250,7 +247,7 @@ describe("the private feed of a digest", () => {
     expect(fresh.feed!.items).toHaveLength(2);
 
     const gone = await subscriber("gone", ["cs.RO"], "unsubscribed");
-    expect((await resetFeed(request("POST", "/api/me/digest/feed", await signedInAs(gone)))).status).toBe(409);
+    expect((await resetFeed(request("POST", "/api/me/digest/feed", await signedInAsSubscriber(gone)))).status).toBe(409);
   });
 
   it("holds the last 30 digests, newest first, of at most 50 papers each", async () => {

@@ -5,7 +5,6 @@
 import { NextRequest } from "next/server";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { GET as myVotes, POST as vote } from "@/app/api/votes/route";
-import { verifyPerson } from "@/lib/auth/store";
 import { createSession, revokeAllSessions, SESSION_COOKIE } from "@/lib/auth/sessions";
 import { env, reloadEnv } from "@/lib/env";
 import { tokenSecret } from "@/lib/mail/secret";
@@ -14,7 +13,7 @@ import { resetLimiters } from "@/lib/rate-limit";
 import { newVisitorSetCookie } from "@/lib/votes/visitor";
 import { createAppDatabase, type TestDatabase } from "./test-db";
 import { lazyBody, streamed } from "../lazy-body";
-import { fromClient } from "./client";
+import { fromClient, signedInAs } from "./client";
 
 const DAY = "2026-06-16";
 let database: TestDatabase;
@@ -45,9 +44,7 @@ function visitor(ip = `198.51.100.${nextIp++}`): Voter {
 
 /** A browser signed in as a fresh person (as confirming a mailed link leaves it). */
 async function person(ip = `198.51.100.${nextIp++}`): Promise<Voter> {
-  const personId = await verifyPerson(`reader${nextPerson++}@example.org`);
-  const session = await createSession(personId);
-  return { cookie: `${SESSION_COOKIE}=${session.token}`, ip, personId };
+  return { ...(await signedInAs(`reader${nextPerson++}@example.org`)), ip };
 }
 
 async function cast(who: Voter, body: unknown, headers: Record<string, string> = {}) {
