@@ -7,7 +7,7 @@ import { db } from "@/lib/db/client";
 import { preparedName } from "@/lib/db/prepared";
 import type { RankedPaper } from "@/lib/papers/types";
 import type { DigestPreferences } from "@/lib/subscriptions/preferences";
-import { rowPreferences } from "@/lib/subscriptions/subscribe";
+import { preferenceSelect, type PreferenceRow, rowPreferences } from "@/lib/subscriptions/subscribe";
 import type { EditionContent } from "./personal";
 import type { DigestContent } from "./types";
 
@@ -129,9 +129,8 @@ type AudienceMember = {
 
 /** Every confirmed subscriber with what deciding their digest of `day` needs. */
 export async function audience(day: string): Promise<AudienceMember[]> {
-  const { rows } = await db.pool.query<Parameters<typeof rowPreferences>[0] & { id: string; weeklySent: string[]; sentPaperIds: string[] }>(
-    `SELECT s.id::text, s.categories, s.cross_lists AS "crossLists", s.keywords, s.authors, s.searches, s.cadence,
-            s.weekly_day AS "weeklyDay", s.digest_size AS "size", s.send_empty AS "sendEmpty",
+  const { rows } = await db.pool.query<PreferenceRow & { id: string; weeklySent: string[]; sentPaperIds: string[] }>(
+    `SELECT s.id::text, ${preferenceSelect("s.")},
             coalesce((SELECT array_agg(DISTINCT d.digest_date::text) FROM delivery d JOIN digest_edition e ON e.id = d.edition_id
                       WHERE d.subscriber_id = s.id AND e.kind = 'weekly' AND d.status <> 'skipped'
                         AND d.digest_date BETWEEN $1::date - 14 AND $1::date + 14), '{}') AS "weeklySent",

@@ -66,11 +66,10 @@ export async function subscribe(input: { email: unknown; ip?: string; preference
   const keep = (column: string) => `${column} = CASE WHEN subscriber.status = 'confirmed' THEN subscriber.${column} ELSE EXCLUDED.${column} END`;
   const keepSaved = (column: string) =>
     `${column} = CASE WHEN subscriber.status = 'confirmed' OR subscriber.person_id IS NOT NULL OR subscriber.preferences_updated_at IS NOT NULL THEN subscriber.${column} ELSE EXCLUDED.${column} END`;
-  const preferenceColumns = ["categories", "cross_lists", "keywords", "authors", "searches", "cadence", "weekly_day", "digest_size", "send_empty"];
-  const updates = [keep("subscribed_ip"), ...(input.preferences ? preferenceColumns.map(keepSaved) : [])];
+  const updates = [keep("subscribed_ip"), ...(input.preferences ? PREFERENCE_NAMES.map(keepSaved) : [])];
   const { rows } = await db.pool.query<{ id: string; status: SubscriberStatus; confirmNonce: string | null }>(
-    `INSERT INTO subscriber (email, status, confirm_nonce, subscribed_ip, categories, cross_lists, keywords, authors, searches, cadence, weekly_day, digest_size, send_empty)
-     VALUES ($1, 'pending', $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12)
+    `INSERT INTO subscriber (email, status, confirm_nonce, subscribed_ip, ${PREFERENCE_NAMES.join(", ")})
+     VALUES ($1, 'pending', $2, $3, ${preferenceParams(4).join(", ")})
      ON CONFLICT (email) DO UPDATE SET
        status = CASE WHEN subscriber.status = 'confirmed' THEN 'confirmed' ELSE 'pending' END,
        confirm_nonce = CASE WHEN subscriber.status = 'confirmed' THEN NULL ELSE EXCLUDED.confirm_nonce END,
@@ -196,10 +195,34 @@ export async function findSubscriber(email: string): Promise<{ id: bigint; statu
 // ---------------------------------------------------------------------------------------------
 // Digest preferences (lib/subscriptions/preferences.ts): read and written with the subscriber row.
 
-const PREFERENCE_COLUMNS = `categories, cross_lists AS "crossLists", keywords, authors, searches, cadence,
-  weekly_day AS "weeklyDay", digest_size AS "size", send_empty AS "sendEmpty"`;
+/** The subscriber row's preference columns and the field each reads as, in preferenceValues order. */
+const PREFERENCE_FIELDS = [
+  ["categories", "categories"],
+  ["cross_lists", "crossLists"],
+  ["keywords", "keywords"],
+  ["authors", "authors"],
+  ["searches", "searches"],
+  ["cadence", "cadence"],
+  ["weekly_day", "weeklyDay"],
+  ["digest_size", "size"],
+  ["send_empty", "sendEmpty"],
+] as const;
 
-type PreferenceRow = Omit<DigestPreferences, "categories" | "keywords" | "authors"> & { categories: string[] | null; keywords: string[] | null; authors: string[] | null };
+const PREFERENCE_NAMES = PREFERENCE_FIELDS.map(([column]) => column);
+
+/** The preference columns to SELECT as a PreferenceRow (`prefix`: a table alias, "s."). */
+export function preferenceSelect(prefix = ""): string {
+  return PREFERENCE_FIELDS.map(([column, field]) => (column === field ? `${prefix}${column}` : `${prefix}${column} AS "${field}"`)).join(", ");
+}
+
+/** The parameters preferenceValues fills, from $first on, in column order (searches is JSON). */
+function preferenceParams(first: number): string[] {
+  return PREFERENCE_NAMES.map((column, index) => `$${first + index}${column === "searches" ? "::jsonb" : ""}`);
+}
+
+const PREFERENCE_COLUMNS = preferenceSelect();
+
+export type PreferenceRow = Omit<DigestPreferences, "categories" | "keywords" | "authors"> & { categories: string[] | null; keywords: string[] | null; authors: string[] | null };
 
 export function rowPreferences(row: PreferenceRow): DigestPreferences {
   return {
@@ -281,15 +304,15 @@ export async function saveOwnSubscription(
     let id = row?.id;
     if (id) {
       await client.query(
-        `UPDATE subscriber SET categories = $2, cross_lists = $3, keywords = $4, authors = $5, searches = $6::jsonb, cadence = $7,
-           weekly_day = $8, digest_size = $9, send_empty = $10, preferences_updated_at = now(), person_id = coalesce(person_id, $11)
+        `UPDATE subscriber SET ${PREFERENCE_NAMES.map((column, index) => `${column} = ${preferenceParams(2)[index]}`).join(", ")},
+           preferences_updated_at = now(), person_id = coalesce(person_id, $${2 + PREFERENCE_NAMES.length})
          WHERE id = $1`,
         [id, ...values, "personId" in owner ? owner.personId.toString() : null],
       );
     } else if ("personId" in owner) {
       const inserted = await client.query<{ id: string }>(
-        `INSERT INTO subscriber (email, status, subscribed_ip, person_id, categories, cross_lists, keywords, authors, searches, cadence, weekly_day, digest_size, send_empty, preferences_updated_at)
-         VALUES ($1, 'unsubscribed', $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12, now()) RETURNING id::text`,
+        `INSERT INTO subscriber (email, status, subscribed_ip, person_id, ${PREFERENCE_NAMES.join(", ")}, preferences_updated_at)
+         VALUES ($1, 'unsubscribed', $2, $3, ${preferenceParams(4).join(", ")}, now()) RETURNING id::text`,
         [owner.email, ip ?? null, owner.personId.toString(), ...values],
       );
       id = inserted.rows[0]!.id;
