@@ -48,8 +48,8 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
   /** Address the web server listens on (unset: every interface). */
   HOST: z.string().trim().min(1).optional(),
-  /** Public base URL; links in emails and feeds are built from it, never from the Host header. */
-  APP_URL: z.url().default("http://localhost:3000"),
+  /** Public base URL; links in emails and feeds are built from it, never from the Host header. Unset: http://localhost:$PORT. */
+  APP_URL: z.url().optional(),
   /** Port the embedded Postgres prefers (a free one is picked when taken). */
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65_535).default(54329),
   /** Rows per bulk upsert statement during ingest. */
@@ -166,12 +166,12 @@ const schema = z.object({
   BACKUP_DIR: z.string().trim().optional(),
 });
 
-export type Env = z.infer<typeof schema>;
+export type Env = Omit<z.infer<typeof schema>, "APP_URL"> & { APP_URL: string };
 
 /** The name of every setting (.env.example lists them all; a test keeps the two in step). */
 export const ENV_VARIABLES = Object.keys(schema.shape) as (keyof Env)[];
 
-const dkimComplete = (value: Env) => [value.DKIM_DOMAIN, value.DKIM_SELECTOR, value.DKIM_PRIVATE_KEY].filter(Boolean).length;
+const dkimComplete = (value: z.infer<typeof schema>) => [value.DKIM_DOMAIN, value.DKIM_SELECTOR, value.DKIM_PRIVATE_KEY].filter(Boolean).length;
 const checked = schema.refine((value) => dkimComplete(value) === 0 || dkimComplete(value) === 3, {
   path: ["DKIM_DOMAIN"],
   message: "set DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY together, or none of them",
@@ -190,7 +190,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((issue) => ({ variable: issue.path.join("."), message: issue.message })));
   }
-  return result.data;
+  // The site on this machine, at the port it listens on, until a public address is set.
+  return { ...result.data, APP_URL: result.data.APP_URL ?? `http://localhost:${result.data.PORT}` };
 }
 
 let parsed: Env | undefined;

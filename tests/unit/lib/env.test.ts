@@ -9,6 +9,11 @@ describe("parseEnv", () => {
     expect(env.MAIL_LIMIT_HOURLY).toBe(200);
   });
 
+  it("points APP_URL at the port the site listens on until it is set", () => {
+    expect(parseEnv({ PORT: "3300" }).APP_URL).toBe("http://localhost:3300");
+    expect(parseEnv({ PORT: "3300", APP_URL: "https://papers.example.org" }).APP_URL).toBe("https://papers.example.org");
+  });
+
   it("treats an empty DATABASE_URL as unset (embedded Postgres)", () => {
     expect(parseEnv({ DATABASE_URL: "" }).DATABASE_URL).toBeUndefined();
   });
