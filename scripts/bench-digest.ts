@@ -58,7 +58,7 @@ stopOnSignals("stopping the SMTP sink and Postgres");
 // lib/ is imported once TOKEN_SECRET and DATA_DIR are set, before any setting is read (lib/env.ts parses process.env once, on first use).
 
 async function loadLib() {
-  const [client, migration, ingest, build, send, store, transport, render, links, config, postgres, planning, composer] = await Promise.all([
+  const [client, migration, ingest, build, send, store, transport, render, links, config, postgres, planning] = await Promise.all([
     import("@/lib/db/client"),
     import("@/lib/db/migrate"),
     import("@/lib/ingest/run-ingest"),
@@ -71,7 +71,6 @@ async function loadLib() {
     import("@/lib/env"),
     import("@/lib/services/embedded-postgres"),
     import("@/lib/digest/plan"),
-    import("@/lib/mail/composer"),
   ]);
   return {
     db: client.db, setDatabaseUrl: client.setDatabaseUrl, closeDb: client.closeDb, migrate: migration.migrate, ingestFiles: ingest.ingestFiles,
@@ -80,7 +79,7 @@ async function loadLib() {
     claimStatement: store.claimStatement,
     createMailTransport: transport.createMailTransport, renderDigestMail: render.renderDigestMail, PaperBlocks: render.PaperBlocks, personalize: render.personalize,
     unsubscribePageUrl: links.unsubscribePageUrl, oneClickUnsubscribeUrl: links.oneClickUnsubscribeUrl, manageDigestUrl: links.manageDigestUrl, env: config.env,
-    startEmbeddedPostgres: postgres.startEmbeddedPostgres, MailComposerThread: composer.MailComposerThread,
+    startEmbeddedPostgres: postgres.startEmbeddedPostgres,
   };
 }
 
@@ -264,19 +263,6 @@ function timeStore(lib: Lib, timings: Timings): () => void {
   return () => restores.forEach((restore) => restore());
 }
 
-/** Times each message the sender has built on its composer thread (the wait, from the lane's side). */
-function timeComposer(lib: Lib, timings: Timings): () => void {
-  const prototype = lib.MailComposerThread.prototype;
-  const compose = prototype.compose;
-  prototype.compose = function (this: InstanceType<Lib["MailComposerThread"]>, mail) {
-    const started = performance.now();
-    return compose.call(this, mail).finally(() => timings.add("compose (composer thread)", performance.now() - started));
-  };
-  return () => {
-    prototype.compose = compose;
-  };
-}
-
 // ---------------------------------------------------------------------------------------------
 // The two paths.
 
@@ -360,7 +346,6 @@ async function runDigest(lib: Lib, sink: Sink, concurrency: number, expected: nu
   const transport = lib.createMailTransport(sink.url, concurrency);
   timeSendMail(transport, timings);
   const untime = timeStore(lib, timings);
-  const uncompose = timeComposer(lib, timings);
   let report: SendReport;
   started = performance.now();
   try {
@@ -368,7 +353,6 @@ async function runDigest(lib: Lib, sink: Sink, concurrency: number, expected: nu
     report = await (cpu ? cpu.during(sending) : sending());
   } finally {
     untime();
-    uncompose();
     transport.close();
   }
   const sendMs = performance.now() - started;
@@ -418,11 +402,13 @@ let barePid: number | undefined;
 
 /**
  * Phase B: the same mails through a bare pooled transport in a fresh process (bare-sender.ts),
- * `concurrency` sends in flight, nothing recorded. With `composed`, each message is built on a
- * composer thread first, as sendDigest does.
+ * `concurrency` sends in flight, nothing recorded. With `templated`, each message is built from its
+ * rendering's template (lib/mail/message-template.ts), as sendDigest builds it.
  */
-async function runBare(sink: Sink, concurrency: number, file: string, count: number, timings: Timings, cpu?: CpuMeter, composed = false): Promise<BareRun> {
-  const child = spawn(process.execPath, ["--import", "tsx", BARE_SENDER, file, sink.url, String(count), String(concurrency), ...(composed ? ["composer"] : [])], {
+async function runBare(sink: Sink, concurrency: number, file: string, count: number, timings: Timings, cpu?: CpuMeter, templated = false): Promise<BareRun> {
+  // With --profile, the bare sender writes its own CPU profiles (every thread, warm-up included).
+  const profiling = args.profile ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(args.profile, templated ? "bare-templates" : "bare")}`] : [];
+  const child = spawn(process.execPath, [...profiling, "--import", "tsx", BARE_SENDER, file, sink.url, String(count), String(concurrency), ...(templated ? ["templates"] : [])], {
     stdio: ["pipe", "pipe", "inherit"],
   });
   onCleanup(() => stopChild(child));
@@ -515,7 +501,7 @@ function printCpu(digest: CpuMeter, mails: number, digestMs: number, bare: CpuMe
   const cores = os.availableParallelism();
   console.log(`\nCPU a mail while sending (${cores} cores; "others": every other process on the machine):`);
   row("", "sendDigest", "bare transport");
-  // (this process: the sender's event loop and its composer thread; the bare transport's own process)
+  // (this process, the sender; the bare transport's own process)
   const parts = ["self", "sink", "postgres"] as const;
   const label = { self: "this process (sender)", sink: "SMTP sink", postgres: "Postgres" };
   // The bare path's sender is a process of its own (runBare): its CPU is the "bare" group's.
@@ -613,8 +599,8 @@ async function main(): Promise<void> {
       ? `preferences: ${sets.length} distinct sets (one to three of ${BENCH_CATEGORIES.length} categories given to the fixture papers, followed words and authors), ${Math.round(WEEKLY * 100)}% of them weekly; subscriber i has set i mod ${sets.length}`
       : "preferences: none (every subscriber gets the day's digest)",
   );
-  console.log(`order: the N/10 digest run (which also warms up the digest path); then at N: digest, bare, bare, digest, bare + composer, bare + composer`);
-  console.log(`  (every bare run is a fresh process that sends ${WARMUP} warm-up mails first; sendDigest builds each message on a composer thread, "bare + composer" does the same without the database)`);
+  console.log(`order: the N/10 digest run (which also warms up the digest path); then at N: digest, bare, bare, digest, bare + templates, bare + templates`);
+  console.log(`  (every bare run is a fresh process that sends ${WARMUP} warm-up mails first; the bare transport builds each message with nodemailer, sendDigest from its edition's template encoded once, "bare + templates" does the same without the database)`);
   console.log(`  (ABBA, so drift over the run weighs on both paths alike; mails/s of a path = all its mails / all its send time)`);
   if (!collect) console.log("  (no gc() available: heap figures include garbage)");
 
@@ -647,16 +633,16 @@ async function main(): Promise<void> {
   describeBareRun("bare, N (2)", b2);
   const a2 = await runDigest(lib, sink, concurrency, SUBSCRIBERS, digestTimings, digestCpu);
   describeDigestRun("digest, N (2)", a2);
-  // The same architecture without the database: messages built on a composer thread, as sendDigest builds them.
+  // The same messages without the database: built from templates, as sendDigest builds them.
   const c1 = await runBare(sink, concurrency, sameMails, SUBSCRIBERS, new Timings(), undefined, true);
-  describeBareRun("bare + composer (1)", c1);
+  describeBareRun("bare + templates (1)", c1);
   const c2 = await runBare(sink, concurrency, sameMails, SUBSCRIBERS, new Timings(), undefined, true);
-  describeBareRun("bare + composer (2)", c2);
+  describeBareRun("bare + templates (2)", c2);
 
   const digestRate = rate(a1.mails + a2.mails, a1.sendMs + a2.sendMs);
   const bareRate = rate(b1.mails + b2.mails, b1.sendMs + b2.sendMs);
   const ratio = digestRate / bareRate;
-  const composedRate = rate(c1.mails + c2.mails, c1.sendMs + c2.sendMs);
+  const templatedRate = rate(c1.mails + c2.mails, c1.sendMs + c2.sendMs);
   const buildMs = Math.max(a1.buildMs, a2.buildMs);
   const peakLarge = Math.max(a1.memory.peakRss, a2.memory.peakRss);
   const rssRatio = peakLarge / small.memory.peakRss;
@@ -667,8 +653,8 @@ async function main(): Promise<void> {
   row("sendDigest", perSecond(rate(small.mails, small.sendMs)), perSecond(digestRate));
   row("bare pooled transport", "-", perSecond(bareRate));
   row("ratio sendDigest / bare", "-", `${ratio.toFixed(2)}x`);
-  row("bare + composer thread", "-", perSecond(composedRate));
-  row("ratio sendDigest / bare + composer", "-", `${(digestRate / composedRate).toFixed(2)}x`);
+  row("bare + templates", "-", perSecond(templatedRate));
+  row("ratio sendDigest / bare + templates", "-", `${(digestRate / templatedRate).toFixed(2)}x`);
   row("peak RSS during the digest run", mb(small.memory.peakRss), mb(peakLarge));
   row("peak heap growth in the digest run", mb(small.memory.heapGrowth), mb(Math.max(a1.memory.heapGrowth, a2.memory.heapGrowth)));
 

@@ -3,8 +3,8 @@
 // Each sender holds a session advisory lock on a random owner key, on a connection of its own, for
 // as long as it runs, and stamps the rows it claims with that key; every statement it runs is a named
 // operation of store.ts. A mail costs one statement (its record, which also claims rows ahead) and a
-// share of one check on the lock connection; its message is built on a composer thread
-// (lib/mail/composer.ts), so this event loop only drives SMTP and Postgres. A row moves pending -> sending (claimed) -> sent | failed, or back to
+// share of one check on the lock connection; its message is built from its edition's template, encoded
+// once per run (lib/mail/message-template.ts), with only the subscriber's links and headers. A row moves pending -> sending (claimed) -> sent | failed, or back to
 // pending: later, after a 4xx for its address (an attempt spent), or at once when the relay itself
 // is unreachable (no SMTP reply, or 421: no attempt spent, and every sender pauses, mailBackoff).
 // Rows left in `sending` by a sender whose lock is gone (killed, crashed, connection lost) go back to
@@ -24,8 +24,8 @@ import type { SendMailOptions } from "nodemailer";
 import pg from "pg";
 import { databaseUrl } from "@/lib/db/client";
 import { env } from "@/lib/env";
-import { ComposerStoppedError, MailComposerThread } from "@/lib/mail/composer";
-import { PaperBlocks, personalize, renderDigestMail, type RenderedMail } from "@/lib/mail/render";
+import { type BuiltMessage, buildMessage, type MessageFields, type MessageTemplate, messageTemplate } from "@/lib/mail/message-template";
+import { checkMailUrl, PaperBlocks, renderDigestMail } from "@/lib/mail/render";
 import { appliesDataHooks, type DataHooks, isMailOutage, isTemporaryMailError, type MailTransport } from "@/lib/mail/transport";
 import { countEvent } from "@/lib/metrics/events";
 import { manageDigestUrl, oneClickUnsubscribeUrl, unsubscribePageUrl } from "@/lib/subscriptions/links";
@@ -38,7 +38,7 @@ export const OWNER_APPLICATION_NAME = "trending-papers-digest-owner";
 const MAX_RETRY_DELAY_MS = 15 * 60_000;
 /** Tries to record a sent mail before giving up (the mail would then go again on a later run). */
 const RECORD_ATTEMPTS = 4;
-/** Renderings of editions a sender keeps at once (each about 100 KB). */
+/** Renderings of editions a sender keeps at once (each about 100 KB, encoded). */
 const KEPT_RENDERINGS = 32;
 /** Rows a lane holds claimed ahead of its mail in flight (claimed together, topped up with records). */
 const CLAIM_AHEAD = 3;
@@ -154,6 +154,15 @@ async function takeOwnerLock(url: string): Promise<OwnerLock> {
 
 type Sent = { id: string; messageId: string | null };
 
+/** A message that cannot be built for this delivery fails it, as nodemailer fails one (EMESSAGE): never an outage or a retry. */
+function buildDeliveryMessage(template: MessageTemplate, fields: MessageFields): BuiltMessage {
+  try {
+    return buildMessage(template, fields);
+  } catch (error) {
+    throw Object.assign(new Error(`building the mail failed: ${(error as Error).message}`), { code: "EMESSAGE" });
+  }
+}
+
 /** Sends every due delivery of a frozen digest; returns when none is left for this sender. */
 export async function sendDigest(digest: FrozenDigest, options: SendOptions): Promise<SendReport> {
   const log = options.log ?? (() => undefined);
@@ -165,13 +174,13 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
   // The checks before each mail's final dot live in the transport's message stream.
   if (!appliesDataHooks(options.transport)) throw new Error("sendDigest needs a transport from createMailTransport (lib/mail/transport.ts): its mails wait for the sender's checks before their final dot");
   const report: SendReport = { sent: 0, failed: 0, retried: 0, paused: 0, totals: { sent: 0, failed: 0, skipped: 0, pending: 0, sending: 0 }, skipped: 0, pending: 0, sending: 0 };
-  // One rendering per edition (null: the day's digest), shared by every subscriber it goes to; each
-  // mail only fills in that subscriber's links.
+  // One rendering per edition (null: the day's digest), encoded once and shared by every subscriber it
+  // goes to; each mail only fills in that subscriber's links and headers.
   // Deliveries are claimed in id order, and freeze numbers them edition by edition, so the few
   // renderings kept (least recently used out) serve whole runs of mails.
-  const renderings = new Map<string | null, Promise<RenderedMail>>();
+  const renderings = new Map<string | null, Promise<MessageTemplate>>();
   const blocks = new PaperBlocks();
-  const renderingOf = (editionId: string | null): Promise<RenderedMail> => {
+  const renderingOf = (editionId: string | null): Promise<MessageTemplate> => {
     let rendering = renderings.get(editionId);
     if (rendering) {
       renderings.delete(editionId);
@@ -180,7 +189,7 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
       rendering = (async () => {
         const edition = editionId === null ? null : await digests.edition(editionId);
         if (editionId !== null && !edition) throw new Error(`digest edition ${editionId} is missing`);
-        return renderDigestMail({ date: digest.date, papers: digest.papers, appUrl: env.APP_URL, edition, blocks });
+        return messageTemplate(await renderDigestMail({ date: digest.date, papers: digest.papers, appUrl: env.APP_URL, edition, blocks }));
       })();
       // A failed rendering is tried again by the next mail that needs it.
       rendering.catch(() => renderings.delete(editionId));
@@ -192,7 +201,6 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
   await renderingOf(null);
   const domain = messageDomain();
   const listHeaderValues = listHeaders();
-  const composer = new MailComposerThread();
   const lock = await takeOwnerLock(databaseUrl());
   const { owner } = lock;
   // A lane that fails stops the others; so do a lost lock and the caller's signal.
@@ -239,7 +247,10 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
     previous.catch((error: unknown) => {
       cutOff ??= error ?? new Error("recording the lane's previous mail failed");
     });
-    const mail = personalize(await renderingOf(row.editionId), unsubscribePageUrl(subscriberId), manageDigestUrl(subscriberId));
+    const template = await renderingOf(row.editionId);
+    // A link that cannot go into a mail as is fails every mail alike: the sender stops (a setting's fault, not this delivery's).
+    const links = { unsubscribeUrl: unsubscribePageUrl(subscriberId), manageUrl: manageDigestUrl(subscriberId) };
+    for (const url of Object.values(links)) checkMailUrl(url);
     const confirmHeld = async () => {
       let held: boolean;
       try {
@@ -253,23 +264,14 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
       }
     };
     try {
-      // The message is built on the composer thread; this thread only sends it.
-      const composed = await composer
-        .compose({
-          from: env.MAIL_FROM,
-          to: row.email,
-          subject: mail.subject,
-          html: mail.html,
-          text: mail.text,
-          // The same id on every attempt of this delivery: a repeat after a crash is recognisable.
-          messageId: `<digest.${digest.date}.${row.id}@${domain}>`,
-          headers: { "List-Unsubscribe": `<${oneClickUnsubscribeUrl(subscriberId)}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click", ...listHeaderValues },
-        })
-        .catch((error: unknown) => {
-          // Not this delivery's fault: the sender stops, and the row goes back to pending.
-          if (error instanceof ComposerStoppedError) cutOff = error;
-          throw error;
-        });
+      const composed = buildDeliveryMessage(template, {
+        from: env.MAIL_FROM,
+        to: row.email,
+        // The same id on every attempt of this delivery: a repeat after a crash is recognisable.
+        messageId: `<digest.${digest.date}.${row.id}@${domain}>`,
+        headers: { "List-Unsubscribe": `<${oneClickUnsubscribeUrl(subscriberId)}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click", ...listHeaderValues },
+        ...links,
+      });
       const mailOptions: SendMailOptions & DataHooks = {
         // Called once the server has said go ahead to DATA: nodemailer reads the message ahead as
         // soon as a connection takes it, and a check then would leave the envelope's round trips
@@ -443,6 +445,5 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
     return report;
   } finally {
     await lock.release();
-    await composer.close();
   }
 }

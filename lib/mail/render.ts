@@ -90,9 +90,14 @@ export async function renderDigestMail(input: { date: string; papers: RankedPape
   return { subject, html, text };
 }
 
+/** A URL put in place of a placeholder goes in as is: it must need no escaping in HTML, text or a header. */
+export function checkMailUrl(url: string): void {
+  if (!SAFE_URL.test(url)) throw new Error(`A mail URL has characters that would need escaping: ${url}`);
+}
+
 /** The rendered digest for one subscriber: every placeholder replaced by their unsubscribe and "change your digest" URLs. */
 export function personalize(mail: RenderedMail, unsubscribeUrl: string, manageUrl = unsubscribeUrl): RenderedMail {
-  for (const url of [unsubscribeUrl, manageUrl]) if (!SAFE_URL.test(url)) throw new Error(`A mail URL has characters that would need escaping: ${url}`);
+  for (const url of [unsubscribeUrl, manageUrl]) checkMailUrl(url);
   const fill = (part: string) => part.split(UNSUBSCRIBE_PLACEHOLDER).join(unsubscribeUrl).split(MANAGE_PLACEHOLDER).join(manageUrl);
   return { subject: mail.subject, html: fill(mail.html), text: fill(mail.text) };
 }

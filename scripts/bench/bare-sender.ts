@@ -3,7 +3,10 @@
 // sharing one with sendDigest let each path's JIT feedback slow the other's nodemailer code, so the
 // same bare run measured 600 or 820 mails/s depending on what ran before it.
 //
-//   node --import tsx scripts/bench/bare-sender.ts <mails.json> <smtp url> <count> <connections> [composer]
+//   node --import tsx scripts/bench/bare-sender.ts <mails.json> <smtp url> <count> <connections> [templates]
+//
+// With "templates", each message is built as sendDigest builds it: from its rendering's template,
+// encoded once (lib/mail/message-template.ts), and sent as `raw`.
 //
 // It sends a warm-up, prints {"ready":true}, waits for a line on stdin, sends `count` mails and
 // prints {"sendMs","cpuMs","sendMailMs"}: the timed part only.
@@ -15,37 +18,38 @@ export type BareMails = { renderings: Rendered[]; index: number[]; from: string;
 
 async function main(): Promise<void> {
   const [file, smtpUrl, countArg, connectionsArg, mode] = process.argv.slice(2);
-  if (!file || !smtpUrl || !countArg || !connectionsArg) throw new Error("usage: bare-sender.ts <mails.json> <smtp url> <count> <connections> [composer]");
+  if (!file || !smtpUrl || !countArg || !connectionsArg) throw new Error("usage: bare-sender.ts <mails.json> <smtp url> <count> <connections> [templates]");
   const count = Number(countArg);
   const connections = Number(connectionsArg);
   const mails = JSON.parse(fs.readFileSync(file, "utf8")) as BareMails;
-  const [{ createMailTransport }, { personalize }, links, { MailComposerThread }, { digestListId }] = await Promise.all([
+  const [{ createMailTransport }, { personalize }, links, { buildMessage, messageTemplate }, { digestListId }] = await Promise.all([
     import("@/lib/mail/transport"),
     import("@/lib/mail/render"),
     import("@/lib/subscriptions/links"),
-    import("@/lib/mail/composer"),
+    import("@/lib/mail/message-template"),
     import("@/lib/subscriptions/subscribe"),
   ]);
   const transport = createMailTransport(smtpUrl, connections);
-  const composer = mode === "composer" ? new MailComposerThread() : undefined;
+  // Encoded once per rendering, before the timed part (sendDigest encodes each edition once per run).
+  const templates = mode === "templates" ? new Map(mails.renderings.map((rendering) => [rendering, messageTemplate(rendering)])) : undefined;
   // The headers a digest mail carries (MAIL_FEEDBACK_ID aside).
   const headers = { "List-Unsubscribe": `<${links.oneClickUnsubscribeUrl(1n)}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click", "List-Id": digestListId() };
   let sendMailMs = 0;
 
   const sendOne = async (i: number, rendering: Rendered) => {
-    const mail = personalize(rendering, links.unsubscribePageUrl(BigInt(i)), links.manageDigestUrl(BigInt(i)));
-    const options = {
-      from: mails.from, to: `reader${i}@example.org`, subject: mail.subject, html: mail.html, text: mail.text,
-      messageId: `<digest.${mails.date}.${i}@${mails.domain}>`, headers,
-    };
-    if (composer) {
-      const built = await composer.compose(options);
+    const unsubscribeUrl = links.unsubscribePageUrl(BigInt(i));
+    const manageUrl = links.manageDigestUrl(BigInt(i));
+    const fields = { from: mails.from, to: `reader${i}@example.org`, messageId: `<digest.${mails.date}.${i}@${mails.domain}>`, headers };
+    const template = templates?.get(rendering);
+    if (template) {
+      const built = buildMessage(template, { ...fields, unsubscribeUrl, manageUrl });
       const started = performance.now();
       await transport.sendMail({ raw: built.raw, envelope: built.envelope, messageId: built.messageId });
       sendMailMs += performance.now() - started;
     } else {
+      const mail = personalize(rendering, unsubscribeUrl, manageUrl);
       const started = performance.now();
-      await transport.sendMail(options);
+      await transport.sendMail({ ...fields, subject: mail.subject, html: mail.html, text: mail.text });
       sendMailMs += performance.now() - started;
     }
   };
@@ -72,7 +76,6 @@ async function main(): Promise<void> {
   const sendMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
   transport.close();
-  await composer?.close();
   console.log(JSON.stringify({ sendMs, cpuMs: (cpu.user + cpu.system) / 1000, sendMailMs }));
 }
 
