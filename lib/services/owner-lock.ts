@@ -77,43 +77,84 @@ export function findProcesses(match: (args: string[]) => boolean): ProcessIdenti
 }
 
 function readHolder(file: string): ProcessIdentity | undefined {
+  const text = readText(file);
   try {
-    const parsed: unknown = JSON.parse(fs.readFileSync(file, "utf8"));
+    const parsed: unknown = text === undefined ? undefined : JSON.parse(text);
     return isProcessIdentity(parsed) ? parsed : undefined;
   } catch {
     return undefined;
   }
 }
 
+function readText(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+/** Creates `file` exclusively, naming `me`; false when it exists. */
+function createLock(file: string, me: ProcessIdentity): boolean {
+  try {
+    const fd = fs.openSync(file, "wx", 0o600);
+    try {
+      fs.writeSync(fd, JSON.stringify(me));
+    } finally {
+      fs.closeSync(fd);
+    }
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    return false;
+  }
+}
+
+/** A lock nobody holds any more: its holder has died, or it stayed unreadable for a few seconds (a crash while writing it). */
+function isStale(file: string): boolean {
+  const holder = readHolder(file);
+  if (holder) return !isRunning(holder);
+  const modified = fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs;
+  return modified !== undefined && Date.now() - modified > 5_000;
+}
+
+/**
+ * Removes the lock at `file` if it still reads `seen` (the text of a lock found stale), and says
+ * whether it did. Two starters that found the same dead holder would otherwise both remove "it",
+ * the second one removing the lock the first had just created, and both start. So removing takes
+ * a second lock (`<file>.takeover`), and under it the lock is read again: the second starter finds
+ * the first one's lock and leaves it. A takeover lock left by a starter that died is itself stale.
+ */
+export function removeStaleLock(file: string, seen: string | undefined, me: ProcessIdentity): boolean {
+  const takeover = `${file}.takeover`;
+  if (!createLock(takeover, me)) {
+    if (isStale(takeover)) fs.rmSync(takeover, { force: true });
+    return false;
+  }
+  try {
+    if (readText(file) !== seen || !isStale(file)) return false;
+    fs.rmSync(file, { force: true });
+    return true;
+  } finally {
+    fs.rmSync(takeover, { force: true });
+  }
+}
+
 /**
  * Runs `work` holding `file`, created exclusively and naming this process: two processes deciding
  * at once whether to start a server on one folder take turns. A lock whose holder has died (or
- * that stayed unreadable for a few seconds, a crash while writing it) is removed and taken.
+ * that stayed unreadable for a few seconds, a crash while writing it) is removed and taken
+ * (removeStaleLock).
  */
 export async function withStartLock<T>(file: string, work: () => Promise<T>, options: { waitMs?: number; what?: string } = {}): Promise<T> {
   const me = processIdentity(process.pid) ?? { pid: process.pid, startTicks: "", bootId: "" };
   const deadline = Date.now() + (options.waitMs ?? 90_000);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  for (;;) {
-    try {
-      const fd = fs.openSync(file, "wx", 0o600);
-      try {
-        fs.writeSync(fd, JSON.stringify(me));
-      } finally {
-        fs.closeSync(fd);
-      }
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    }
-    const holder = readHolder(file);
-    const age = Date.now() - (fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
-    if (holder ? !isRunning(holder) : age > 5_000) {
-      fs.rmSync(file, { force: true });
-      continue;
-    }
+  while (!createLock(file, me)) {
+    const seen = readText(file);
+    if (isStale(file) && removeStaleLock(file, seen, me)) continue;
     if (Date.now() > deadline) {
-      throw new Error(`${options.what ?? "Another process"} has been starting for too long (pid ${holder?.pid ?? "unknown"}, lock ${file}).`);
+      throw new Error(`${options.what ?? "Another process"} has been starting for too long (pid ${readHolder(file)?.pid ?? "unknown"}, lock ${file}).`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
