@@ -24,8 +24,8 @@ import type { SendMailOptions } from "nodemailer";
 import pg from "pg";
 import { databaseUrl } from "@/lib/db/client";
 import { env } from "@/lib/env";
-import { type BuiltMessage, buildMessage, type MessageFields, type MessageTemplate, messageTemplate } from "@/lib/mail/message-template";
-import { checkMailUrl, PaperBlocks, renderDigestMail } from "@/lib/mail/render";
+import { buildMessage, type MessageTemplate, messageTemplate } from "@/lib/mail/message-template";
+import { PaperBlocks, renderDigestMail } from "@/lib/mail/render";
 import { appliesDataHooks, type DataHooks, isMailOutage, isTemporaryMailError, type MailTransport } from "@/lib/mail/transport";
 import { countEvent } from "@/lib/metrics/events";
 import { manageDigestUrl, oneClickUnsubscribeUrl, unsubscribePageUrl } from "@/lib/subscriptions/links";
@@ -154,14 +154,6 @@ async function takeOwnerLock(url: string): Promise<OwnerLock> {
 
 type Sent = { id: string; messageId: string | null };
 
-/** A message that cannot be built for this delivery fails it, as nodemailer fails one (EMESSAGE): never an outage or a retry. */
-function buildDeliveryMessage(template: MessageTemplate, fields: MessageFields): BuiltMessage {
-  try {
-    return buildMessage(template, fields);
-  } catch (error) {
-    throw Object.assign(new Error(`building the mail failed: ${(error as Error).message}`), { code: "EMESSAGE" });
-  }
-}
 
 /** Sends every due delivery of a frozen digest; returns when none is left for this sender. */
 export async function sendDigest(digest: FrozenDigest, options: SendOptions): Promise<SendReport> {
@@ -247,10 +239,18 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
     previous.catch((error: unknown) => {
       cutOff ??= error ?? new Error("recording the lane's previous mail failed");
     });
-    const template = await renderingOf(row.editionId);
-    // A link that cannot go into a mail as is fails every mail alike: the sender stops (a setting's fault, not this delivery's).
-    const links = { unsubscribeUrl: unsubscribePageUrl(subscriberId), manageUrl: manageDigestUrl(subscriberId) };
-    for (const url of Object.values(links)) checkMailUrl(url);
+    // The message, from its edition's template. Building it fails alike for every mail (a link that
+    // would need escaping: a setting's fault, not this delivery's), so a failure stops the sender
+    // and the row goes back to pending.
+    const composed = buildMessage(await renderingOf(row.editionId), {
+      from: env.MAIL_FROM,
+      to: row.email,
+      // The same id on every attempt of this delivery: a repeat after a crash is recognisable.
+      messageId: `<digest.${digest.date}.${row.id}@${domain}>`,
+      headers: { "List-Unsubscribe": `<${oneClickUnsubscribeUrl(subscriberId)}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click", ...listHeaderValues },
+      unsubscribeUrl: unsubscribePageUrl(subscriberId),
+      manageUrl: manageDigestUrl(subscriberId),
+    });
     const confirmHeld = async () => {
       let held: boolean;
       try {
@@ -264,14 +264,6 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
       }
     };
     try {
-      const composed = buildDeliveryMessage(template, {
-        from: env.MAIL_FROM,
-        to: row.email,
-        // The same id on every attempt of this delivery: a repeat after a crash is recognisable.
-        messageId: `<digest.${digest.date}.${row.id}@${domain}>`,
-        headers: { "List-Unsubscribe": `<${oneClickUnsubscribeUrl(subscriberId)}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click", ...listHeaderValues },
-        ...links,
-      });
       const mailOptions: SendMailOptions & DataHooks = {
         // Called once the server has said go ahead to DATA: nodemailer reads the message ahead as
         // soon as a connection takes it, and a check then would leave the envelope's round trips

@@ -45,9 +45,9 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-/** A piece of a part, quoted-printable (line breaks as CRLF), ending with a soft line break. */
+/** A piece of a part, quoted-printable (every line break, a lone CR too, as CRLF: what the SMTP connection sends), ending with a soft line break. */
 function encodePiece(text: string): string {
-  return qpWrap(qpEncode(text.replace(/\r?\n/g, "\r\n")), LINE) + SOFT_BREAK;
+  return qpWrap(qpEncode(text.replace(/\r\n|\r|\n/g, "\r\n")), LINE) + SOFT_BREAK;
 }
 
 function pieces(part: string): Piece[] {

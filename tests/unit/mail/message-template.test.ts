@@ -54,12 +54,17 @@ describe("digest messages built from a template", () => {
     expect(built.replace(/\r\n/g, "")).not.toMatch(/[\r\n]/);
     const lines = built.split("\r\n");
     expect(Math.max(...lines.map((line) => line.length))).toBeLessThanOrEqual(76);
-    // Pieces of every length around a line's, each ending right before a link.
-    for (let length = 60; length <= 160; length++) {
-      const piece = "a".repeat(length);
-      const mail = { subject: "s", html: `${piece}${UNSUBSCRIBE_PLACEHOLDER}${piece}`, text: `${piece}${MANAGE_PLACEHOLDER}` };
-      const raw = buildMessage(messageTemplate(mail), { ...fields, unsubscribeUrl, manageUrl }).raw.toString("latin1");
-      expect(Math.max(...raw.split("\r\n").map((line) => line.length))).toBeLessThanOrEqual(76);
+    // Pieces of every length around a line's, each ending right before a link: plain letters, and
+    // text whose escapes (=3D, multi-byte characters) and trailing spaces fall at the wrap.
+    for (const unit of ["a", "é=", "a 😀 ", "x\r"]) {
+      for (let length = 20; length <= 160; length++) {
+        const piece = unit.repeat(Math.ceil(length / unit.length)).slice(0, length);
+        const mail = { subject: "s", html: `${piece}${UNSUBSCRIBE_PLACEHOLDER}${piece}`, text: `${piece} ${MANAGE_PLACEHOLDER}` };
+        const built = buildMessage(messageTemplate(mail), { ...fields, unsubscribeUrl, manageUrl }).raw.toString("latin1");
+        expect(Math.max(...built.split("\r\n").map((line) => line.length))).toBeLessThanOrEqual(76);
+        // Every line break is CRLF, a lone CR in the text too.
+        expect(built.replace(/\r\n/g, "")).not.toMatch(/[\r\n]/);
+      }
     }
     const boundary = /boundary="([^"]+)"/.exec(built)![1]!;
     expect(boundary).toContain("=_");
