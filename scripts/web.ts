@@ -26,6 +26,7 @@ async function main(): Promise<void> {
   const { listenForChanges } = await import("@/lib/cache/listen");
   const { databaseUrl, db } = await import("@/lib/db/client");
   const { createWebMetrics } = await import("@/lib/metrics/web");
+  const { breakerStatus } = await import("@/lib/search/outage");
   // Fails at once, naming TOKEN_SECRET, in production without one.
   const secret = tokenSecret();
   const { default: next } = await import("next");
@@ -40,7 +41,13 @@ async function main(): Promise<void> {
     await assertSessionConnection(env.DATABASE_URL);
   }
   const listener = env.PAGE_CACHE_MB > 0 ? listenForChanges({ url: databaseUrl(), cache, log }) : undefined;
-  const metrics = createWebMetrics({ pool: () => db.pool, cache, token: env.METRICS_TOKEN, proxied: env.TRUSTED_PROXIES > 0 });
+  const metrics = createWebMetrics({
+    pool: () => db.pool,
+    cache,
+    token: env.METRICS_TOKEN,
+    proxied: env.TRUSTED_PROXIES > 0,
+    searchDegraded: () => breakerStatus().state !== "closed",
+  });
   const server = createWebServer({
     handler: (request, response) => handle(request, response),
     trustedProxies: env.TRUSTED_PROXIES,

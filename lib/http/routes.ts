@@ -1,4 +1,4 @@
-// The route a request is counted under: one of the app's route patterns as Next names them
+// The route a request is counted under (in /metrics and the access log): one of the app's route patterns as Next names them
 // (app/**/page.tsx and route.ts), never the raw path, so the label's values stay few. A test
 // keeps ROUTES in step with the app directory.
 

@@ -9,13 +9,20 @@ import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { LogFields } from "@/lib/log";
-import type { WebMetrics } from "@/lib/metrics/web";
-import { routeLabel } from "@/lib/metrics/routes";
 import { CLIENT_ADDRESS_HEADER, clientAddress, isTrustedProxy, REQUEST_ID_HEADER, type Networks } from "./client-address";
 import type { PageCache } from "./page-cache";
+import { routeLabel } from "./routes";
 import { markBehindWebServer } from "./web-server-mark";
 
 export type RequestHandler = (request: http.IncomingMessage, response: http.ServerResponse) => Promise<void> | void;
+
+/** What the server needs of its metrics (lib/metrics/web.ts makes them). */
+export type RequestMetrics = {
+  /** Counts a finished request (the server measures it once, for this and its access log). */
+  record(request: { route: string; method: string | undefined; status: number; seconds: number }): void;
+  /** Answers GET /metrics: the metrics to a permitted scraper, a 404 to anyone else. */
+  serve(request: http.IncomingMessage, response: http.ServerResponse): Promise<void>;
+};
 
 /** No route reads more than this; a larger declared body is refused before it is read. */
 export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
@@ -34,7 +41,7 @@ export type WebServerOptions = {
   /** Answers unchanged pages from memory (lib/http/page-cache.ts). */
   cache?: PageCache;
   /** Counts requests and answers /metrics (lib/metrics/web.ts); without it /metrics is Next's like any path. */
-  metrics?: WebMetrics;
+  metrics?: RequestMetrics;
   /** Writes one line per request (LOG_FORMAT=json); errors are logged either way. */
   accessLog?: boolean;
   log?: ((message: string, fields?: LogFields) => void) & { error?: (message: string, fields?: LogFields) => void };

@@ -6,7 +6,7 @@ import type pg from "pg";
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import { env } from "@/lib/env";
 import type { PageCache } from "@/lib/http/page-cache";
-import { breakerStatus } from "@/lib/search/outage";
+import type { RequestMetrics } from "@/lib/http/web-server";
 import { mayReadMetrics } from "./access";
 import { readTime } from "./events";
 import { answerMetrics, createRegistry, PREFIX } from "./registry";
@@ -25,18 +25,14 @@ export type WebMetricsOptions = {
   token?: string;
   /** TRUSTED_PROXIES > 0: a reverse proxy on this host may pass visitors on as loopback peers. */
   proxied?: boolean;
+  /** Whether searches are kept away from Meilisearch now (its breaker, lib/search/outage.ts); none: no search_degraded gauge. */
+  searchDegraded?: () => boolean;
   /** Longest a scrape waits for the database (default 1 s). */
   databaseTimeoutMs?: number;
   now?: () => number;
 };
 
-export type WebMetrics = {
-  registry: Registry;
-  /** Counts a finished request (the web server measures it once, for this and its access log). */
-  record(request: { route: string; method: string | undefined; status: number; seconds: number }): void;
-  /** Answers GET /metrics: the metrics to a permitted scraper, a 404 to anyone else. */
-  serve(request: http.IncomingMessage, response: http.ServerResponse): Promise<void>;
-};
+export type WebMetrics = RequestMetrics & { registry: Registry };
 
 function databaseGauges(registry: Registry, options: WebMetricsOptions & { pool: () => pg.Pool }): void {
   const timeoutMs = options.databaseTimeoutMs ?? 1_000;
@@ -108,15 +104,17 @@ function databaseGauges(registry: Registry, options: WebMetricsOptions & { pool:
   });
 }
 
-function searchGauges(registry: Registry): void {
-  new Gauge({
-    name: `${PREFIX}search_degraded`,
-    help: "1 while the search breaker keeps searches away from Meilisearch (open or waiting for its probe), else 0.",
-    registers: [registry],
-    collect() {
-      this.set(breakerStatus().state === "closed" ? 0 : 1);
-    },
-  });
+function searchGauges(registry: Registry, degraded: (() => boolean) | undefined): void {
+  if (degraded) {
+    new Gauge({
+      name: `${PREFIX}search_degraded`,
+      help: "1 while the search breaker keeps searches away from Meilisearch (open or waiting for its probe), else 0.",
+      registers: [registry],
+      collect() {
+        this.set(degraded() ? 1 : 0);
+      },
+    });
+  }
   new Gauge({
     name: `${PREFIX}search_last_fallback_timestamp_seconds`,
     help: "When a search last fell back to Postgres in this process (Unix seconds; 0: never).",
@@ -170,7 +168,7 @@ export function createWebMetrics(options: WebMetricsOptions = {}): WebMetrics {
   });
   const pool = options.pool;
   if (pool) databaseGauges(registry, { ...options, pool });
-  searchGauges(registry);
+  searchGauges(registry, options.searchDegraded);
   if (options.cache) pageCacheMetrics(registry, options.cache);
 
   return {

@@ -73,8 +73,16 @@ function sample(body: string, series: string): number | undefined {
 }
 
 describe("/metrics", () => {
+  it("says whether search is degraded as the breaker it is given reads, at each scrape", async () => {
+    let degraded = true;
+    const { port } = await start({ searchDegraded: () => degraded });
+    expect(sample(await (await scrape(port)).text(), "trending_papers_search_degraded")).toBe(1);
+    degraded = false;
+    expect(sample(await (await scrape(port)).text(), "trending_papers_search_degraded")).toBe(0);
+  });
+
   it("counts requests by route pattern and status with latency buckets, and reads its gauges from Postgres", async () => {
-    const { port } = await start();
+    const { port } = await start({ searchDegraded: () => false });
     const base = `http://127.0.0.1:${port}`;
     for (const path of ["/papers/2506.01234", "/papers/hep-th/9901001", "/papers/2506.01234", "/nothing-here", "/nothing-here/either"]) await (await fetch(base + path)).text();
     await (await fetch(`${base}/api/subscribe`, { method: "POST", body: "{}" })).text();

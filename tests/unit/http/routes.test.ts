@@ -2,7 +2,7 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROUTES, routeLabel } from "@/lib/metrics/routes";
+import { ROUTES, routeLabel } from "@/lib/http/routes";
 
 /** Every page.tsx and route.ts under app/, as Next names its route. */
 function appRoutes(dir = path.join(process.cwd(), "app"), prefix = ""): string[] {
