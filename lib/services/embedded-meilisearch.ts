@@ -12,10 +12,6 @@ export type EmbeddedMeilisearch = {
   masterKey: string;
   /** True when this process started the server (and so stops it). */
   owned: boolean;
-  /** False when the server that owns the data folder runs but did not answer: nothing else was started. */
-  answering: boolean;
-  /** The Meilisearch process serving the data folder. */
-  pid: number | undefined;
   stop(): Promise<void>;
 };
 
@@ -101,7 +97,7 @@ function findOwner(state: State | undefined, dbPath: string): { owner: ProcessId
 /**
  * Starts Meilisearch on loopback, or reuses the one another process started on the same data
  * folder. Never two on one folder: a running owner that does not answer (stopped, overloaded) is
- * reported and returned as not answering, and nothing else is started; an owner that has died
+ * reported (its URL is returned all the same: changes wait in the outbox), and nothing else is started; an owner that has died
  * leaves only a stale record, which is replaced by a fresh server on the same data.
  */
 export async function startEmbeddedMeilisearch(options: StartMeilisearchOptions): Promise<EmbeddedMeilisearch> {
@@ -126,7 +122,7 @@ async function startOrReuse(dataDir: string, options: StartMeilisearchOptions): 
     const answering = await isMeilisearchUp(url);
     if (answering) log(`Reusing the embedded Meilisearch on port ${owner.port}.`);
     else log(`Meilisearch on port ${owner.port} is not answering; changes stay queued and are indexed when it answers (pid ${owner.pid} owns ${dbPath}, so no second server was started).`);
-    return { url, masterKey: key, owned: false, answering, pid: owner.pid, stop: async () => undefined };
+    return { url, masterKey: key, owned: false, stop: async () => undefined };
   }
   if (previous?.owner) log(`The embedded Meilisearch recorded in ${stateFile} (pid ${previous.owner.pid}) has ended; starting a fresh one on the same data.`);
   fs.rmSync(stateFile, { force: true });
@@ -175,7 +171,7 @@ async function startOrReuse(dataDir: string, options: StartMeilisearchOptions): 
       });
       child.kill("SIGTERM");
     }));
-  return { url, masterKey: key, owned: true, answering: true, pid: child.pid, stop };
+  return { url, masterKey: key, owned: true, stop };
 }
 
 function writeState(file: string, state: State): void {
