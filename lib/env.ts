@@ -217,3 +217,8 @@ export const env: Env = new Proxy({} as Env, {
 export function reloadEnv(): void {
   parsed = undefined;
 }
+
+/** The live sources INGEST_SOURCES names, each with its scopes: one per OAI set (ARXIV_SETS) for arxiv-oai, "" for a source without. */
+export function harvestScopes(): { source: Env["INGEST_SOURCES"][number]; scope: string }[] {
+  return env.INGEST_SOURCES.flatMap((source) => (source === "arxiv-oai" && env.ARXIV_SETS.length ? env.ARXIV_SETS : [""]).map((scope) => ({ source, scope })));
+}

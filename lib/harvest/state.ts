@@ -1,7 +1,7 @@
 // Where each live source stands, for /api/health: the saved position (changed only by a good
 // harvest), the last attempt and success, the last error, and whether the source is late.
 import type pg from "pg";
-import { env } from "@/lib/env";
+import { env, harvestScopes } from "@/lib/env";
 import { harvestStateRows, type LiveSource } from "./store";
 
 export type { LiveSource } from "./store";
@@ -20,9 +20,7 @@ export type HarvestStatus = {
 
 /** The configured sources' state (one row per OAI set), with never-run sources listed as late. */
 export async function harvestStatus(pool: pg.Pool, now = new Date()): Promise<HarvestStatus[]> {
-  const configured = env.INGEST_SOURCES.flatMap((source): { source: LiveSource; scope: string }[] =>
-    source === "arxiv-oai" ? (env.ARXIV_SETS.length ? env.ARXIV_SETS : [""]).map((scope) => ({ source, scope })) : [{ source, scope: "" }],
-  );
+  const configured = harvestScopes();
   if (configured.length === 0) return [];
   const rows = await harvestStateRows(pool);
   const lateBefore = now.getTime() - env.HARVEST_LATE_HOURS * 3_600_000;

@@ -4,7 +4,7 @@
 import type http from "node:http";
 import type pg from "pg";
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
-import { env } from "@/lib/env";
+import { harvestScopes } from "@/lib/env";
 import type { PageCache } from "@/lib/http/page-cache";
 import type { RequestMetrics } from "@/lib/http/web-server";
 import { mayReadMetrics } from "./access";
@@ -96,9 +96,8 @@ function databaseGauges(registry: Registry, options: WebMetricsOptions & { pool:
       this.reset();
       const value = await reading();
       if (!value) return;
-      const configured = env.INGEST_SOURCES.flatMap((source) => (source === "arxiv-oai" ? (env.ARXIV_SETS.length ? env.ARXIV_SETS : [""]) : [""]).map((scope) => ({ source, scope })));
       const rows = [...value.harvests];
-      for (const { source, scope } of configured) if (!rows.some((row) => row.source === source && row.scope === scope)) rows.push({ source, scope, lastSuccessAt: null });
+      for (const { source, scope } of harvestScopes()) if (!rows.some((row) => row.source === source && row.scope === scope)) rows.push({ source, scope, lastSuccessAt: null });
       for (const row of rows) this.set({ source: row.source, scope: row.scope }, row.lastSuccessAt ? Math.max(0, (now() - row.lastSuccessAt.getTime()) / 1000) : Infinity);
     },
   });
