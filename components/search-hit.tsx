@@ -13,7 +13,7 @@ export function SearchHit({ hit, position }: { hit: SearchCard; position: number
       <div className="card-body">
         <h2 className="card-title" id={titleId}>
           <Link href={paperPath(hit.id)}>
-            <HighlightedText runs={hit.title} />
+            <HighlightedText runs={hit.title} math={hit.titleMath} />
           </Link>
         </h2>
         {hit.authors.length > 0 && (
@@ -23,7 +23,7 @@ export function SearchHit({ hit, position }: { hit: SearchCard; position: number
           </p>
         )}
         <p className="card-abstract search-excerpt">
-          <HighlightedText runs={hit.excerpt} />
+          <HighlightedText runs={hit.excerpt} math={hit.excerptMath} />
         </p>
         <p className="card-meta">
           <span>

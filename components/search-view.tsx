@@ -12,8 +12,7 @@ import { hasCriteria, nextSearchOffset, readSearchQuery, writeSearchQuery } from
 import { CATEGORY_PATTERN } from "@/lib/api/params";
 import { canonicalCategory } from "@/lib/papers/categories";
 import { savedSearchKey, type SavedSearch } from "@/lib/subscriptions/preferences";
-import { toSearchCards } from "@/lib/search/card";
-import type { SearchCards, SearchQuery, SearchResult } from "@/lib/search/types";
+import type { SearchCards, SearchQuery } from "@/lib/search/types";
 
 type View = { key: string; result: SearchCards | null; error: string | null; loading: boolean };
 
@@ -35,10 +34,11 @@ export function SearchView({ initialKey, initial, categories }: { initialKey: st
         return;
       }
       try {
-        const response = await fetch(`/api/search?${key}`, { signal: controller.signal });
-        const body = (await response.json()) as SearchResult & { error?: { message: string } };
+        // The cards ready to show (formulas set on the server), not the full results.
+        const response = await fetch(`/api/search?${key}${key ? "&" : ""}view=cards`, { signal: controller.signal });
+        const body = (await response.json()) as SearchCards & { error?: { message: string } };
         if (!response.ok) setView({ key, result: null, error: body.error?.message ?? "Search failed.", loading: false });
-        else setView({ key, result: toSearchCards(body), error: null, loading: false });
+        else setView({ key, result: body, error: null, loading: false });
       } catch (error) {
         if (!controller.signal.aborted) setView({ key, result: null, error: `Search is unavailable right now (${(error as Error).message}).`, loading: false });
       }

@@ -33,6 +33,8 @@ export const searchQuerySchema = z
     sort: z.enum(["relevance", "newest", "votes"], { error: "expected relevance, newest or votes" }).default("relevance"),
     limit: z.coerce.number({ error: "expected a whole number" }).int("expected a whole number").min(1).max(50).default(20),
     offset: z.coerce.number({ error: "expected a whole number" }).int("expected a whole number").min(0).max(980).default(0),
+    /** `cards`: the search page's compact cards (lib/search/card.ts) instead of the full results. */
+    view: z.enum(["cards"], { error: "expected cards" }).optional(),
   })
   .refine((query) => !query.from || !query.to || query.from <= query.to, { message: "from is after to", path: ["from"] });
 

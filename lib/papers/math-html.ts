@@ -3,7 +3,7 @@
 // (a trending card) receives the parts ready to show.
 import katex from "katex";
 import { abstractPreview } from "./format";
-import { type MathPart, splitMath, type TextSegment } from "./math";
+import { type MarkedPart, type MathPart, splitMath, type TextSegment } from "./math";
 
 /**
  * Locked down because the TeX comes from untrusted abstracts: no \href/\url/\includegraphics
@@ -82,4 +82,95 @@ export function previewWithMath(abstract: string, max = 320): { preview: string;
     break;
   }
   return parts.some((part) => "html" in part) ? { preview, math: parts } : { preview };
+}
+
+// `\$` (a literal dollar) stands as two of these while the text is split, so that every segment
+// keeps the length it has in the text and the highlights stay where they were.
+const ESCAPED_DOLLAR = "\uE002\uE002";
+
+// A crop ("…" at an end of an excerpt) can cut a formula in two: what is left of it reads as TeX
+// source. Past the last whole formula, an opening delimiter (a lone `$` before a digit is a price)
+// starts such a piece; before the first, a closing one ends it.
+const CUT_OPENING = /\$\$|\\\(|\\\[|\$(?=[^\s\d$])/;
+const CUT_CLOSING = /\$\$|\\\)|\\\]|(?<=\S)\$(?!\d)/;
+
+/** Where the piece of a formula a crop cut off ends at the start of `text`, and starts at its end (-1: none). */
+function cutFormulas(text: string, segments: TextSegment[]): { head: number; tail: number } {
+  const first = segments[0];
+  const last = segments.at(-1);
+  let head = -1;
+  if (text.startsWith("…") && first?.kind === "text") {
+    const closing = CUT_CLOSING.exec(first.text);
+    // Nothing that opens a formula before it: the formula began before the crop.
+    if (closing && !CUT_OPENING.test(first.text.slice(0, closing.index))) head = closing.index + closing[0].length;
+  }
+  let tail = -1;
+  if (text.endsWith("…") && last?.kind === "text") {
+    // Looked for after the cut piece at the start, when the two are in one stretch of text.
+    const start = Math.max(text.length - last.text.length, head);
+    const opening = CUT_OPENING.exec(text.slice(start));
+    if (opening) tail = start + opening.index;
+  }
+  return { head, tail };
+}
+
+/**
+ * Highlighted text (runs alternating plain and matched, starting with plain) with its whole
+ * formulas set inline as MathML, or undefined when it has none (the runs say it all). What a
+ * crop left of a formula at either end of an excerpt gives way to the crop's "…".
+ */
+export function markedMath(runs: string[]): MarkedPart[] | undefined {
+  // Escapes pair up from the left, as splitMath reads them: in `\\$` the dollar is bare.
+  const joined = runs
+    .join("")
+    .replace(/\uE002/g, "\uFFFD")
+    .replace(/\\[\s\S]/g, (escape) => (escape === "\\$" ? ESCAPED_DOLLAR : escape));
+  const segments = splitMath(joined);
+  const { head, tail } = cutFormulas(joined, segments);
+  if (head < 0 && tail < 0 && !segments.some((segment) => segment.kind === "math")) return undefined;
+  // Where each matched run starts and ends in the joined text.
+  const marks: [number, number][] = [];
+  let at = 0;
+  for (const [index, run] of runs.entries()) {
+    if (index % 2 === 1 && run) marks.push([at, at + run.length]);
+    at += run.length;
+  }
+  const parts: MarkedPart[] = [];
+  const pushText = (text: string, from: number) => {
+    for (let i = 0; i < text.length; i++) {
+      const marked = marks.some(([start, end]) => from + i >= start && from + i < end);
+      // An escaped dollar shows as one "$".
+      const char = text[i] === "\uE002" ? "$" : text[i]!;
+      if (char === "$" && text[i] === "\uE002") i++;
+      const last = parts.at(-1);
+      if (last && "text" in last && last.marked === marked) last.text += char;
+      else parts.push({ text: char, marked });
+    }
+  };
+  if (head >= 0) parts.push({ text: "…", marked: false });
+  let offset = 0;
+  for (const segment of segments) {
+    let source = segment.kind === "math" ? segment.source : segment.text;
+    let from = offset;
+    offset += source.length;
+    if (segment.kind === "text") {
+      // Only the text between the cut pieces.
+      const start = Math.max(from, head);
+      const end = tail >= 0 ? Math.min(offset, tail) : offset;
+      if (end <= start) continue;
+      source = joined.slice(start, end);
+      from = start;
+      pushText(source, from);
+      continue;
+    }
+    const html = renderTex(segment.tex.replaceAll(ESCAPED_DOLLAR, "\\$"), false, "mathml");
+    if (html === null) pushText(source, from);
+    else parts.push({ html, marked: marks.some(([start, end]) => start < offset && end > from) });
+  }
+  if (tail >= 0) {
+    const last = parts.at(-1);
+    if (last && "text" in last && !last.marked) last.text = `${last.text.trimEnd()}…`;
+    else parts.push({ text: "…", marked: false });
+  }
+  return parts;
 }

@@ -8,6 +8,9 @@ export type TextSegment =
 /** Text as a page shows it: plain text, or a formula already rendered as KaTeX markup (lib/papers/math-html.ts). */
 export type MathPart = { text: string } | { html: string; display: boolean };
 
+/** Highlighted text with math: a run of text (marked: it matched the search), or a formula as MathML (marked when any of it matched). */
+export type MarkedPart = { text: string; marked: boolean } | { html: string; marked: boolean };
+
 type Closing = { end: number; after: number };
 
 /**

@@ -1,5 +1,6 @@
-// The search page's compact copy of a result (SearchCard), made from the server's first answer and
-// from each /api/search answer the page fetches as you type. Pure, so the browser runs it too.
+// The search page's compact copy of a result (SearchCard), for its first answer and for each
+// /api/search?view=cards the page fetches as you type. Server code: formulas are set by KaTeX.
+import { markedMath } from "@/lib/papers/math-html";
 import { shortAuthors } from "@/lib/papers/format";
 import type { Segment } from "./document";
 import type { PaperHit, SearchCard, SearchCards, SearchResult } from "./types";
@@ -17,10 +18,16 @@ export function toRuns(segments: Segment[]): string[] {
 
 export function toSearchCard(hit: PaperHit): SearchCard {
   const authors = shortAuthors(hit.authors);
+  const title = toRuns(hit.highlights.title);
+  const excerpt = toRuns(hit.highlights.abstract);
+  const titleMath = markedMath(title);
+  const excerptMath = markedMath(excerpt);
   return {
     id: hit.id,
-    title: toRuns(hit.highlights.title),
-    excerpt: toRuns(hit.highlights.abstract),
+    title,
+    excerpt,
+    ...(titleMath ? { titleMath } : {}),
+    ...(excerptMath ? { excerptMath } : {}),
     authors: authors.names,
     moreAuthors: authors.more,
     categories: hit.categories.slice(0, 3),

@@ -1,4 +1,5 @@
 // The search shapes that leave lib/search: never a Meilisearch type.
+import type { MarkedPart } from "@/lib/papers/math";
 import type { PaperSummary } from "@/lib/papers/types";
 import type { Segment } from "./document";
 
@@ -43,6 +44,9 @@ export type SearchResult = {
 export type SearchCard = Pick<PaperHit, "id" | "votes" | "listedAt" | "githubRepo" | "githubStars" | "projectPage" | "arxivUrl"> & {
   title: string[];
   excerpt: string[];
+  /** The same with their whole formulas as MathML, when they have any (made on the server: KaTeX stays out of the browser). */
+  titleMath?: MarkedPart[];
+  excerptMath?: MarkedPart[];
   authors: string[];
   /** Authors not named on the card. */
   moreAuthors: number;

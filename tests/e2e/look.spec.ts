@@ -13,6 +13,7 @@ const PAGES = [
   { name: "paper-old-style", path: "/papers/hep-th/9901001", status: 200 },
   { name: "not-found", path: "/papers/2606.00000", status: 404 },
   { name: "search", path: "/search?q=attention", status: 200 },
+  { name: "search-math", path: "/search?q=sub-quadratic+attention", status: 200 },
   { name: "search-empty", path: "/search", status: 200 },
   { name: "search-no-results", path: "/search?q=zzqqxxyy", status: 200 },
   { name: "subscribe", path: "/subscribe", status: 200 },
@@ -31,7 +32,7 @@ for (const { name, path, status } of PAGES) {
     expect(response?.status()).toBe(status);
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
     await expectNoAxeViolations(page);
-    if (["home", "home-math", "paper-math", "paper-old-style", "not-found", "search", "subscribe", "digests", "signin-vote", "signin-link-damaged"].includes(name)) {
+    if (["home", "home-math", "paper-math", "paper-old-style", "not-found", "search", "search-math", "subscribe", "digests", "signin-vote", "signin-link-damaged"].includes(name)) {
       await saveScreenshot(page, testInfo, name, name !== "home" && name !== "search");
     }
   });

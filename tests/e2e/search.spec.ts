@@ -16,6 +16,25 @@ test("typing in the header shows results as you type, with typos tolerated", asy
   await expect(results.first().getByRole("link").first()).toContainText("Sub-quadratic attention");
 });
 
+test("formulas in results show as math, on a shared link and as you type", async ({ page }) => {
+  // The server's first answer.
+  await page.goto("/search?q=sub-quadratic+attention");
+  const first = page.locator(".search-results .paper-list > li").first();
+  const title = first.locator(".card-title");
+  await expect(title).toContainText("Sub-quadratic attention");
+  await expect(title.locator("math")).toHaveCount(1);
+  await expect(title.locator("mark").first()).toHaveText(/^(sub|quadratic|sub-quadratic|attention)$/i);
+  await expect(first).not.toContainText("\\mathcal", { useInnerText: true });
+
+  // The page's own fetch, for what is typed next.
+  await page.getByRole("searchbox", { name: "Search papers" }).fill("quadratic attention log");
+  await expect(page).toHaveURL(/q=quadratic\+attention\+log/);
+  await expect(page.locator(".search-results")).toHaveAttribute("aria-busy", "false");
+  const again = page.locator(".search-results .paper-list > li").filter({ hasText: "Sub-quadratic attention" }).first();
+  await expect(again.locator(".card-title math")).toHaveCount(1);
+  await expect(again).not.toContainText("\\mathcal", { useInnerText: true });
+});
+
 test("a filter narrows the results and a result opens its paper", async ({ page }) => {
   await page.goto("/search?q=model");
   const results = page.locator(".search-results .paper-list > li");

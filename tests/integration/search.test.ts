@@ -69,6 +69,14 @@ beforeAll(async () => {
       categories: "cs.CR",
       versions: [{ version: "v1", created: "Wed, 1 Jul 2026 10:00:00 GMT" }],
     },
+    {
+      id: "2607.00102",
+      title: "Zyxquorp kernels in $\\mathcal{O}(n)$ <b>time</b>",
+      abstract: "Zyxquorp kernels cost $O(n \\log n)$ per step and \\$5 per run.",
+      authors_parsed: [["Roe", "Max", ""]],
+      categories: "math.CO",
+      versions: [{ version: "v1", created: "Wed, 1 Jul 2026 10:00:00 GMT" }],
+    },
   ];
   fs.writeFileSync(path.join(tmp, "hostile.jsonl"), hostile.map((line) => JSON.stringify(line)).join("\n"));
   await ingestFiles(database.pool, [path.join(FIXTURES, "hf-daily-papers"), path.join(FIXTURES, "arxiv-kaggle"), path.join(tmp, "hostile.jsonl")], { today: "2026-07-01" });
@@ -192,6 +200,27 @@ describe("search through Meilisearch", () => {
     expect(text(hit.highlights.abstract)).toContain('<img src=x onerror="alert(2)">');
     expect(JSON.stringify(hit.highlights)).not.toMatch(/[\uE000\uE001]|<mark>|<em>/);
     expect(hit.highlights.title.some((segment: { highlight: boolean; text: string }) => segment.highlight && segment.text === "Robust")).toBe(true);
+  });
+
+  it("view=cards answers the search page's cards: highlight runs, formulas as MathML beside them, no full results", async () => {
+    const response = await searchApi(new NextRequest("http://localhost/api/search?q=zyxquorp&view=cards", { headers: fromSomeClient() }));
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body).toMatchObject({ offset: 0, limit: 20, degraded: false });
+    expect(body).not.toHaveProperty("tookMs");
+    const card = body.items.find((item: { id: string }) => item.id === "2607.00102");
+    for (const key of ["highlights", "abstract", "url"]) expect(card).not.toHaveProperty(key);
+    expect(card.title.join("")).toBe("Zyxquorp kernels in $\\mathcal{O}(n)$ <b>time</b>");
+    type Part = { text?: string; html?: string; marked: boolean };
+    const titleMath = card.titleMath as Part[];
+    expect(titleMath.filter((part) => part.html !== undefined)).toHaveLength(1);
+    expect(titleMath.find((part) => part.html !== undefined)?.html).toContain("<math");
+    // The markup around the formula is text for React to escape, never HTML.
+    expect(titleMath.map((part) => part.text ?? "").join("")).toBe("Zyxquorp kernels in  <b>time</b>");
+    expect(titleMath.find((part) => part.marked)?.text).toMatch(/^zyxquorp$/i);
+    const excerptMath = card.excerptMath as Part[];
+    expect(excerptMath.some((part) => part.html?.includes("<math"))).toBe(true);
+    expect(excerptMath.map((part) => part.text ?? "").join("")).toContain("per step and $5 per run.");
   });
 
   it("an update reaches the index through the outbox", async () => {
@@ -480,6 +509,7 @@ describe("GET /api/search input checks", () => {
     ["category=cs.LG%3Bdrop", "category"],
     ["hasCode=maybe", "hasCode"],
     ["offset=-1", "offset"],
+    ["view=everything", "view"],
   ])("%s is a 400 naming %s", async (params, name) => {
     const response = await searchApi(new NextRequest(`http://localhost/api/search?${params}`, { headers: fromSomeClient() }));
     expect(response.status).toBe(400);

@@ -4,6 +4,7 @@ import { preflight, publicGet } from "@/lib/api/public";
 import { parseQuery } from "@/lib/api/respond";
 import { searchParamsObject, searchQuerySchema } from "@/lib/api/params";
 import { searchPapers } from "@/lib/search";
+import { toSearchCards } from "@/lib/search/card";
 import { nextSearchOffset } from "@/lib/search/query-url";
 
 export const dynamic = "force-dynamic";
@@ -21,10 +22,7 @@ export async function GET(request: NextRequest) {
       limit: query.limit,
       offset: query.offset,
     });
-    return NextResponse.json(
-      { ...result, nextOffset: nextSearchOffset(result) },
-      { headers: { "Cache-Control": "no-store" } },
-    );
+    return NextResponse.json(query.view === "cards" ? toSearchCards(result) : { ...result, nextOffset: nextSearchOffset(result) }, { headers: { "Cache-Control": "no-store" } });
   });
 }
 

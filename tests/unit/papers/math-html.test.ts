@@ -2,8 +2,9 @@
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
+import { HighlightedText } from "@/components/highlighted-text";
 import { MathParts } from "@/components/math-parts";
-import { mathParts, mathPartsIfAny, previewWithMath } from "@/lib/papers/math-html";
+import { markedMath, mathParts, mathPartsIfAny, previewWithMath } from "@/lib/papers/math-html";
 import { abstractPreview } from "@/lib/papers/format";
 import { toCardPaper } from "@/lib/papers/present";
 import type { TrendingItem } from "@/lib/papers/types";
@@ -119,5 +120,87 @@ describe("a card's abstract preview", () => {
     const html = renderToStaticMarkup(createElement(MathParts, { parts: math! }));
     expect(html).not.toMatch(/<img|<b>/);
     expect(html).toContain("&lt;b&gt;bold&lt;/b&gt;");
+  });
+});
+
+describe("a search hit's highlighted text with math", () => {
+  const html = (runs: string[]) => renderToStaticMarkup(createElement(HighlightedText, { runs, math: markedMath(runs) }));
+
+  it("leaves text without math to the runs", () => {
+    expect(markedMath(["", "Diffusion", " models cost $5 and $10"])).toBeUndefined();
+  });
+
+  it("sets whole formulas as MathML and keeps each highlight on its own characters", () => {
+    const parts = markedMath(["Bounds of ", "order", " $O(n^2)$ for ", "attention", " heads"])!;
+    expect(parts.map((part) => ("text" in part ? [part.text, part.marked] : ["<math>", part.marked]))).toEqual([
+      ["Bounds of ", false],
+      ["order", true],
+      [" ", false],
+      ["<math>", false],
+      [" for ", false],
+      ["attention", true],
+      [" heads", false],
+    ]);
+    const formula = parts.find((part) => "html" in part) as { html: string };
+    expect(formula.html).toContain("<math");
+    expect(formula.html).not.toContain("katex-html");
+    expect(html(["Bounds of ", "order", " $O(n^2)$"])).toMatch(/^Bounds of <mark>order<\/mark> <span class="math"><span class="katex"><math/);
+  });
+
+  it("marks a formula any of whose characters matched, and leaves a formula a crop cut as text", () => {
+    const parts = markedMath(["scaling as $", "\\alpha", "$ grows; …the rest: \\beta$ here"])!;
+    expect(parts[1]).toMatchObject({ marked: true });
+    expect("html" in parts[1]!).toBe(true);
+    expect(parts.at(-1)).toEqual({ text: " grows; …the rest: \\beta$ here", marked: false });
+  });
+
+  it("shows an escaped dollar as one and keeps the highlights after it in place", () => {
+    const parts = markedMath(["costs \\$3 per ", "token", " with $k$ heads"])!;
+    expect(parts.slice(0, 3)).toEqual([
+      { text: "costs $3 per ", marked: false },
+      { text: "token", marked: true },
+      { text: " with ", marked: false },
+    ]);
+    expect("html" in parts[3]!).toBe(true);
+    expect(parts[4]).toEqual({ text: " heads", marked: false });
+  });
+
+  it("escapes the text around formulas, and KaTeX escapes what is in them", () => {
+    const markup = html(["<img src=x onerror=alert(1)> ", "$x<y$", " & <b>bold</b>"]);
+    expect(markup).not.toContain("<img");
+    expect(markup).not.toContain("<b>");
+    expect(markup).toContain("&lt;img src=x onerror=alert(1)&gt;");
+    expect(markup).toContain("<mark><span class=\"math\">");
+  });
+});
+
+describe("a search excerpt a crop cut inside a formula", () => {
+  const shown = (runs: string[]) => markedMath(runs)?.map((part) => ("text" in part ? part.text : "[math]")).join("");
+
+  it("ends with the crop's ellipsis where the cut formula began", () => {
+    expect(shown(["We prove ", "bounds", " $x$ and $$\\left\\|\\mathrm{softmax}(QK^\\top)…"])).toBe("We prove bounds [math] and…");
+    expect(shown(["the loss is \\(\\sum_i \\ell…"])).toBe("the loss is…");
+  });
+
+  it("starts with it where the cut formula ended", () => {
+    expect(shown(["…\\right\\|_F \\le \\varepsilon$ for all ", "inputs", " and $n$."])).toBe("… for all inputs and [math].");
+    expect(shown(["…x^2 \\]", " holds"])).toBe("… holds");
+    // Both ends in one stretch of text, the closing one looking like an opening too.
+    expect(shown(["…\\alpha$x then $$y…"])).toBe("…x then…");
+  });
+
+  it("leaves prices, whole formulas and uncropped text as they are", () => {
+    expect(shown(["…it costs $5 and $10 per run…"])).toBeUndefined();
+    expect(shown(["Costs $x and more"])).toBeUndefined();
+    expect(shown(["…with $k$ heads…"])).toBe("…with [math] heads…");
+  });
+
+  it("keeps the highlights of what is left", () => {
+    const parts = markedMath(["…\\alpha$ then ", "attention", " $$\\beta…"])!;
+    expect(parts).toEqual([
+      { text: "… then ", marked: false },
+      { text: "attention", marked: true },
+      { text: "…", marked: false },
+    ]);
   });
 });

@@ -68,6 +68,15 @@ describe("search cards", () => {
     for (const key of ["abstract", "url", "publishedAt", "highlights"]) expect(card).not.toHaveProperty(key);
   });
 
+  it("carry their formulas as MathML only when the title or excerpt has one", () => {
+    expect(toSearchCard(hit)).not.toHaveProperty("titleMath");
+    expect(toSearchCard(hit)).not.toHaveProperty("excerptMath");
+    const card = toSearchCard({ ...hit, highlights: { title: [plain("Graph "), match("transformers"), plain(" in $O(n)$")], abstract: hit.highlights.abstract } });
+    expect(card.titleMath?.map((part) => ("text" in part ? part.text : "math"))).toEqual(["Graph ", "transformers", " in ", "math"]);
+    expect(card.titleMath?.[3]).toMatchObject({ marked: false, html: expect.stringContaining("<math") });
+    expect(card).not.toHaveProperty("excerptMath");
+  });
+
   it("keep a page's total, offset, limit and degraded flag", () => {
     const cards = toSearchCards({ items: [hit], total: 41, offset: 20, limit: 20, degraded: true, tookMs: 5 });
     expect(cards).toMatchObject({ total: 41, offset: 20, limit: 20, degraded: true });
