@@ -90,51 +90,60 @@ const ESCAPED_DOLLAR = "\uE002\uE002";
 
 // A crop ("…" at an end of an excerpt) can cut a formula in two: what is left of it reads as TeX
 // source. Past the last whole formula, an opening delimiter (a lone `$` before a digit is a price)
-// starts such a piece; before the first, a closing one ends it.
+// starts such a piece; before the first, a closing one ends it. Only a piece that looks like TeX
+// (a command, a sub- or superscript, a brace) and holds no match goes: "US$ 20", "$HOME" and a
+// highlighted word stay.
 const CUT_OPENING = /\$\$|\\\(|\\\[|\$(?=[^\s\d$])/;
 const CUT_CLOSING = /\$\$|\\\)|\\\]|(?<=\S)\$(?!\d)/;
+const TEX_LIKE = /\\[A-Za-z]|[\^_{}]/;
+
+type Span = [start: number, end: number];
 
 /** Where the piece of a formula a crop cut off ends at the start of `text`, and starts at its end (-1: none). */
-function cutFormulas(text: string, segments: TextSegment[]): { head: number; tail: number } {
+function cutFormulas(text: string, segments: TextSegment[], marks: Span[]): { head: number; tail: number } {
+  const removable = (start: number, end: number, piece: string) => TEX_LIKE.test(piece) && !marks.some(([from, to]) => from < end && to > start);
   const first = segments[0];
   const last = segments.at(-1);
   let head = -1;
   if (text.startsWith("…") && first?.kind === "text") {
     const closing = CUT_CLOSING.exec(first.text);
     // Nothing that opens a formula before it: the formula began before the crop.
-    if (closing && !CUT_OPENING.test(first.text.slice(0, closing.index))) head = closing.index + closing[0].length;
+    if (closing && !CUT_OPENING.test(first.text.slice(0, closing.index))) {
+      const end = closing.index + closing[0].length;
+      if (removable(0, end, first.text.slice(1, closing.index))) head = end;
+    }
   }
   let tail = -1;
   if (text.endsWith("…") && last?.kind === "text") {
     // Looked for after the cut piece at the start, when the two are in one stretch of text.
     const start = Math.max(text.length - last.text.length, head);
     const opening = CUT_OPENING.exec(text.slice(start));
-    if (opening) tail = start + opening.index;
+    if (opening && removable(start + opening.index, text.length, text.slice(start + opening.index + opening[0].length, -1))) tail = start + opening.index;
   }
   return { head, tail };
 }
 
 /**
  * Highlighted text (runs alternating plain and matched, starting with plain) with its whole
- * formulas set inline as MathML, or undefined when it has none (the runs say it all). What a
- * crop left of a formula at either end of an excerpt gives way to the crop's "…".
+ * formulas set inline as MathML, or undefined when it has none (the runs say it all). In an
+ * excerpt (`cropped`), what the crop left of a formula at either end gives way to its "…".
  */
-export function markedMath(runs: string[]): MarkedPart[] | undefined {
+export function markedMath(runs: string[], options: { cropped?: boolean } = {}): MarkedPart[] | undefined {
   // Escapes pair up from the left, as splitMath reads them: in `\\$` the dollar is bare.
   const joined = runs
     .join("")
     .replace(/\uE002/g, "\uFFFD")
     .replace(/\\[\s\S]/g, (escape) => (escape === "\\$" ? ESCAPED_DOLLAR : escape));
   const segments = splitMath(joined);
-  const { head, tail } = cutFormulas(joined, segments);
-  if (head < 0 && tail < 0 && !segments.some((segment) => segment.kind === "math")) return undefined;
   // Where each matched run starts and ends in the joined text.
-  const marks: [number, number][] = [];
+  const marks: Span[] = [];
   let at = 0;
   for (const [index, run] of runs.entries()) {
     if (index % 2 === 1 && run) marks.push([at, at + run.length]);
     at += run.length;
   }
+  const { head, tail } = options.cropped ? cutFormulas(joined, segments, marks) : { head: -1, tail: -1 };
+  if (head < 0 && tail < 0 && !segments.some((segment) => segment.kind === "math")) return undefined;
   const parts: MarkedPart[] = [];
   const pushText = (text: string, from: number) => {
     for (let i = 0; i < text.length; i++) {

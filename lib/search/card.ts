@@ -21,7 +21,7 @@ export function toSearchCard(hit: PaperHit): SearchCard {
   const title = toRuns(hit.highlights.title);
   const excerpt = toRuns(hit.highlights.abstract);
   const titleMath = markedMath(title);
-  const excerptMath = markedMath(excerpt);
+  const excerptMath = markedMath(excerpt, { cropped: true });
   return {
     id: hit.id,
     title,

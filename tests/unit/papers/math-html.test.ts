@@ -175,7 +175,7 @@ describe("a search hit's highlighted text with math", () => {
 });
 
 describe("a search excerpt a crop cut inside a formula", () => {
-  const shown = (runs: string[]) => markedMath(runs)?.map((part) => ("text" in part ? part.text : "[math]")).join("");
+  const shown = (runs: string[], cropped = true) => markedMath(runs, { cropped })?.map((part) => ("text" in part ? part.text : "[math]")).join("");
 
   it("ends with the crop's ellipsis where the cut formula began", () => {
     expect(shown(["We prove ", "bounds", " $x$ and $$\\left\\|\\mathrm{softmax}(QK^\\top)…"])).toBe("We prove bounds [math] and…");
@@ -186,17 +186,23 @@ describe("a search excerpt a crop cut inside a formula", () => {
     expect(shown(["…\\right\\|_F \\le \\varepsilon$ for all ", "inputs", " and $n$."])).toBe("… for all inputs and [math].");
     expect(shown(["…x^2 \\]", " holds"])).toBe("… holds");
     // Both ends in one stretch of text, the closing one looking like an opening too.
-    expect(shown(["…\\alpha$x then $$y…"])).toBe("…x then…");
+    expect(shown(["…\\alpha_1$x then $$y^2…"])).toBe("…x then…");
   });
 
-  it("leaves prices, whole formulas and uncropped text as they are", () => {
+  it("leaves prices, dollars that are no TeX, whole formulas and titles as they are", () => {
     expect(shown(["…it costs $5 and $10 per run…"])).toBeUndefined();
-    expect(shown(["Costs $x and more"])).toBeUndefined();
+    expect(shown(["…the project raised US$ 20 million for ", "training"])).toBeUndefined();
+    expect(shown(["…store it in $HOME and set PATH…"])).toBeUndefined();
+    expect(shown(["…costs about 5$ per hour…"])).toBeUndefined();
     expect(shown(["…with $k$ heads…"])).toBe("…with [math] heads…");
+    // A title is never cropped: an ellipsis in it is the author's.
+    expect(shown(["…and $$\\beta^2 …"], false)).toBeUndefined();
   });
 
-  it("keeps the highlights of what is left", () => {
-    const parts = markedMath(["…\\alpha$ then ", "attention", " $$\\beta…"])!;
+  it("never removes a highlighted word, and keeps the highlights of what is left", () => {
+    // Left to the runs, as written.
+    expect(shown(["…we pay ", "$\\alpha_{.5}", " per query and more…"])).toBeUndefined();
+    const parts = markedMath(["…\\alpha$ then ", "attention", " $$\\beta…"], { cropped: true })!;
     expect(parts).toEqual([
       { text: "… then ", marked: false },
       { text: "attention", marked: true },
