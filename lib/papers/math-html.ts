@@ -45,6 +45,9 @@ export function mathParts(text: string, output: "htmlAndMathml" | "mathml" = "ht
   return splitMath(text).map((segment) => partOf(segment, output, inline));
 }
 
+/** An escaped dollar (`\$`), which the parts show as "$": text with one is shown from its parts, math or not. */
+const ESCAPE = /\\\$/;
+
 /**
  * The parts of a title that has math (as MathML, every formula inline: a title is one line of a
  * link, where a display formula's own scrolling box and tab stop do not belong), or undefined for
@@ -52,7 +55,7 @@ export function mathParts(text: string, output: "htmlAndMathml" | "mathml" = "ht
  */
 export function mathPartsIfAny(text: string): MathPart[] | undefined {
   const parts = mathParts(text, "mathml", true);
-  return parts.some((part) => "html" in part) ? parts : undefined;
+  return parts.some((part) => "html" in part) || ESCAPE.test(text) ? parts : undefined;
 }
 
 /**
@@ -64,7 +67,7 @@ export function previewWithMath(abstract: string, max = 320): { preview: string;
   const flat = abstract.replace(/\s+/g, " ").trim();
   const preview = abstractPreview(flat, max);
   const segments = splitMath(flat);
-  if (!segments.some((segment) => segment.kind === "math")) return { preview };
+  if (!segments.some((segment) => segment.kind === "math") && !ESCAPE.test(flat)) return { preview };
   const parts: MathPart[] = [];
   let used = 0;
   for (const segment of segments) {
@@ -81,7 +84,7 @@ export function previewWithMath(abstract: string, max = 320): { preview: string;
     parts.push({ text: `${head.trimEnd()}…` });
     break;
   }
-  return parts.some((part) => "html" in part) ? { preview, math: parts } : { preview };
+  return parts.some((part) => "html" in part) || ESCAPE.test(flat) ? { preview, math: parts } : { preview };
 }
 
 // `\$` (a literal dollar) stands as two of these while the text is split, so that every segment
@@ -143,7 +146,7 @@ export function markedMath(runs: string[], options: { cropped?: boolean } = {}):
     at += run.length;
   }
   const { head, tail } = options.cropped ? cutFormulas(joined, segments, marks) : { head: -1, tail: -1 };
-  if (head < 0 && tail < 0 && !segments.some((segment) => segment.kind === "math")) return undefined;
+  if (head < 0 && tail < 0 && !segments.some((segment) => segment.kind === "math") && !joined.includes(ESCAPED_DOLLAR)) return undefined;
   const parts: MarkedPart[] = [];
   const pushText = (text: string, from: number) => {
     for (let i = 0; i < text.length; i++) {

@@ -84,7 +84,7 @@ describe("a card's title", () => {
 
 describe("a card's abstract preview", () => {
   it("carries no math parts when the preview has none", () => {
-    expect(previewWithMath("We study graphs.\n\nIt costs \\$5 per run.")).toEqual({ preview: "We study graphs. It costs \\$5 per run." });
+    expect(previewWithMath("We study graphs.\n\nIt costs $5 per run.")).toEqual({ preview: "We study graphs. It costs $5 per run." });
     expect(toCardPaper(item("A title"))).not.toHaveProperty("abstractMath");
   });
 
@@ -208,5 +208,17 @@ describe("a search excerpt a crop cut inside a formula", () => {
       { text: "attention", marked: true },
       { text: "…", marked: false },
     ]);
+  });
+});
+
+describe("an escaped dollar without any math", () => {
+  it("shows as one dollar in a title, a card's preview and a search hit alike", () => {
+    expect(mathPartsIfAny("Pay \\$5 per run")).toEqual([{ text: "Pay $5 per run" }]);
+    expect(previewWithMath("It costs \\$5 per run.").math).toEqual([{ text: "It costs $5 per run." }]);
+    expect(markedMath(["costs \\$5 per ", "run"])).toEqual([
+      { text: "costs $5 per ", marked: false },
+      { text: "run", marked: true },
+    ]);
+    expect(mathPartsIfAny("Costs $5 and $10")).toBeUndefined();
   });
 });
