@@ -16,7 +16,7 @@ import { runInNewContext } from "node:vm";
 import type { SendReport } from "@/lib/digest/send";
 import type { RenderedMail } from "@/lib/mail/render";
 import type { MailTransport } from "@/lib/mail/transport";
-import { addCpu, cpuSupported, type CpuSample, otherCpu, type ProcessGroups, sampleCpu, snapshotProcesses } from "./bench/cpu";
+import { addCpu, cpuSupported, type CpuSample, otherCpu, postgresUnder, type ProcessGroups, sampleCpu, snapshotProcesses } from "./bench/cpu";
 import type { BareMails } from "./bench/bare-sender";
 import { onCleanup, positiveInt, runBench, stopOnSignals } from "./bench/lifecycle";
 import { makeRandom } from "./bench/papers";
@@ -101,27 +101,42 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(force);
 }
 
+/**
+ * The JSON lines a child answers on stdout, one per call of the returned function, in order. A call
+ * fails when the child exits, or says nothing within `timeoutMs` (`what` names the answer awaited).
+ */
+function answersOf(child: ChildProcess, name: string, timeoutMs: number): (what: string) => Promise<Record<string, unknown>> {
+  const unread: Record<string, unknown>[] = [];
+  const waiting: ((message: Record<string, unknown>) => void)[] = [];
+  readline.createInterface({ input: child.stdout! }).on("line", (line) => {
+    let message: Record<string, unknown>;
+    try {
+      message = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      console.error(`${name}: ${line}`);
+      return;
+    }
+    const waiter = waiting.shift();
+    if (waiter) waiter(message);
+    else unread.push(message);
+  });
+  const gone = new Promise<never>((_, reject) => child.once("exit", (code, signal) => reject(new Error(`the ${name} exited (${signal ?? `code ${code}`})`))));
+  gone.catch(() => undefined);
+  return (what) => {
+    const ready = unread.shift();
+    if (ready) return Promise.resolve(ready);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`the ${name} did not answer (${what}) within ${timeoutMs / 1000} s`)), timeoutMs)));
+    return Promise.race([new Promise<Record<string, unknown>>((resolve) => waiting.push(resolve)), gone, timeout]).finally(() => clearTimeout(timer));
+  };
+}
+
 async function startSink(): Promise<Sink> {
   // stdin stays open: the sink answers "count" lines on it and exits when it closes.
   const child = spawn(process.execPath, ["--import", "tsx", SINK], { stdio: ["pipe", "pipe", "inherit"] });
   onCleanup(() => stopChild(child));
-  const waiting: ((message: Record<string, number>) => void)[] = [];
-  readline.createInterface({ input: child.stdout! }).on("line", (line) => {
-    try {
-      waiting.shift()?.(JSON.parse(line) as Record<string, number>);
-    } catch {
-      console.error(`smtp-sink: ${line}`);
-    }
-  });
-  const gone = new Promise<never>((_, reject) =>
-    child.once("exit", (code, signal) => reject(new Error(`the SMTP sink exited (${signal ?? `code ${code}`})`))),
-  );
-  gone.catch(() => undefined);
-  const nextLine = (what: string): Promise<Record<string, number>> => {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`the SMTP sink did not answer (${what}) within 30 s`)), 30_000)));
-    return Promise.race([new Promise<Record<string, number>>((resolve) => waiting.push(resolve)), gone, timeout]).finally(() => clearTimeout(timer));
-  };
+  const answer = answersOf(child, "SMTP sink", 30_000);
+  const nextLine = (what: string) => answer(what) as Promise<Record<string, number>>;
   const { port } = await nextLine("port");
   if (!port) throw new Error("the SMTP sink reported no port");
   return {
@@ -182,9 +197,11 @@ class CpuMeter {
   constructor(
     private readonly groups: ProcessGroups,
     private readonly name: string,
+    /** With --profile, a CPU profile of this process for each run (the bare sender writes its own). */
+    private readonly profiled = false,
   ) {}
   async during<T>(work: () => Promise<T>): Promise<T> {
-    const profile = args.profile ? await startProfile() : undefined;
+    const profile = args.profile && this.profiled ? await startProfile() : undefined;
     const before = sampleCpu(this.groups);
     const everyone = snapshotProcesses();
     try {
@@ -405,35 +422,30 @@ let barePid: number | undefined;
  * `concurrency` sends in flight, nothing recorded. With `templated`, each message is built from its
  * rendering's template (lib/mail/message-template.ts), as sendDigest builds it.
  */
-async function runBare(sink: Sink, concurrency: number, file: string, count: number, timings: Timings, cpu?: CpuMeter, templated = false): Promise<BareRun> {
+async function runBare(sink: Sink, concurrency: number, file: string, count: number, timings?: Timings, cpu?: CpuMeter, templated = false): Promise<BareRun> {
   // With --profile, the bare sender writes its own CPU profiles (every thread, warm-up included).
   const profiling = args.profile ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(args.profile, templated ? "bare-templates" : "bare")}`] : [];
   const child = spawn(process.execPath, [...profiling, "--import", "tsx", BARE_SENDER, file, sink.url, String(count), String(concurrency), ...(templated ? ["templates"] : [])], {
     stdio: ["pipe", "pipe", "inherit"],
   });
   onCleanup(() => stopChild(child));
-  const lines = readline.createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
-  const exited = new Promise<never>((_, reject) => child.once("exit", (code, signal) => reject(new Error(`the bare sender exited (${signal ?? `code ${code}`})`))));
-  exited.catch(() => undefined);
-  const nextLine = async () => {
-    const line = await Promise.race([lines.next(), exited]);
-    if (line.done) throw new Error("the bare sender ended without an answer");
-    return JSON.parse(line.value) as Record<string, number | boolean>;
-  };
+  // Generous: a warm-up, then every mail of the run.
+  const nextLine = answersOf(child, "bare sender", 15 * 60_000);
   try {
-    check((await nextLine()).ready === true, "the bare sender did not get ready");
+    check((await nextLine("ready")).ready === true, "the bare sender did not get ready");
     const before = await sink.count();
     barePid = child.pid;
     const send = async () => {
+      const answer = nextLine("its run");
       child.stdin!.write("go\n");
-      return nextLine();
+      return answer;
     };
     const result = await (cpu ? cpu.during(send) : send());
     barePid = undefined;
     const after = await sink.count();
     const mails = after.received - before.received;
     check(mails === count, `the sink received ${mails} mails from the bare transport, expected ${count}`);
-    timings.add("sendMail", Number(result.sendMailMs));
+    timings?.add("sendMail", Number(result.sendMailMs));
     return { sendMs: Number(result.sendMs), mails, bytes: after.bytes - before.bytes };
   } finally {
     barePid = undefined;
@@ -610,13 +622,9 @@ async function main(): Promise<void> {
     sink: (proc) => proc.pid === sink.pid,
     // The bare path's sender, a process of its own (runBare).
     bare: (proc) => proc.pid === barePid,
-    // The postmaster (started with -D in our folder) and its backends.
-    postgres: (proc, all) => {
-      const master = all.find((candidate) => candidate.comm === "postgres" && candidate.cmdline().includes(tmp));
-      return master !== undefined && (proc.pid === master.pid || proc.ppid === master.pid);
-    },
+    postgres: postgresUnder(tmp),
   };
-  const digestCpu = new CpuMeter(groups, "digest");
+  const digestCpu = new CpuMeter(groups, "digest", true);
   const bareCpu = new CpuMeter(groups, "bare");
   console.log("\nruns:");
   await addSubscribers(lib, 1, SMALL, sets);
@@ -634,9 +642,9 @@ async function main(): Promise<void> {
   const a2 = await runDigest(lib, sink, concurrency, SUBSCRIBERS, digestTimings, digestCpu);
   describeDigestRun("digest, N (2)", a2);
   // The same messages without the database: built from templates, as sendDigest builds them.
-  const c1 = await runBare(sink, concurrency, sameMails, SUBSCRIBERS, new Timings(), undefined, true);
+  const c1 = await runBare(sink, concurrency, sameMails, SUBSCRIBERS, undefined, undefined, true);
   describeBareRun("bare + templates (1)", c1);
-  const c2 = await runBare(sink, concurrency, sameMails, SUBSCRIBERS, new Timings(), undefined, true);
+  const c2 = await runBare(sink, concurrency, sameMails, SUBSCRIBERS, undefined, undefined, true);
   describeBareRun("bare + templates (2)", c2);
 
   const digestRate = rate(a1.mails + a2.mails, a1.sendMs + a2.sendMs);

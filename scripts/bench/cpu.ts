@@ -8,6 +8,14 @@ export type Proc = { pid: number; ppid: number; pgrp: number; comm: string; ms: 
 /** Which processes make up each part, e.g. { next: (p) => p.pgrp === child.pid }. */
 export type ProcessGroups = Record<string, (proc: Proc, all: Proc[]) => boolean>;
 
+/** The group of a Postgres started on a data folder under `tmp`: its postmaster (started with -D there) and its backends. */
+export function postgresUnder(tmp: string): ProcessGroups[string] {
+  return (proc, all) => {
+    const master = all.find((candidate) => candidate.comm === "postgres" && candidate.cmdline().includes(tmp));
+    return master !== undefined && (proc.pid === master.pid || proc.ppid === master.pid);
+  };
+}
+
 /** CPU ms so far per group name, plus `self` for this process. */
 export type CpuSample = Record<string, number>;
 

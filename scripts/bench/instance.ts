@@ -12,7 +12,7 @@ import { resolveKeys } from "@/lib/search/meilisearch";
 import { reindexSearch } from "@/lib/search/sync";
 import { startEmbeddedMeilisearch, type EmbeddedMeilisearch } from "@/lib/services/embedded-meilisearch";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "@/lib/services/embedded-postgres";
-import type { ProcessGroups } from "./cpu";
+import { postgresUnder, type ProcessGroups } from "./cpu";
 import { onCleanup } from "./lifecycle";
 import { webServerArgs } from "../web-command";
 
@@ -140,10 +140,6 @@ export function instanceCpuGroups(tmp: string, webPid: number | undefined): Proc
   return {
     next: (proc) => proc.pgrp === webPid,
     meilisearch: (proc) => proc.comm.startsWith("meilisearch") && proc.cmdline().includes(tmp),
-    // The postmaster (started with -D in our folder) and its backends.
-    postgres: (proc, all) => {
-      const master = all.find((candidate) => candidate.comm === "postgres" && candidate.cmdline().includes(tmp));
-      return master !== undefined && (proc.pid === master.pid || proc.ppid === master.pid);
-    },
+    postgres: postgresUnder(tmp),
   };
 }
