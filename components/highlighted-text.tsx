@@ -1,7 +1,8 @@
 // Renders search highlights: runs alternate plain text and matches (in <mark>), as React text. With
-// `math` (made on the server, lib/papers/math-html.ts), formulas show as KaTeX's MathML, the only
-// HTML injected; every other character stays React text.
+// `math` (made on the server, lib/papers/math-html.ts), formulas show as MathParts shows them; every
+// other character stays React text.
 import { Fragment } from "react";
+import { MathParts } from "@/components/math-parts";
 import type { MarkedPart } from "@/lib/papers/math";
 
 export function HighlightedText({ runs, math }: { runs: string[]; math?: MarkedPart[] }) {
@@ -9,8 +10,7 @@ export function HighlightedText({ runs, math }: { runs: string[]; math?: MarkedP
     return (
       <>
         {math.map((part, index) => {
-          // KaTeX escapes the TeX it is given.
-          const content = "html" in part ? <span className="math" dangerouslySetInnerHTML={{ __html: part.html }} /> : part.text;
+          const content = <MathParts parts={["html" in part ? { html: part.html, display: false } : { text: part.text }]} />;
           return part.marked ? <mark key={index}>{content}</mark> : <Fragment key={index}>{content}</Fragment>;
         })}
       </>

@@ -3,7 +3,7 @@
 // (a trending card) receives the parts ready to show.
 import katex from "katex";
 import { abstractPreview } from "./format";
-import { type MarkedPart, type MathPart, splitMath, type TextSegment } from "./math";
+import { type MarkedPart, type MathPart, type PlacedSegment, placedMath, splitMath, type TextSegment } from "./math";
 
 /**
  * Locked down because the TeX comes from untrusted abstracts: no \href/\url/\includegraphics
@@ -67,7 +67,7 @@ export function previewWithMath(abstract: string, max = 320): { preview: string;
   const flat = abstract.replace(/\s+/g, " ").trim();
   const preview = abstractPreview(flat, max);
   const segments = splitMath(flat);
-  if (!segments.some((segment) => segment.kind === "math") && !ESCAPE.test(flat)) return { preview };
+  if (!segments.some((segment) => segment.kind === "math") && !ESCAPE.test(preview)) return { preview };
   const parts: MathPart[] = [];
   let used = 0;
   for (const segment of segments) {
@@ -84,42 +84,40 @@ export function previewWithMath(abstract: string, max = 320): { preview: string;
     parts.push({ text: `${head.trimEnd()}…` });
     break;
   }
-  return parts.some((part) => "html" in part) || ESCAPE.test(flat) ? { preview, math: parts } : { preview };
+  return parts.some((part) => "html" in part) || ESCAPE.test(preview) ? { preview, math: parts } : { preview };
 }
-
-// `\$` (a literal dollar) stands as two of these while the text is split, so that every segment
-// keeps the length it has in the text and the highlights stay where they were.
-const ESCAPED_DOLLAR = "\uE002\uE002";
 
 // A crop ("…" at an end of an excerpt) can cut a formula in two: what is left of it reads as TeX
 // source. Past the last whole formula, an opening delimiter (a lone `$` before a digit is a price)
-// starts such a piece; before the first, a closing one ends it. Only a piece that looks like TeX
-// (a command, a sub- or superscript, a brace) and holds no match goes: "US$ 20", "$HOME" and a
-// highlighted word stay.
-const CUT_OPENING = /\$\$|\\\(|\\\[|\$(?=[^\s\d$])/;
-const CUT_CLOSING = /\$\$|\\\)|\\\]|(?<=\S)\$(?!\d)/;
+// starts such a piece; before the first, a closing one ends it (an escaped `\$` is neither). Only a
+// piece that looks like TeX (a command, a sub- or superscript, a brace) and holds no match goes:
+// "US$ 20", "$HOME" and a highlighted word stay.
+const CUT_OPENING = /(?<!\\)\$\$|\\\(|\\\[|(?<!\\)\$(?=[^\s\d$])/;
+const CUT_CLOSING = /(?<!\\)\$\$|\\\)|\\\]|(?<=[^\s\\])\$(?!\d)/;
 const TEX_LIKE = /\\[A-Za-z]|[\^_{}]/;
 
-type Span = [start: number, end: number];
+/** Whether any character of a stretch of a text matched. */
+type Marks = { anyIn(start: number, end: number): boolean };
 
 /** Where the piece of a formula a crop cut off ends at the start of `text`, and starts at its end (-1: none). */
-function cutFormulas(text: string, segments: TextSegment[], marks: Span[]): { head: number; tail: number } {
-  const removable = (start: number, end: number, piece: string) => TEX_LIKE.test(piece) && !marks.some(([from, to]) => from < end && to > start);
+function cutFormulas(text: string, segments: PlacedSegment[], marks: Marks): { head: number; tail: number } {
+  const removable = (start: number, end: number, piece: string) => TEX_LIKE.test(piece) && !marks.anyIn(start, end);
   const first = segments[0];
   const last = segments.at(-1);
   let head = -1;
   if (text.startsWith("…") && first?.kind === "text") {
-    const closing = CUT_CLOSING.exec(first.text);
+    const written = text.slice(first.start, first.end);
+    const closing = CUT_CLOSING.exec(written);
     // Nothing that opens a formula before it: the formula began before the crop.
-    if (closing && !CUT_OPENING.test(first.text.slice(0, closing.index))) {
+    if (closing && !CUT_OPENING.test(written.slice(0, closing.index))) {
       const end = closing.index + closing[0].length;
-      if (removable(0, end, first.text.slice(1, closing.index))) head = end;
+      if (removable(0, end, written.slice(1, closing.index))) head = end;
     }
   }
   let tail = -1;
   if (text.endsWith("…") && last?.kind === "text") {
     // Looked for after the cut piece at the start, when the two are in one stretch of text.
-    const start = Math.max(text.length - last.text.length, head);
+    const start = Math.max(last.start, head);
     const opening = CUT_OPENING.exec(text.slice(start));
     if (opening && removable(start + opening.index, text.length, text.slice(start + opening.index + opening[0].length, -1))) tail = start + opening.index;
   }
@@ -128,56 +126,49 @@ function cutFormulas(text: string, segments: TextSegment[], marks: Span[]): { he
 
 /**
  * Highlighted text (runs alternating plain and matched, starting with plain) with its whole
- * formulas set inline as MathML, or undefined when it has none (the runs say it all). In an
- * excerpt (`cropped`), what the crop left of a formula at either end gives way to its "…".
+ * formulas set inline as MathML, or undefined when it has neither math nor an escaped dollar (the
+ * runs say it all). In an excerpt (`cropped`), what the crop left of a formula at either end gives
+ * way to its "…".
  */
 export function markedMath(runs: string[], options: { cropped?: boolean } = {}): MarkedPart[] | undefined {
-  // Escapes pair up from the left, as splitMath reads them: in `\\$` the dollar is bare.
-  const joined = runs
-    .join("")
-    .replace(/\uE002/g, "\uFFFD")
-    .replace(/\\[\s\S]/g, (escape) => (escape === "\\$" ? ESCAPED_DOLLAR : escape));
-  const segments = splitMath(joined);
-  // Where each matched run starts and ends in the joined text.
-  const marks: Span[] = [];
+  const joined = runs.join("");
+  const segments = placedMath(joined);
+  // Which characters of the joined text matched.
+  const matched = new Uint8Array(joined.length);
   let at = 0;
   for (const [index, run] of runs.entries()) {
-    if (index % 2 === 1 && run) marks.push([at, at + run.length]);
+    if (index % 2 === 1) matched.fill(1, at, at + run.length);
     at += run.length;
   }
+  const marks: Marks = { anyIn: (start, end) => matched.subarray(start, end).includes(1) };
   const { head, tail } = options.cropped ? cutFormulas(joined, segments, marks) : { head: -1, tail: -1 };
-  if (head < 0 && tail < 0 && !segments.some((segment) => segment.kind === "math") && !joined.includes(ESCAPED_DOLLAR)) return undefined;
+  if (head < 0 && tail < 0 && !segments.some((segment) => segment.kind === "math") && !ESCAPE.test(joined)) return undefined;
   const parts: MarkedPart[] = [];
-  const pushText = (text: string, from: number) => {
-    for (let i = 0; i < text.length; i++) {
-      const marked = marks.some(([start, end]) => from + i >= start && from + i < end);
-      // An escaped dollar shows as one "$".
-      const char = text[i] === "\uE002" ? "$" : text[i]!;
-      if (char === "$" && text[i] === "\uE002") i++;
-      const last = parts.at(-1);
-      if (last && "text" in last && last.marked === marked) last.text += char;
-      else parts.push({ text: char, marked });
+  const append = (text: string, marked: boolean) => {
+    const last = parts.at(-1);
+    if (last && "text" in last && last.marked === marked) last.text += text;
+    else parts.push({ text, marked });
+  };
+  // The text from `from` to `to` as written, each escape pair kept but `\$`, which shows as "$".
+  const pushText = (from: number, to: number) => {
+    for (let i = from; i < to; i++) {
+      const pair = joined[i] === "\\" && i + 1 < to ? joined.slice(i, i + 2) : undefined;
+      append(pair === "\\$" ? "$" : (pair ?? joined[i]!), marks.anyIn(i, i + (pair ? 2 : 1)));
+      if (pair) i++;
     }
   };
   if (head >= 0) parts.push({ text: "…", marked: false });
-  let offset = 0;
   for (const segment of segments) {
-    let source = segment.kind === "math" ? segment.source : segment.text;
-    let from = offset;
-    offset += source.length;
     if (segment.kind === "text") {
       // Only the text between the cut pieces.
-      const start = Math.max(from, head);
-      const end = tail >= 0 ? Math.min(offset, tail) : offset;
-      if (end <= start) continue;
-      source = joined.slice(start, end);
-      from = start;
-      pushText(source, from);
+      const start = Math.max(segment.start, head);
+      const end = tail >= 0 ? Math.min(segment.end, tail) : segment.end;
+      if (end > start) pushText(start, end);
       continue;
     }
-    const html = renderTex(segment.tex.replaceAll(ESCAPED_DOLLAR, "\\$"), false, "mathml");
-    if (html === null) pushText(source, from);
-    else parts.push({ html, marked: marks.some(([start, end]) => start < offset && end > from) });
+    const html = renderTex(segment.tex, false, "mathml");
+    if (html === null) pushText(segment.start, segment.end);
+    else parts.push({ html, marked: marks.anyIn(segment.start, segment.end) });
   }
   if (tail >= 0) {
     const last = parts.at(-1);

@@ -11,6 +11,9 @@ export type MathPart = { text: string } | { html: string; display: boolean };
 /** Highlighted text with math: a run of text (marked: it matched the search), or a formula as MathML (marked when any of it matched). */
 export type MarkedPart = { text: string; marked: boolean } | { html: string; marked: boolean };
 
+/** A segment and where it stands in the input: `input.slice(start, end)` is it as written (a text's `\$` included). */
+export type PlacedSegment = TextSegment & { start: number; end: number };
+
 type Closing = { end: number; after: number };
 
 /**
@@ -22,16 +25,23 @@ type Closing = { end: number; after: number };
  * text, "$x$" is math). Stricter than Pandoc, the next bare `$` must be that closer.
  */
 export function splitMath(input: string): TextSegment[] {
-  const segments: TextSegment[] = [];
+  return placedMath(input).map((placed): TextSegment => (placed.kind === "text" ? { kind: "text", text: placed.text } : { kind: "math", tex: placed.tex, display: placed.display, source: placed.source }));
+}
+
+/** splitMath's segments with their places in the input (highlights are placed by position). */
+export function placedMath(input: string): PlacedSegment[] {
+  const segments: PlacedSegment[] = [];
   let text = "";
-  const pushText = (value: string) => {
+  let textStart = 0;
+  const pushText = (value: string, at: number) => {
+    if (text === "") textStart = at;
     text += value;
   };
-  const pushMath = (tex: string, display: boolean, source: string) => {
-    if (tex.trim() === "") return pushText(source);
-    if (text) segments.push({ kind: "text", text });
+  const pushMath = (tex: string, display: boolean, source: string, start: number) => {
+    if (tex.trim() === "") return pushText(source, start);
+    if (text) segments.push({ kind: "text", text, start: textStart, end: start });
     text = "";
-    segments.push({ kind: "math", tex, display, source });
+    segments.push({ kind: "math", tex, display, source, start, end: start + source.length });
   };
 
   let i = 0;
@@ -40,7 +50,7 @@ export function splitMath(input: string): TextSegment[] {
     const next = input[i + 1];
     if (char === "\\") {
       if (next === "$") {
-        pushText("$");
+        pushText("$", i);
         i += 2;
         continue;
       }
@@ -48,24 +58,24 @@ export function splitMath(input: string): TextSegment[] {
         const closer = next === "(" ? "\\)" : "\\]";
         const closing = findCommandClose(input, i + 2, closer);
         if (closing) {
-          pushMath(input.slice(i + 2, closing.end), next === "[", input.slice(i, closing.after));
+          pushMath(input.slice(i + 2, closing.end), next === "[", input.slice(i, closing.after), i);
           i = closing.after;
           continue;
         }
       }
       // Any other escape (including `\\`) is kept as written; skipping both characters keeps
       // `\\(` from being read as an opening delimiter, as TeX would read it.
-      pushText(input.slice(i, i + 2));
+      pushText(input.slice(i, i + 2), i);
       i += 2;
       continue;
     }
     if (char === "$" && next === "$") {
       const closing = findDisplayDollarClose(input, i + 2);
       if (closing) {
-        pushMath(input.slice(i + 2, closing.end), true, input.slice(i, closing.after));
+        pushMath(input.slice(i + 2, closing.end), true, input.slice(i, closing.after), i);
         i = closing.after;
       } else {
-        pushText("$$");
+        pushText("$$", i);
         i += 2;
       }
       continue;
@@ -73,18 +83,18 @@ export function splitMath(input: string): TextSegment[] {
     if (char === "$") {
       const closing = next !== undefined && !/\s/.test(next) ? findInlineDollarClose(input, i + 1) : null;
       if (closing) {
-        pushMath(input.slice(i + 1, closing.end), false, input.slice(i, closing.after));
+        pushMath(input.slice(i + 1, closing.end), false, input.slice(i, closing.after), i);
         i = closing.after;
       } else {
-        pushText("$");
+        pushText("$", i);
         i += 1;
       }
       continue;
     }
-    pushText(char ?? "");
+    pushText(char ?? "", i);
     i += 1;
   }
-  if (text) segments.push({ kind: "text", text });
+  if (text) segments.push({ kind: "text", text, start: textStart, end: input.length });
   return segments;
 }
 

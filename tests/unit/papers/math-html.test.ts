@@ -222,3 +222,10 @@ describe("an escaped dollar without any math", () => {
     expect(mathPartsIfAny("Costs $5 and $10")).toBeUndefined();
   });
 });
+
+describe("an escaped dollar next to a crop", () => {
+  it("is no formula's end, and its highlight holds when it falls inside the escape", () => {
+    expect(markedMath(["…it costs \\$5 with $k$ heads…"], { cropped: true })?.map((part) => ("text" in part ? part.text : "[math]")).join("")).toBe("…it costs $5 with [math] heads…");
+    expect(markedMath(["pay \\", "$5", " for $x$"])?.[1]).toEqual({ text: "$5", marked: true });
+  });
+});
