@@ -3,9 +3,9 @@
 // Each sender holds a session advisory lock on a random owner key, on a connection of its own, for
 // as long as it runs, and stamps the rows it claims with that key; every statement it runs is a named
 // operation of store.ts. A mail costs one statement (its record, which also claims rows ahead) and a
-// share of one check on the lock connection; its message is built from its edition's template, encoded
-// once per run (lib/mail/message-template.ts), with only the subscriber's links and headers. A row moves pending -> sending (claimed) -> sent | failed, or back to
-// pending: later, after a 4xx for its address (an attempt spent), or at once when the relay itself
+// share of one check on the lock connection; its message is built from its edition's template,
+// encoded once per run (lib/mail/message-template.ts), with only the subscriber's links and headers.
+// A row moves pending -> sending (claimed) -> sent | failed, or back to pending: later, after a 4xx for its address (an attempt spent), or at once when the relay itself
 // is unreachable (no SMTP reply, or 421: no attempt spent, and every sender pauses, mailBackoff).
 // Rows left in `sending` by a sender whose lock is gone (killed, crashed, connection lost) go back to
 // pending: their mail was in flight, and the SMTP server drops a message whose DATA it never
@@ -38,8 +38,8 @@ export const OWNER_APPLICATION_NAME = "trending-papers-digest-owner";
 const MAX_RETRY_DELAY_MS = 15 * 60_000;
 /** Tries to record a sent mail before giving up (the mail would then go again on a later run). */
 const RECORD_ATTEMPTS = 4;
-/** Renderings of editions a sender keeps at once (each about 100 KB, encoded). */
-const KEPT_RENDERINGS = 32;
+/** Editions' message templates a sender keeps at once (each about 100 KB). */
+const KEPT_TEMPLATES = 32;
 /** Rows a lane holds claimed ahead of its mail in flight (claimed together, topped up with records). */
 const CLAIM_AHEAD = 3;
 /** Longest idle wait between looks for due retries or rows of dead senders. */
@@ -154,7 +154,6 @@ async function takeOwnerLock(url: string): Promise<OwnerLock> {
 
 type Sent = { id: string; messageId: string | null };
 
-
 /** Sends every due delivery of a frozen digest; returns when none is left for this sender. */
 export async function sendDigest(digest: FrozenDigest, options: SendOptions): Promise<SendReport> {
   const log = options.log ?? (() => undefined);
@@ -169,28 +168,28 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
   // One rendering per edition (null: the day's digest), encoded once and shared by every subscriber it
   // goes to; each mail only fills in that subscriber's links and headers.
   // Deliveries are claimed in id order, and freeze numbers them edition by edition, so the few
-  // renderings kept (least recently used out) serve whole runs of mails.
-  const renderings = new Map<string | null, Promise<MessageTemplate>>();
+  // templates kept (least recently used out) serve whole runs of mails.
+  const templates = new Map<string | null, Promise<MessageTemplate>>();
   const blocks = new PaperBlocks();
-  const renderingOf = (editionId: string | null): Promise<MessageTemplate> => {
-    let rendering = renderings.get(editionId);
-    if (rendering) {
-      renderings.delete(editionId);
-      renderings.set(editionId, rendering);
+  const templateOf = (editionId: string | null): Promise<MessageTemplate> => {
+    let template = templates.get(editionId);
+    if (template) {
+      templates.delete(editionId);
+      templates.set(editionId, template);
     } else {
-      rendering = (async () => {
+      template = (async () => {
         const edition = editionId === null ? null : await digests.edition(editionId);
         if (editionId !== null && !edition) throw new Error(`digest edition ${editionId} is missing`);
         return messageTemplate(await renderDigestMail({ date: digest.date, papers: digest.papers, appUrl: env.APP_URL, edition, blocks }));
       })();
       // A failed rendering is tried again by the next mail that needs it.
-      rendering.catch(() => renderings.delete(editionId));
-      renderings.set(editionId, rendering);
-      if (renderings.size > KEPT_RENDERINGS) renderings.delete(renderings.keys().next().value!);
+      template.catch(() => templates.delete(editionId));
+      templates.set(editionId, template);
+      if (templates.size > KEPT_TEMPLATES) templates.delete(templates.keys().next().value!);
     }
-    return rendering;
+    return template;
   };
-  await renderingOf(null);
+  await templateOf(null);
   const domain = messageDomain();
   const listHeaderValues = listHeaders();
   const lock = await takeOwnerLock(databaseUrl());
@@ -242,7 +241,7 @@ export async function sendDigest(digest: FrozenDigest, options: SendOptions): Pr
     // The message, from its edition's template. Building it fails alike for every mail (a link that
     // would need escaping: a setting's fault, not this delivery's), so a failure stops the sender
     // and the row goes back to pending.
-    const composed = buildMessage(await renderingOf(row.editionId), {
+    const composed = buildMessage(await templateOf(row.editionId), {
       from: env.MAIL_FROM,
       to: row.email,
       // The same id on every attempt of this delivery: a repeat after a crash is recognisable.

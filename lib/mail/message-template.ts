@@ -35,26 +35,27 @@ export type MessageFields = {
 // Lines of at most 76 characters: the pieces are wrapped one short, for the soft break each ends with.
 const LINE = 75;
 const SOFT_BREAK = "=\r\n";
-const SLOTS = new RegExp(`(${escapeRegExp(UNSUBSCRIBE_PLACEHOLDER)}|${escapeRegExp(MANAGE_PLACEHOLDER)})`);
 const PART_HEADERS = {
   text: Buffer.from("Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"),
   html: Buffer.from("Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"),
 };
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
 
 /** A piece of a part, quoted-printable (every line break, a lone CR too, as CRLF: what the SMTP connection sends), ending with a soft line break. */
 function encodePiece(text: string): string {
   return qpWrap(qpEncode(text.replace(/\r\n|\r|\n/g, "\r\n")), LINE) + SOFT_BREAK;
 }
 
+/** A part as encoded pieces and the slots of the links between them (as personalize fills them). */
 function pieces(part: string): Piece[] {
-  return part
-    .split(SLOTS)
-    .filter((piece) => piece !== "")
-    .map((piece): Piece => (piece === UNSUBSCRIBE_PLACEHOLDER ? "unsubscribe" : piece === MANAGE_PLACEHOLDER ? "manage" : Buffer.from(encodePiece(piece), "latin1")));
+  const out: Piece[] = [];
+  for (const [i, chunk] of part.split(UNSUBSCRIBE_PLACEHOLDER).entries()) {
+    if (i > 0) out.push("unsubscribe");
+    for (const [j, text] of chunk.split(MANAGE_PLACEHOLDER).entries()) {
+      if (j > 0) out.push("manage");
+      if (text) out.push(Buffer.from(encodePiece(text), "latin1"));
+    }
+  }
+  return out;
 }
 
 /** Encodes a rendered mail (with its link placeholders) once, for every subscriber it goes to. */
