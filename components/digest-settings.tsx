@@ -16,13 +16,11 @@ import {
   savedSearchKey,
   type Cadence,
   type DigestPreferences,
+  type DigestState,
   type PreferencesPatch,
   type SavedSearch,
 } from "@/lib/subscriptions/preferences";
 
-export type DigestStatus = "confirmed" | "pending" | "unsubscribed" | "none";
-/** feedUrl: the private feed's address while subscribed (to a signed-in person), null otherwise; undefined until the API has said. */
-export type DigestState = { email: string | null; status: DigestStatus; preferences: DigestPreferences; feedUrl?: string | null };
 export type DigestAnswer = { ok: true; digest: DigestState } | { ok: false; status: number; message: string; field: string | null };
 
 /** GET or PUT /api/me/digest; an error keeps the API's message and the field it names ("categories.1: …" -> categories). */
@@ -361,7 +359,7 @@ function SavedSearchItem({ search, onRemove }: { search: SavedSearch; onRemove: 
 }
 
 /** The digest as a private RSS feed: its address, a copy button, and a reset for a leaked one. */
-function PrivateFeed({ subscribed, feedUrl, token, onReset }: { subscribed: boolean; feedUrl: string | null | undefined; token?: string; onReset: (feedUrl: string) => void }) {
+function PrivateFeed({ subscribed, feedUrl, token, onReset }: { subscribed: boolean; feedUrl: string | null; token?: string; onReset: (feedUrl: string) => void }) {
   const id = useId();
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<Message>(null);
@@ -396,8 +394,6 @@ function PrivateFeed({ subscribed, feedUrl, token, onReset }: { subscribed: bool
       </h2>
       {!subscribed ? (
         <p className="digest-hint">Subscribed, you can also read your digest in a feed reader, at a private RSS address shown here.</p>
-      ) : feedUrl === undefined ? (
-        <p className="digest-hint">Loading your feed&apos;s address…</p>
       ) : feedUrl === null ? (
         <p className="digest-hint">Your feed&apos;s address could not be loaded; reload the page to try again.</p>
       ) : (

@@ -11,7 +11,8 @@ import { newNonce } from "@/lib/mail/tokens";
 import { paperPath } from "@/lib/papers/identity";
 import { parseDay } from "@/lib/time";
 import { feedToken, feedTokenSubscriber, readFeedToken } from "./feed-token";
-import { resetFeedNonce, type SubscriberStatus } from "./subscribe";
+import { DEFAULT_PREFERENCES, type DigestState } from "./preferences";
+import { type OwnSubscription, resetFeedNonce, type SubscriberStatus } from "./subscribe";
 
 /** The feed holds this many digests, newest first, of at most FEED_PAPERS papers each. */
 const FEED_DIGESTS = 30;
@@ -159,6 +160,12 @@ export async function feedUrlFor(subscription: { id: bigint; status: SubscriberS
   if (subscription.status !== "confirmed") return null;
   const nonce = subscription.feedNonce ?? (await ensureFeedNonce(subscription.id));
   return nonce ? privateFeedUrl(subscription.id, nonce) : null;
+}
+
+/** The state of a subscription (none: `email`'s, not subscribed) as the page and the API give it; the feed's address only `withFeed`. */
+export async function digestState(subscription: OwnSubscription | null, email: string | null, withFeed: boolean): Promise<DigestState> {
+  const feedUrl = subscription && withFeed ? await feedUrlFor(subscription) : null;
+  return { email: subscription?.email ?? email, status: subscription?.status ?? "none", preferences: subscription?.preferences ?? DEFAULT_PREFERENCES, feedUrl };
 }
 
 /** A new address: the old one is a 404 from now on. */

@@ -40,6 +40,15 @@ export const DEFAULT_PREFERENCES: DigestPreferences = {
   sendEmpty: false,
 };
 
+export type DigestStatus = "confirmed" | "pending" | "unsubscribed" | "none";
+
+/**
+ * A digest subscription as "Your digest" starts from and GET /api/me/digest answers it. `feedUrl`:
+ * the private feed's address while subscribed, to a signed-in person only (a mail's link can be
+ * forwarded), else null.
+ */
+export type DigestState = { email: string | null; status: DigestStatus; preferences: DigestPreferences; feedUrl: string | null };
+
 export const PREFERENCE_LIMITS = { categories: 60, keywords: 30, authors: 30, searches: 20, text: 200, query: 300 } as const;
 
 export const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"] as const;

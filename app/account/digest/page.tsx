@@ -3,24 +3,18 @@
 // as a Referer, and the page hands it to the browser's memory only (the address bar drops it).
 import type { Metadata } from "next";
 import Link from "next/link";
-import { DigestSettings, type DigestState } from "@/components/digest-settings";
+import { DigestSettings } from "@/components/digest-settings";
 import { SignInForm } from "@/components/sign-in-form";
 import { currentPerson } from "@/lib/auth/current";
 import { env } from "@/lib/env";
 import { tokenSecret } from "@/lib/mail/secret";
 import { readManageToken } from "@/lib/mail/tokens";
-import { DEFAULT_PREFERENCES } from "@/lib/subscriptions/preferences";
-import { feedUrlFor } from "@/lib/subscriptions/feed";
-import { subscriptionOf, type OwnSubscription } from "@/lib/subscriptions/subscribe";
+import { digestState } from "@/lib/subscriptions/feed";
+import type { DigestState } from "@/lib/subscriptions/preferences";
+import { subscriptionOf } from "@/lib/subscriptions/subscribe";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Your digest", robots: { index: false }, referrer: "no-referrer" };
-
-/** What the page starts from, as GET /api/me/digest answers it: the feed's address for a signed-in subscriber only (a mail's link can be forwarded). */
-async function state(subscription: OwnSubscription | null, email: string | null, withFeed: boolean): Promise<DigestState> {
-  const feedUrl = subscription && withFeed ? await feedUrlFor(subscription) : null;
-  return { email: subscription?.email ?? email, status: subscription?.status ?? "none", preferences: subscription?.preferences ?? DEFAULT_PREFERENCES, feedUrl };
-}
 
 function SignIn({ problem }: { problem?: string }) {
   return (
@@ -45,7 +39,8 @@ export default async function DigestPage({ searchParams }: { searchParams: Promi
   const person = await currentPerson();
   let initial: DigestState;
   let viaLink = false;
-  if (person) initial = await state(await subscriptionOf(person), person.email, true);
+  // The page starts from what GET /api/me/digest would answer.
+  if (person) initial = await digestState(await subscriptionOf(person), person.email, true);
   else if (token) {
     const check = readManageToken(tokenSecret(), token);
     if (!check.ok)
@@ -54,7 +49,7 @@ export default async function DigestPage({ searchParams }: { searchParams: Promi
       );
     const subscription = await subscriptionOf({ subscriberId: check.value.subscriberId });
     if (!subscription) return <SignIn problem="This subscription no longer exists." />;
-    initial = await state(subscription, null, false);
+    initial = await digestState(subscription, null, false);
     viaLink = true;
   } else return <SignIn />;
 

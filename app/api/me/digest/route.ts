@@ -9,8 +9,8 @@ import { NextResponse, type NextRequest } from "next/server";
 import { z } from "zod";
 import { clientIp } from "@/lib/api/client-ip";
 import { ApiError, checkSameOrigin, handle, readJsonBody } from "@/lib/api/respond";
-import { applyPatch, DEFAULT_PREFERENCES, preferencesPatchSchema } from "@/lib/subscriptions/preferences";
-import { feedUrlFor } from "@/lib/subscriptions/feed";
+import { applyPatch, preferencesPatchSchema } from "@/lib/subscriptions/preferences";
+import { digestState } from "@/lib/subscriptions/feed";
 import { digestOwner } from "@/lib/subscriptions/owner";
 import { saveOwnSubscription, subscriptionOf, type OwnSubscription } from "@/lib/subscriptions/subscribe";
 
@@ -25,11 +25,7 @@ const bodySchema = preferencesPatchSchema.extend({ subscribed: z.boolean().optio
  */
 async function answer(email: string | null, subscription: OwnSubscription | null, byLink: boolean): Promise<NextResponse> {
   if (!subscription && email === null) throw new ApiError(404, "not_found", "This subscription no longer exists.");
-  const feedUrl = subscription && !byLink ? await feedUrlFor(subscription) : null;
-  return NextResponse.json(
-    { email: subscription?.email ?? email, status: subscription?.status ?? "none", preferences: subscription?.preferences ?? DEFAULT_PREFERENCES, feedUrl },
-    { headers: { "Cache-Control": "private, no-store" } },
-  );
+  return NextResponse.json(await digestState(subscription, email, !byLink), { headers: { "Cache-Control": "private, no-store" } });
 }
 
 export async function GET(request: NextRequest) {
