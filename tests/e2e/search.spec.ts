@@ -16,6 +16,18 @@ test("typing in the header shows results as you type, with typos tolerated", asy
   await expect(results.first().getByRole("link").first()).toContainText("Sub-quadratic attention");
 });
 
+test("the search page and its header ask whether the browser is signed in once between them", async ({ page }) => {
+  const asked: string[] = [];
+  page.on("request", (request) => {
+    if (new URL(request.url()).pathname === "/api/session") asked.push(request.url());
+  });
+  await page.goto("/search?q=attention");
+  await expect(page.getByRole("link", { name: "Sign in" }).first()).toBeVisible();
+  await expect(page.locator(".search-results")).toHaveAttribute("aria-busy", "false");
+  await page.waitForLoadState("networkidle");
+  expect(asked).toHaveLength(1);
+});
+
 test("formulas in results show as math, on a shared link and as you type", async ({ page }) => {
   // The server's first answer.
   await page.goto("/search?q=sub-quadratic+attention");
