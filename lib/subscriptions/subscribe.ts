@@ -239,20 +239,15 @@ export function rowPreferences(row: PreferenceRow): DigestPreferences {
   };
 }
 
-/** The values of the preference columns, in PREFERENCE_COLUMNS order, for an INSERT or UPDATE. */
+/** The values of the preference columns, in PREFERENCE_FIELDS order, for an INSERT or UPDATE (searches as JSON). */
 function preferenceValues(preferences: DigestPreferences): unknown[] {
-  return [
-    preferences.categories,
-    preferences.crossLists,
-    preferences.keywords,
-    preferences.authors,
-    JSON.stringify(preferences.searches),
-    preferences.cadence,
-    preferences.weeklyDay,
-    preferences.size,
-    preferences.sendEmpty,
-  ];
+  return PREFERENCE_FIELDS.map(([, field]) => (field === "searches" ? JSON.stringify(preferences.searches) : preferences[field]));
 }
+
+/** An UPDATE's assignments of every preference column, from $2 on. */
+const PREFERENCE_ASSIGNMENTS = preferenceParams(2)
+  .map((param, index) => `${PREFERENCE_NAMES[index]} = ${param}`)
+  .join(", ");
 
 export type OwnSubscription = { id: bigint; email: string; status: SubscriberStatus; preferences: DigestPreferences; feedNonce: string | null };
 
@@ -304,7 +299,7 @@ export async function saveOwnSubscription(
     let id = row?.id;
     if (id) {
       await client.query(
-        `UPDATE subscriber SET ${PREFERENCE_NAMES.map((column, index) => `${column} = ${preferenceParams(2)[index]}`).join(", ")},
+        `UPDATE subscriber SET ${PREFERENCE_ASSIGNMENTS},
            preferences_updated_at = now(), person_id = coalesce(person_id, $${2 + PREFERENCE_NAMES.length})
          WHERE id = $1`,
         [id, ...values, "personId" in owner ? owner.personId.toString() : null],
