@@ -166,16 +166,19 @@ const schema = z.object({
   BACKUP_DIR: z.string().trim().optional(),
 });
 
-export type Env = Omit<z.infer<typeof schema>, "APP_URL"> & { APP_URL: string };
+const dkimComplete = (value: z.infer<typeof schema>) => [value.DKIM_DOMAIN, value.DKIM_SELECTOR, value.DKIM_PRIVATE_KEY].filter(Boolean).length;
+const checked = schema
+  .refine((value) => dkimComplete(value) === 0 || dkimComplete(value) === 3, {
+    path: ["DKIM_DOMAIN"],
+    message: "set DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY together, or none of them",
+  })
+  // The site on this machine, at the port it listens on, until a public address is set.
+  .transform((value) => ({ ...value, APP_URL: value.APP_URL ?? `http://localhost:${value.PORT}` }));
+
+export type Env = z.output<typeof checked>;
 
 /** The name of every setting (.env.example lists them all; a test keeps the two in step). */
 export const ENV_VARIABLES = Object.keys(schema.shape) as (keyof Env)[];
-
-const dkimComplete = (value: z.infer<typeof schema>) => [value.DKIM_DOMAIN, value.DKIM_SELECTOR, value.DKIM_PRIVATE_KEY].filter(Boolean).length;
-const checked = schema.refine((value) => dkimComplete(value) === 0 || dkimComplete(value) === 3, {
-  path: ["DKIM_DOMAIN"],
-  message: "set DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY together, or none of them",
-});
 
 /** Configuration that does not validate: each bad variable with what is wrong with it. */
 export class ConfigError extends Error {
@@ -190,8 +193,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((issue) => ({ variable: issue.path.join("."), message: issue.message })));
   }
-  // The site on this machine, at the port it listens on, until a public address is set.
-  return { ...result.data, APP_URL: result.data.APP_URL ?? `http://localhost:${result.data.PORT}` };
+  return result.data;
 }
 
 let parsed: Env | undefined;
