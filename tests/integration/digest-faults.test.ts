@@ -71,6 +71,15 @@ async function deliveries(date = DATE): Promise<Record<string, number>> {
   return Object.fromEntries(rows.map((row) => [row.status, row.n]));
 }
 
+/** The digest's deliveries in id order: who holds each and the attempts spent. */
+async function deliveryRows(date = DATE) {
+  const { rows } = await database.pool.query<{ id: string; status: string; claimed_by: number | null; attempts: number }>(
+    `SELECT id::text, status, claimed_by, attempts FROM delivery WHERE digest_date = $1 ORDER BY id`,
+    [date],
+  );
+  return rows;
+}
+
 /** Waits for a condition (an event on the other side: a row written, a connection seen). */
 async function until(condition: () => boolean | Promise<boolean>, what = "the condition", timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -162,7 +171,7 @@ describe("a sender that dies", () => {
     if (personal) {
       // Each got their own edition, whichever sender sent it.
       for (const [i, email] of emails.entries()) {
-        const subject = smtp.mails.find((mail) => mail.envelopeTo.includes(email))!.subject ?? "";
+        const subject = smtp.to(email)[0]!.subject ?? "";
         expect(subject).toMatch(i % 2 === 0 ? /^Your weekly papers, / : /^Your papers for /);
       }
       const { rows } = await database.pool.query<{ n: number }>(`SELECT count(DISTINCT edition_id)::int AS n FROM delivery WHERE edition_id IS NOT NULL`);
@@ -353,10 +362,7 @@ describe("a record that changes no row", () => {
     await freezeDigest(await computeDigest(DATE, 10));
     const [first] = await deliveryStore.claim(DATE, 111, undefined);
     const claimed = await deliveryStore.markSentAndClaim(first!.id, 111, "<first@y>", { date: DATE, only: undefined, limit: 3 });
-    const { rows } = await database.pool.query<{ id: string; status: string; claimed_by: number | null; attempts: number }>(
-      `SELECT id::text, status, claimed_by, attempts FROM delivery WHERE digest_date = $1 ORDER BY id`,
-      [DATE],
-    );
+    const rows = await deliveryRows();
     expect(rows.map((row) => [row.status, row.claimed_by, row.attempts])).toEqual([
       ["sent", null, 1],
       ["sending", 111, 1],
@@ -380,10 +386,7 @@ describe("a record that changes no row", () => {
     const mine = await deliveryStore.claim(DATE, 111, undefined, 2);
     const theirs = await deliveryStore.claim(DATE, 222, undefined, 1);
     expect(await deliveryStore.releaseHeld(DATE, 111)).toBe(2);
-    const { rows } = await database.pool.query<{ id: string; status: string; claimed_by: number | null; attempts: number }>(
-      `SELECT id::text, status, claimed_by, attempts FROM delivery WHERE digest_date = $1 ORDER BY id`,
-      [DATE],
-    );
+    const rows = await deliveryRows();
     const byId = new Map(rows.map((row) => [row.id, [row.status, row.claimed_by, row.attempts]]));
     for (const row of mine) expect(byId.get(row.id)).toEqual(["pending", null, 0]);
     expect(byId.get(theirs[0]!.id)).toEqual(["sending", 222, 1]);

@@ -9,7 +9,7 @@ import { closeMailTransport } from "@/lib/mail/transport";
 import { engineConfig, setSearchConnection } from "@/lib/search/engine";
 import { reindexSearch } from "@/lib/search/sync";
 import { startSmtp, type TestSmtp } from "./smtp";
-import { mailsTo as mailsToOf, paperIds, sendDigestTo } from "./digest-run";
+import { paperIds, sendDigestTo } from "./digest-run";
 import { createAppDatabase, insertPapers, type TestDatabase, type TestPaper } from "./test-db";
 
 const INDEX = `papers_personal_${Date.now()}`;
@@ -67,7 +67,6 @@ async function subscriber(name: string, preferences: Preferences = {}): Promise<
 
 const send = (date: string) => sendDigestTo(smtp.url, { date });
 
-const mailsTo = (email: string) => mailsToOf(smtp, email);
 
 describe("a personal digest", () => {
   it("holds only papers in the subscriber's topics, cross-lists included, each saying why", async () => {
@@ -75,21 +74,21 @@ describe("a personal digest", () => {
     const primaryOnly = await subscriber("primary", { categories: ["cs.RO"], cross_lists: false });
     const everyone = await subscriber("everyone");
     await send("2026-06-15");
-    const [mail] = mailsTo(robotics);
-    expect(mailsTo(robotics)).toHaveLength(1);
+    const [mail] = smtp.to(robotics);
+    expect(smtp.to(robotics)).toHaveLength(1);
     expect(paperIds(mail!)).toEqual(["2606.10005", "2606.10001"]);
     expect(mail!.text).toContain("in cs.RO · trending #2 today");
     expect(mail!.subject).toMatch(/^Your papers for June 15, 2026: Legged locomotion/);
-    expect(paperIds(mailsTo(primaryOnly)[0]!)).toEqual(["2606.10001"]);
+    expect(paperIds(smtp.to(primaryOnly)[0]!)).toEqual(["2606.10001"]);
     // Without preferences: the day's digest as everyone gets it, every category.
-    expect(paperIds(mailsTo(everyone)[0]!)).toEqual(["2606.10002", "2606.10005", "2606.10001", "2606.10004", "2606.10003"]);
-    expect(mailsTo(everyone)[0]!.subject).toMatch(/^Trending papers for/);
+    expect(paperIds(smtp.to(everyone)[0]!)).toEqual(["2606.10002", "2606.10005", "2606.10001", "2606.10004", "2606.10003"]);
+    expect(smtp.to(everyone)[0]!.subject).toMatch(/^Trending papers for/);
   });
 
   it("brings a zero-vote paper that matches a followed phrase, and a paper by a followed author spelled with an initial and no accent", async () => {
     const follower = await subscriber("follower", { categories: ["cs.CV"], keywords: ["diffusion policy"], authors: ["J. Schmidhuber"] });
     await send("2026-06-15");
-    const mail = mailsTo(follower)[0]!;
+    const mail = smtp.to(follower)[0]!;
     expect(paperIds(mail)).toEqual(["2606.10002", "2606.10004", "2606.10003"]);
     expect(mail.text).toContain("matches “diffusion policy”");
     expect(mail.text).toContain("by Jürgen Schmidhuber");
@@ -100,16 +99,16 @@ describe("a personal digest", () => {
     const wantsEmpty = await subscriber("wants-empty", { categories: ["hep-th"], send_empty: true });
     const result = await send("2026-06-15");
     expect(result.outcome).toBe("sent");
-    expect(mailsTo(quiet)).toHaveLength(0);
-    expect(mailsTo(wantsEmpty)).toHaveLength(1);
-    expect(mailsTo(wantsEmpty)[0]!.text).toContain("Nothing new matched your topics and follows");
+    expect(smtp.to(quiet)).toHaveLength(0);
+    expect(smtp.to(wantsEmpty)).toHaveLength(1);
+    expect(smtp.to(wantsEmpty)[0]!.text).toContain("Nothing new matched your topics and follows");
   });
 
   it("weekly: one mail a week, on the chosen day, with the week's papers", async () => {
     const weekly = await subscriber("weekly", { categories: ["cs.RO"], cadence: "weekly", weekly_day: 3 });
     const daily = await subscriber("daily", { categories: ["cs.RO"] });
     for (const day of ["2026-06-15", "2026-06-16", "2026-06-17", "2026-06-18", "2026-06-19", "2026-06-22"]) await send(day);
-    const mails = mailsTo(weekly);
+    const mails = smtp.to(weekly);
     expect(mails).toHaveLength(1);
     // Wednesday 2026-06-17: the week 06-11 to 06-17, cs.RO papers in the week's trending order
     // (votes decay with age: Tuesday's 40 votes outrank Monday's 50).
@@ -117,16 +116,16 @@ describe("a personal digest", () => {
     expect(mails[0]!.subject).toMatch(/^Your weekly papers, June 11 – 17, 2026: Legged locomotion/);
     expect(mails[0]!.text).toMatch(/in cs\.RO · trending #2 this week/);
     // The daily subscriber got a mail on each day with a cs.RO paper.
-    expect(mailsTo(daily)).toHaveLength(4);
+    expect(smtp.to(daily)).toHaveLength(4);
   });
 
   it("never sends a paper twice across days, even when a week overlaps the days already mailed", async () => {
     const switcher = await subscriber("switcher", { categories: ["cs.RO"] });
     await send("2026-06-15");
-    expect(paperIds(mailsTo(switcher)[0]!)).toEqual(["2606.10005", "2606.10001"]);
+    expect(paperIds(smtp.to(switcher)[0]!)).toEqual(["2606.10005", "2606.10001"]);
     await database.pool.query(`UPDATE subscriber SET cadence = 'weekly', weekly_day = 2 WHERE email = $1`, [switcher]);
     await send("2026-06-16");
-    const mails = mailsTo(switcher);
+    const mails = smtp.to(switcher);
     expect(mails).toHaveLength(2);
     // The week to Tuesday holds 10005 and 10001 as well: they were sent on Monday.
     expect(paperIds(mails[1]!)).toEqual(["2606.10006"]);
@@ -137,13 +136,13 @@ describe("a personal digest", () => {
     await freezeDigest(await computeDigest("2026-06-16", 10));
     await database.pool.query(`UPDATE subscriber SET categories = '{cs.CV}' WHERE email = $1`, [changer]);
     await send("2026-06-16");
-    expect(paperIds(mailsTo(changer)[0]!)).toEqual(["2606.10006"]);
+    expect(paperIds(smtp.to(changer)[0]!)).toEqual(["2606.10006"]);
     await send("2026-06-17");
     // No cs.CV paper on 06-17: nothing, and no mail.
-    expect(mailsTo(changer)).toHaveLength(1);
+    expect(smtp.to(changer)).toHaveLength(1);
     await database.pool.query(`UPDATE subscriber SET categories = '{cs.RO}' WHERE email = $1`, [changer]);
     await send("2026-06-22");
-    expect(paperIds(mailsTo(changer)[1]!)).toEqual(["2606.10011"]);
+    expect(paperIds(smtp.to(changer)[1]!)).toEqual(["2606.10011"]);
   });
 
   it("two senders at once: one mail per subscriber, each with their own edition, and equal preferences share one edition", async () => {
@@ -151,10 +150,10 @@ describe("a personal digest", () => {
     const vision = await Promise.all(Array.from({ length: 6 }, (_, i) => subscriber(`vision${i}`, { categories: ["cs.CV"] })));
     const plain = await Promise.all(Array.from({ length: 6 }, (_, i) => subscriber(`plain${i}`)));
     await Promise.all([send("2026-06-15"), send("2026-06-15")]);
-    for (const email of [...robotics, ...vision, ...plain]) expect(mailsTo(email)).toHaveLength(1);
+    for (const email of [...robotics, ...vision, ...plain]) expect(smtp.to(email)).toHaveLength(1);
     expect(smtp.mails).toHaveLength(18);
-    for (const email of robotics) expect(paperIds(mailsTo(email)[0]!)).toEqual(["2606.10005", "2606.10001"]);
-    for (const email of vision) expect(paperIds(mailsTo(email)[0]!)).toEqual(["2606.10002"]);
+    for (const email of robotics) expect(paperIds(smtp.to(email)[0]!)).toEqual(["2606.10005", "2606.10001"]);
+    for (const email of vision) expect(paperIds(smtp.to(email)[0]!)).toEqual(["2606.10002"]);
     const { rows } = await database.pool.query<{ editions: number; personal: number; shared: number }>(
       `SELECT (SELECT count(*)::int FROM digest_edition) AS editions,
               (SELECT count(*)::int FROM delivery WHERE edition_id IS NOT NULL) AS personal,
@@ -166,7 +165,7 @@ describe("a personal digest", () => {
   it("each mail links to changing its own topics and schedule", async () => {
     const robotics = await subscriber("links", { categories: ["cs.RO"] });
     await send("2026-06-15");
-    const mail = mailsTo(robotics)[0]!;
+    const mail = smtp.to(robotics)[0]!;
     const { rows } = await database.pool.query<{ id: string }>(`SELECT id::text FROM subscriber WHERE email = $1`, [robotics]);
     expect(String(mail.html)).toMatch(new RegExp(`href="http://localhost:3000/account/digest\\?token=m\\.${rows[0]!.id}\\.[0-9a-z]+\\.[A-Za-z0-9_-]{32}"`));
     expect(String(mail.html)).not.toContain("manage.invalid");

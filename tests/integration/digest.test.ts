@@ -6,7 +6,7 @@ import { runDigest, runLeftWork } from "@/lib/digest/run";
 import { reloadEnv } from "@/lib/env";
 import { tokenSecret } from "@/lib/mail/secret";
 import { unsubscribeToken } from "@/lib/mail/tokens";
-import { closeMailTransport, createMailTransport, setSmtpUrl } from "@/lib/mail/transport";
+import { closeMailTransport, setSmtpUrl } from "@/lib/mail/transport";
 import { DIGEST_QUEUE, HARVEST_QUEUE, LIMITS_CLEANUP_QUEUE, startScheduler } from "@/lib/jobs/scheduler";
 import { unsubscribe } from "@/lib/subscriptions/subscribe";
 import { headerPairs, startSmtp, type TestSmtp } from "./smtp";
@@ -285,8 +285,7 @@ describe("SMTP failures", () => {
     const down = await startSmtp();
     const url = down.url;
     await down.close();
-    const transport = createMailTransport(url, 2);
-    const running = runDigest({ date: DATE, transport, retryMs: 50 });
+    const running = sendDigestTo(url, { date: DATE, concurrency: 2, retryMs: 50 });
     await new Promise((resolve) => setTimeout(resolve, 300));
     const { rows } = await database.pool.query<{ error: string | null }>(`SELECT error FROM delivery WHERE error IS NOT NULL LIMIT 1`);
     expect(rows[0]?.error).toMatch(/ECONNREFUSED|connect/i);
@@ -297,7 +296,6 @@ describe("SMTP failures", () => {
       expect(result.outcome === "sent" && result.report.sent).toBe(3);
       expect(revived.mails.flatMap((mail) => mail.envelopeTo).sort()).toEqual(emails);
     } finally {
-      transport.close();
       await revived.close();
     }
   }, 60_000);

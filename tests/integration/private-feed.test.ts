@@ -15,7 +15,7 @@ import { closeMailTransport } from "@/lib/mail/transport";
 import { feedToken } from "@/lib/subscriptions/feed-token";
 import { fromSomeClient, signedInAs } from "./client";
 import { startSmtp, type TestSmtp } from "./smtp";
-import { mailsTo as mailsToOf, paperIds, sendDigestTo } from "./digest-run";
+import { paperIds, sendDigestTo } from "./digest-run";
 import { createAppDatabase, insertPapers, type TestDatabase, type TestPaper } from "./test-db";
 
 let database: TestDatabase;
@@ -87,7 +87,6 @@ async function fetchFeed(urlOrFile: string, headers: Record<string, string> = {}
   return { response, body, feed: response.status === 200 ? parseFeed(body) : null };
 }
 
-const mailsTo = (email: string) => mailsToOf(smtp, email);
 const guid = (date: string, id: string) => `urn:trending-papers:digest:${date}:${id}`;
 
 describe("the private feed of a digest", () => {
@@ -95,7 +94,7 @@ describe("the private feed of a digest", () => {
     const robotics = await subscriber("robotics", ["cs.RO"]);
     await send("2026-06-15");
     await send("2026-06-16");
-    const [monday, tuesday] = mailsTo("robotics@example.org");
+    const [monday, tuesday] = smtp.to("robotics@example.org");
     expect(paperIds(monday!)).toEqual(["2606.20001", "2606.20003"]);
     expect(paperIds(tuesday!)).toEqual(["2606.20004"]);
 
@@ -131,7 +130,7 @@ describe("the private feed of a digest", () => {
     const ids = async (id: bigint) => (await fetchFeed((await feedUrlOf(id))!)).feed!.items.map((item) => (item.url ?? "").replace(`${env.APP_URL}/papers/`, ""));
     expect(await ids(robotics)).toEqual(["2606.20001", "2606.20003"]);
     expect(await ids(vision)).toEqual(["2606.20002"]);
-    expect(await ids(everyone)).toEqual(paperIds(mailsTo("everyone@example.org")[0]!));
+    expect(await ids(everyone)).toEqual(paperIds(smtp.to("everyone@example.org")[0]!));
     const general = (await fetchFeed((await feedUrlOf(everyone))!)).feed!.items;
     expect(general[0]!.description).toMatch(/^Why: #1 of the day's trending papers\.\n\nVision transformers at scale/);
   });

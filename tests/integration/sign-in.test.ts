@@ -40,7 +40,7 @@ beforeEach(async () => {
 });
 
 function linkIn(email: string, path: string): URL {
-  const mail = smtp.mails.filter((m) => m.envelopeTo.includes(email)).at(-1);
+  const mail = smtp.to(email).at(-1);
   if (!mail) throw new Error(`no mail to ${email}`);
   const match = new RegExp(`href="(http[^"]*${path}\\?token=[^"]+)"`).exec(String(mail.html));
   if (!match) throw new Error(`no ${path} link in the mail to ${email}`);

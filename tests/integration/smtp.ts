@@ -18,6 +18,8 @@ export type TestSmtp = {
   url: string;
   /** Mails the server accepted (answered 250), in order. */
   mails: Received[];
+  /** The accepted mails to this address, in order. */
+  to(email: string): Received[];
   script: Script;
   waitFor(count: number, timeoutMs?: number): Promise<void>;
   /** Forgets received mails, restarts the counts and drops the script. */
@@ -50,6 +52,7 @@ export async function startSmtp(script: Script = {}, port = 0): Promise<TestSmtp
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     },
+    to: (email) => mails.filter((mail) => mail.envelopeTo.includes(email)),
     reset() {
       mails.length = 0;
       arrived = 0;

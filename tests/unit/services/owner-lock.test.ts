@@ -1,6 +1,5 @@
 // The start lock: a dead holder's lock is taken, a live one waited for, and two starters that
 // found the same dead holder never both go ahead.
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -19,13 +18,8 @@ afterEach(() => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-/** The identity of a process that has ended. */
-function deadProcess(): ProcessIdentity {
-  const child = spawnSync(process.execPath, ["-e", "console.log(JSON.stringify({ pid: process.pid, stat: require('fs').readFileSync('/proc/self/stat', 'utf8') }))"], { encoding: "utf8" });
-  const { pid, stat } = JSON.parse(child.stdout) as { pid: number; stat: string };
-  const startTicks = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]!;
-  return { pid, startTicks, bootId: fs.readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim() };
-}
+/** A holder that has ended: this pid, but started at another time (as a reused pid would be). */
+const deadProcess = (): ProcessIdentity => ({ ...processIdentity(process.pid)!, startTicks: "0" });
 
 const me = () => processIdentity(process.pid)!;
 
