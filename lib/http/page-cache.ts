@@ -144,6 +144,20 @@ function isExpectedBody(payload: boolean, headers: http.OutgoingHttpHeaders): bo
   return payload === type.startsWith("text/x-component");
 }
 
+/** What a 304 carries of the page's headers (RFC 9110, 15.4.5). */
+const NOT_MODIFIED_HEADERS = new Set(["cache-control", "content-location", "date", "etag", "expires", "vary", "set-cookie", CACHE_STATUS_HEADER, REQUEST_ID_HEADER]);
+
+/**
+ * A route's own ETag as the copy stores it: one validator per encoding (RFC 9110, 8.8.3), so a
+ * strong one gets the encoding's name. Undefined when the route gave none (the copy then makes one).
+ */
+function storedEtag(headers: http.OutgoingHttpHeaders): string | undefined {
+  const given = headers.etag;
+  if (typeof given !== "string") return undefined;
+  const encoding = headerText(headers["content-encoding"] as string | string[] | undefined);
+  return encoding && !given.startsWith("W/") ? given.replace(/"$/, `-${encoding}"`) : given;
+}
+
 /** Headers given to writeHead, set on the response so that getHeaders() sees them all (repeats kept). */
 function applyGivenHeaders(response: http.ServerResponse, given: unknown): void {
   if (Array.isArray(given)) {
@@ -237,10 +251,11 @@ export class PageCache {
     if (request.method === "HEAD") return this.bypass(response, policy, payload, render);
 
     this.stats.misses += 1;
-    const captured = this.capture(key, policy, payload, response);
+    const captured = this.capture(key, policy, payload, response, headerText(request.headers["if-none-match"]));
     this.rendering.set(key, captured);
     void captured.finally(() => this.rendering.delete(key));
     // The stored copy must be a whole page: Next answers a conditional request with a bodiless 304.
+    // The client still gets its 304 when the page it has is the one rendered (capture sees to it).
     delete request.headers["if-none-match"];
     delete request.headers["if-modified-since"];
     return render();
@@ -315,8 +330,12 @@ export class PageCache {
     else response.end(entry.body);
   }
 
-  /** Lets the response through unchanged (but for its Cache-Control), keeping a copy of what it sends. */
-  private capture(key: string, policy: CachePolicy, payload: boolean, response: http.ServerResponse): Promise<Entry | undefined> {
+  /**
+   * Lets the response through unchanged (but for its Cache-Control), keeping a copy of what it sends.
+   * A route's own ETag goes out as it is stored; when it is the one the client sent (`ifNoneMatch`),
+   * the client gets a bodiless 304 while the whole page is still kept.
+   */
+  private capture(key: string, policy: CachePolicy, payload: boolean, response: http.ServerResponse, ifNoneMatch: string): Promise<Entry | undefined> {
     const version = this.clock;
     const cookieBefore = headerText(response.getHeader("set-cookie") as string | string[] | undefined);
     response.setHeader(CACHE_STATUS_HEADER, "MISS" satisfies CacheStatus);
@@ -334,6 +353,8 @@ export class PageCache {
       } else chunks.push(buffer);
     };
 
+    /** The headers of a page answered with a 304: the stored copy keeps them all. */
+    let notModified: http.OutgoingHttpHeaders | undefined;
     const writeHead = response.writeHead;
     response.writeHead = function (this: http.ServerResponse, statusCode: number, ...rest: unknown[]) {
       // Headers given to writeHead join the ones set before, so the copy sees them all.
@@ -342,13 +363,27 @@ export class PageCache {
       const cacheControl = sharedCacheControl(statusCode, policy, payload, cookieBefore, cookieNow);
       if (cacheControl) this.setHeader("cache-control", cacheControl);
       if (!STORED_STATUSES.has(statusCode) || cookieNow !== cookieBefore) storable = false;
+      const etag = storedEtag(this.getHeaders());
+      if (etag) this.setHeader("etag", etag);
       const write = writeHead as (this: http.ServerResponse, status: number, message?: string) => http.ServerResponse;
+      if (statusCode === 200 && etag && matchesEtag(ifNoneMatch, etag)) {
+        notModified = this.getHeaders();
+        for (const name of this.getHeaderNames()) if (!NOT_MODIFIED_HEADERS.has(name)) this.removeHeader(name);
+        return write.call(this, 304);
+      }
       return typeof rest[0] === "string" ? write.call(this, statusCode, rest[0]) : write.call(this, statusCode);
     } as typeof response.writeHead;
 
     const write = response.write;
     response.write = function (this: http.ServerResponse, chunk: unknown, ...rest: unknown[]) {
+      // A conditional request's answer is settled before its first byte: a 304, or the page.
+      if (ifNoneMatch && !this.headersSent) this.writeHead(this.statusCode);
       keep(chunk, rest[0]);
+      if (notModified) {
+        const done = rest.find((arg) => typeof arg === "function") as (() => void) | undefined;
+        if (done) process.nextTick(done);
+        return true;
+      }
       return (write as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
     } as typeof response.write;
 
@@ -361,20 +396,13 @@ export class PageCache {
     const finish = (): void => {
       ended = true;
       if (abandoned) return;
-      const status = response.statusCode;
+      const status = notModified ? 200 : response.statusCode;
       const headers: http.OutgoingHttpHeaders = {};
-      for (const [name, value] of Object.entries(response.getHeaders())) if (!UNSTORED_HEADERS.has(name) && value !== undefined) headers[name] = value;
+      for (const [name, value] of Object.entries(notModified ?? response.getHeaders())) if (!UNSTORED_HEADERS.has(name) && value !== undefined) headers[name] = value;
       if (!storable || !STORED_STATUSES.has(status) || !isExpectedBody(payload, headers)) return settle(undefined);
       const body = Buffer.concat(chunks);
       const given = headers.etag;
-      const encoding = headerText(headers["content-encoding"] as string | string[] | undefined);
-      // One validator per encoding (RFC 9110, 8.8.3): a route's strong ETag gets the encoding's name.
-      const etag =
-        typeof given === "string"
-          ? encoding && !given.startsWith("W/")
-            ? given.replace(/"$/, `-${encoding}"`)
-            : given
-          : `W/"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"`;
+      const etag = typeof given === "string" ? given : `W/"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"`;
       delete headers.etag;
       const storedAt = this.now();
       const entry: Entry = { status, headers, body, etag, tags: policy.tags, version, storedAt, expiresAt: storedAt + policy.ttlMs, bytes: body.length + key.length + 512 };
@@ -384,8 +412,11 @@ export class PageCache {
 
     const end = response.end;
     response.end = function (this: http.ServerResponse, chunk?: unknown, ...rest: unknown[]) {
+      if (ifNoneMatch && !this.headersSent) this.writeHead(this.statusCode);
       if (typeof chunk !== "function") keep(chunk, rest[0]);
-      const result = (end as (...args: unknown[]) => http.ServerResponse).call(this, chunk, ...rest);
+      const result = notModified
+        ? (end as (...args: unknown[]) => http.ServerResponse).call(this, ...[chunk, ...rest].filter((arg) => typeof arg === "function"))
+        : (end as (...args: unknown[]) => http.ServerResponse).call(this, chunk, ...rest);
       finish();
       return result;
     } as typeof response.end;

@@ -119,6 +119,20 @@ async function standIn(request: http.IncomingMessage, response: http.ServerRespo
       response.setHeader("content-type", "text/plain");
       response.end(body);
       return;
+    case "etag-stream": {
+      // A route with its own ETag that streams its body, and waits for its writes to be taken.
+      response.writeHead(200, { "content-type": "text/plain", etag: '"s1"' });
+      await new Promise<void>((resolve) => response.write("first part,", () => resolve()));
+      await new Promise<void>((resolve) => response.end(body, () => resolve()));
+      return;
+    }
+    case "etag-encoded":
+      // A strong ETag on a compressed answer (the body itself does not matter to the cache).
+      response.setHeader("etag", '"e1"');
+      response.setHeader("content-encoding", "gzip");
+      response.setHeader("content-type", "text/plain");
+      response.end(body);
+      return;
     case "large": {
       // Several MB, slowly: more than the sockets buffer, so a client that does not read holds the
       // response unfinished; the render itself gates on the test.
@@ -435,14 +449,41 @@ describe("the page cache", () => {
     expect(rendersOf(path)).toBe(1);
   });
 
-  it("stores a whole page when the miss was a conditional request the page could have answered with a 304", async () => {
+  it("answers a conditional miss whose page has the client's ETag with a 304, and still stores the whole page", async () => {
     await start();
     const path = "/trending/etag/1";
     const miss = await send(path, { headers: { "if-none-match": '"v1"' } });
-    expect(miss).toMatchObject({ status: 200, body: `${path} render 1`, headers: { "x-cache": "MISS" } });
-    expect(await send(path)).toMatchObject({ status: 200, body: `${path} render 1`, headers: { "x-cache": "HIT", etag: '"v1"' } });
+    expect(miss).toMatchObject({ status: 304, body: "", headers: { "x-cache": "MISS", etag: '"v1"', "cache-control": POLICY_CACHE_CONTROL } });
+    expect(miss.headers["content-type"]).toBeUndefined();
+    expect(miss.headers["content-length"]).toBeUndefined();
+    expect(await send(path)).toMatchObject({ status: 200, body: `${path} render 1`, headers: { "x-cache": "HIT", etag: '"v1"', "content-type": "text/plain" } });
     expect(await send(path, { headers: { "if-none-match": '"v1"' } })).toMatchObject({ status: 304, body: "", headers: { "x-cache": "HIT" } });
     expect(rendersOf(path)).toBe(1);
+  });
+
+  it("gives a strong ETag the encoding's name on the first answer as on the stored copies, and takes it back as a match", async () => {
+    const cache = await start();
+    const path = "/feeds/etag-encoded/1";
+    expect(await send(path)).toMatchObject({ status: 200, headers: { "x-cache": "MISS", etag: '"e1-gzip"' } });
+    expect(await send(path)).toMatchObject({ status: 200, headers: { "x-cache": "HIT", etag: '"e1-gzip"' } });
+    cache.invalidate(["feeds"]);
+    expect(await send(path, { headers: { "if-none-match": '"e1-gzip"' } })).toMatchObject({ status: 304, body: "", headers: { "x-cache": "MISS", etag: '"e1-gzip"' } });
+    expect(rendersOf(path)).toBe(2);
+  });
+
+  it("after a change, a poller whose page rendered the same again gets a 304, and one with an older ETag the page", async () => {
+    // A feed reader polling with its ETag: a vote elsewhere drops the feed, its next render is the same.
+    const cache = await start();
+    const path = "/feeds/etag-stream/1";
+    const first = await send(path);
+    expect(first).toMatchObject({ status: 200, body: `first part,${path} render 1`, headers: { "x-cache": "MISS", etag: '"s1"' } });
+    cache.invalidate(["feeds"]);
+    const again = await send(path, { headers: { "if-none-match": '"s1"' } });
+    expect(again).toMatchObject({ status: 304, body: "", headers: { "x-cache": "MISS", etag: '"s1"' } });
+    expect(rendersOf(path)).toBe(2);
+    expect(await send(path)).toMatchObject({ status: 200, body: `first part,${path} render 2`, headers: { "x-cache": "HIT", etag: '"s1"' } });
+    cache.invalidate(["feeds"]);
+    expect(await send(path, { headers: { "if-none-match": '"s0"' } })).toMatchObject({ status: 200, body: `first part,${path} render 3`, headers: { "x-cache": "MISS" } });
   });
 
   it("evicts the least recently used page when it holds more than maxBytes", async () => {
