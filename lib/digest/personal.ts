@@ -76,15 +76,45 @@ function compatible(a: string, b: string): boolean {
   return a === b || (a.length === 1 && b.startsWith(a)) || (b.length === 1 && a.startsWith(b));
 }
 
+/** Given names (all tokens but the surname) that agree as far as both go. */
+function givenNamesAgree(f: readonly string[], a: readonly string[]): boolean {
+  for (let i = 0; i < Math.min(f.length, a.length) - 1; i++) if (!compatible(f[i]!, a[i]!)) return false;
+  return true;
+}
+
 /** The same surname, and given names that agree as far as both go (an initial agrees with its name). */
 export function authorMatches(followed: string, author: string): boolean {
   const f = nameTokens(followed);
   const a = nameTokens(author);
-  if (f.length === 0 || a.length === 0 || f.at(-1) !== a.at(-1)) return false;
-  const fGiven = f.slice(0, -1);
-  const aGiven = a.slice(0, -1);
-  for (let i = 0; i < Math.min(fGiven.length, aGiven.length); i++) if (!compatible(fGiven[i]!, aGiven[i]!)) return false;
-  return true;
+  return f.length > 0 && a.length > 0 && f.at(-1) === a.at(-1) && givenNamesAgree(f, a);
+}
+
+/** One author of one paper of a window, by surname. */
+type AuthorEntry = { paper: TrendingItem; name: string; tokens: string[] };
+
+/**
+ * A window's authors by surname, made once per window (the plan hands every edition the same
+ * array): a followed author then looks at the papers of its surname only, not at every name.
+ */
+const authorIndexes = new WeakMap<readonly TrendingItem[], Map<string, AuthorEntry[]>>();
+
+function authorsBySurname(window: readonly TrendingItem[]): Map<string, AuthorEntry[]> {
+  let index = authorIndexes.get(window);
+  if (!index) {
+    index = new Map();
+    for (const paper of window) {
+      for (const name of paper.authors) {
+        const tokens = tokenize(name);
+        const surname = tokens.at(-1);
+        if (surname === undefined) continue;
+        const entries = index.get(surname);
+        if (entries) entries.push({ paper, name, tokens });
+        else index.set(surname, [{ paper, name, tokens }]);
+      }
+    }
+    authorIndexes.set(window, index);
+  }
+  return index;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -181,14 +211,15 @@ export function selectEdition(input: SelectionInput): EditionContent {
     const label = savedSearchLabel(search);
     follows.push({ key: searchKey(search), label, reason: `from your search ${quoted(label)}`, ids: inWindow(input.matches.get(searchKey(search))), path: morePath(search.q, from, input.day, search) });
   }
+  const bySurname = preferences.authors.length > 0 ? authorsBySurname(window) : new Map<string, AuthorEntry[]>();
   for (const followed of preferences.authors) {
     const ids = new Set<string>();
-    for (const paper of window) {
-      const author = paper.authors.find((name) => authorMatches(followed, name));
-      if (author) {
-        ids.add(paper.id);
-        add(paper.id, `by ${author}`);
-      }
+    const f = nameTokens(followed);
+    // In window order, and a paper's first matching name, as the paper lists its authors.
+    for (const { paper, name, tokens } of bySurname.get(f.at(-1) ?? "") ?? []) {
+      if (ids.has(paper.id) || !givenNamesAgree(f, tokens)) continue;
+      ids.add(paper.id);
+      add(paper.id, `by ${name}`);
     }
     follows.push({ key: `a:${followed}`, label: followed, reason: "", ids, path: morePath(followed, from, input.day) });
   }

@@ -131,6 +131,33 @@ describe("a personal edition", () => {
     expect(edition).toMatchObject({ kind: "weekly", from: "2026-06-09", to: "2026-06-15" });
   });
 
+  it("brings, for each followed author, exactly the papers one of whose names authorMatches, saying the first such name", () => {
+    // A window of look-alike names: the same surnames with other given names, initials, accents,
+    // "Surname, Given" order and case, several per paper. Reused across editions, as a plan does.
+    const given = ["Sergey", "S.", "Sarah", "Sergei", "Jürgen", "J", "Jurgen", "Yann", "Y.", "Ada", ""];
+    const surnames = ["Levine", "LEVINE", "Levin", "Schmidhuber", "LeCun", "Lovelace"];
+    let seed = 7;
+    const pick = <T,>(list: readonly T[]): T => list[(seed = (seed * 48271) % 2147483647) % list.length]!;
+    const name = () => (pick([true, false]) ? `${pick(surnames)}, ${pick(given)}` : `${pick(given)} ${pick(surnames)}`).trim();
+    const crowd = Array.from({ length: 400 }, (_, i) => paper(i + 1, { authors: Array.from({ length: 1 + (i % 4) }, name) }));
+    const followedSets = [["S. Levine"], ["Sergey Levine", "Jurgen Schmidhuber"], ["Levine"], ["Y LeCun", "ada lovelace", "Sergei Levin"], ["Nobody Here"]];
+    for (const authors of followedSets) {
+      const edition = selectEdition(input({ preferences: prefs({ authors }), window: crowd, size: 0 }));
+      const expected = crowd.flatMap((candidate) => {
+        const reasons = authors.flatMap((followed) => {
+          const author = candidate.authors.find((written) => authorMatches(followed, written));
+          return author ? [`by ${author}`] : [];
+        });
+        return reasons.length > 0 ? [[candidate.id, [...new Set(reasons)]]] : [];
+      });
+      const shown = edition.papers.map((p) => [p.id, p.reasons]);
+      expect(shown).toEqual(expected.slice(0, FOLLOW_CAP));
+      const unshown = expected.length - Math.min(expected.length, FOLLOW_CAP);
+      expect(edition.more.reduce((sum, more) => sum + more.count, 0) >= unshown).toBe(true);
+    }
+    expect(followedSets.some((authors) => selectEdition(input({ preferences: prefs({ authors }), window: crowd, size: 0 })).papers.length > 3)).toBe(true);
+  });
+
   it("is empty when nothing matches", () => {
     expect(selectEdition(input({ preferences: prefs({ categories: ["hep-th"] }), window })).papers).toEqual([]);
   });
