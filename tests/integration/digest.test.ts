@@ -286,9 +286,14 @@ describe("SMTP failures", () => {
     const url = down.url;
     await down.close();
     const running = sendDigestTo(url, { date: DATE, concurrency: 2, retryMs: 50 });
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const { rows } = await database.pool.query<{ error: string | null }>(`SELECT error FROM delivery WHERE error IS NOT NULL LIMIT 1`);
-    expect(rows[0]?.error).toMatch(/ECONNREFUSED|connect/i);
+    // The sender has tried and recorded why it could not send (however long freezing took here).
+    await vi.waitFor(
+      async () => {
+        const { rows } = await database.pool.query<{ error: string | null }>(`SELECT error FROM delivery WHERE error IS NOT NULL LIMIT 1`);
+        expect(rows[0]?.error).toMatch(/ECONNREFUSED|connect/i);
+      },
+      { timeout: 10_000, interval: 50 },
+    );
     // The server comes back on the port the sender keeps trying.
     const revived = await startSmtp({}, Number(new URL(url).port));
     try {
