@@ -37,6 +37,7 @@ export default defineConfig({
             VOTE_LIMIT_VISITOR: "20",
             VOTE_LIMIT_IP: "50",
             API_LIMIT_IP: "40",
+            MAIL_LIMIT_IP: "6",
             MAIL_LIMIT_HOURLY: "30",
           },
         },

@@ -137,6 +137,11 @@ const schema = z.object({
   VOTE_LIMIT_IP: z.coerce.number().int().min(1).max(1_000_000).default(600),
   /** Requests to the public GET API and feeds one IP may send per minute. */
   API_LIMIT_IP: z.coerce.number().int().min(1).max(1_000_000).default(300),
+  /**
+   * Requests for confirmation and sign-in mails one client IP may make per hour. Raise it for a lab
+   * or a company whose readers all reach the site from one address (a NAT, a proxy).
+   */
+  MAIL_LIMIT_IP: z.coerce.number().int().min(1).max(1_000_000).default(10),
   /** Confirmation and sign-in mails the site sends per hour in all (a cap against mail floods). */
   MAIL_LIMIT_HOURLY: z.coerce.number().int().min(1).max(1_000_000).default(200),
   /**

@@ -4,12 +4,8 @@ import { env } from "@/lib/env";
 import { mailboxKey } from "@/lib/mail/address";
 import { consumeLimits, type LimitCheck, type LimitRefused } from "@/lib/rate-limit";
 
-export const MAIL_LIMITS = {
-  /** Mails one mailbox (the folded address) can be sent, whichever flow sends them. */
-  address: { points: 3, duration: 24 * 3600 },
-  /** Requests for such mails from one IP. */
-  ip: { points: 10, duration: 3600 },
-} as const;
+/** Mails one mailbox (the folded address) can be sent a day, whichever flow sends them. */
+export const MAILBOX_LIMIT = { points: 3, duration: 24 * 3600 } as const;
 
 const HOURLY = "mail-hourly";
 
@@ -23,8 +19,8 @@ export function consumeMailLimits(request: { email: string; ip: string | undefin
   // Hashed: the table's keys stay short (an address may be 254 characters) and hold no addresses.
   const mailbox = mailboxKey(request.email);
   return consumeLimits([
-    { name: "mail-ip", limit: MAIL_LIMITS.ip, key: request.ip },
-    { name: "mail-address", limit: MAIL_LIMITS.address, key: mailbox },
+    { name: "mail-ip", limit: { points: env.MAIL_LIMIT_IP, duration: 3600 }, key: request.ip },
+    { name: "mail-address", limit: MAILBOX_LIMIT, key: mailbox },
     { name: HOURLY, limit: { points: env.MAIL_LIMIT_HOURLY, duration: 3600 }, key: "all" },
   ]);
 }

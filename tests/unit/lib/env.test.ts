@@ -6,7 +6,7 @@ describe("parseEnv", () => {
     const env = parseEnv({});
     expect(env).toMatchObject({ PORT: 3000, APP_URL: "http://localhost:3000", DATA_DIR: ".data" });
     expect(env.DATABASE_URL).toBeUndefined();
-    expect(env.MAIL_LIMIT_HOURLY).toBe(200);
+    expect(env).toMatchObject({ MAIL_LIMIT_IP: 10, MAIL_LIMIT_HOURLY: 200 });
   });
 
   it("points APP_URL at the port the site listens on until it is set", () => {
@@ -25,6 +25,7 @@ describe("parseEnv", () => {
     [{ DATABASE_URL: "postgres is here" }, "DATABASE_URL"],
     [{ INGEST_BATCH_SIZE: "0" }, "INGEST_BATCH_SIZE"],
     [{ MAIL_LIMIT_HOURLY: "0" }, "MAIL_LIMIT_HOURLY"],
+    [{ MAIL_LIMIT_IP: "ten" }, "MAIL_LIMIT_IP"],
   ])("stops on %o naming %s", (source, variable) => {
     expect(() => parseEnv(source)).toThrow(new RegExp(`^Invalid configuration:\\n  ${variable}:`));
   });
