@@ -144,8 +144,29 @@ function isExpectedBody(payload: boolean, headers: http.OutgoingHttpHeaders): bo
   return payload === type.startsWith("text/x-component");
 }
 
-/** What a 304 carries of the page's headers (RFC 9110, 15.4.5). */
-const NOT_MODIFIED_HEADERS = new Set(["cache-control", "content-location", "date", "etag", "expires", "vary", "set-cookie", CACHE_STATUS_HEADER, REQUEST_ID_HEADER]);
+/**
+ * What a 304 carries of the page's headers: those RFC 9110 (15.4.5) asks for, and CORS's, without
+ * which a browser fails another site's conditional request.
+ */
+const NOT_MODIFIED_HEADERS = new Set([
+  "cache-control",
+  "content-location",
+  "date",
+  "etag",
+  "expires",
+  "vary",
+  "set-cookie",
+  "access-control-allow-origin",
+  "access-control-expose-headers",
+  CACHE_STATUS_HEADER,
+  REQUEST_ID_HEADER,
+]);
+
+function notModifiedHeaders(headers: http.OutgoingHttpHeaders): http.OutgoingHttpHeaders {
+  const kept: http.OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) if (NOT_MODIFIED_HEADERS.has(name) && value !== undefined) kept[name] = value;
+  return kept;
+}
 
 /**
  * A route's own ETag as the copy stores it: one validator per encoding (RFC 9110, 8.8.3), so a
@@ -320,8 +341,7 @@ export class PageCache {
     const cacheControl = sharedCacheControl(entry.status, policy, payload, cookie, cookie) ?? "private, no-store";
     const common = { "cache-control": cacheControl, etag: entry.etag, [CACHE_STATUS_HEADER]: "HIT" satisfies CacheStatus };
     if (entry.status === 200 && matchesEtag(headerText(request.headers["if-none-match"]), entry.etag)) {
-      const vary = entry.headers.vary;
-      response.writeHead(304, vary === undefined ? common : { ...common, vary });
+      response.writeHead(304, "Not Modified", { ...notModifiedHeaders(entry.headers), ...common });
       response.end();
       return;
     }
@@ -353,10 +373,15 @@ export class PageCache {
       } else chunks.push(buffer);
     };
 
-    /** The headers of a page answered with a 304: the stored copy keeps them all. */
+    /**
+     * The headers of a page the client already has: it gets a 304 once Next has ended the page (so
+     * it stays connected until the copy is whole, as for a 200), and the stored copy keeps them all.
+     */
     let notModified: http.OutgoingHttpHeaders | undefined;
     const writeHead = response.writeHead;
     response.writeHead = function (this: http.ServerResponse, statusCode: number, ...rest: unknown[]) {
+      // Held back for a 304: Next's compression asks again before each chunk (no header is out yet).
+      if (notModified) return this;
       // Headers given to writeHead join the ones set before, so the copy sees them all.
       applyGivenHeaders(this, typeof rest[0] === "string" ? rest[1] : rest[0]);
       const cookieNow = headerText(this.getHeader("set-cookie") as string | string[] | undefined);
@@ -368,16 +393,25 @@ export class PageCache {
       const write = writeHead as (this: http.ServerResponse, status: number, message?: string) => http.ServerResponse;
       if (statusCode === 200 && etag && matchesEtag(ifNoneMatch, etag)) {
         notModified = this.getHeaders();
-        for (const name of this.getHeaderNames()) if (!NOT_MODIFIED_HEADERS.has(name)) this.removeHeader(name);
-        return write.call(this, 304);
+        return this;
       }
       return typeof rest[0] === "string" ? write.call(this, statusCode, rest[0]) : write.call(this, statusCode);
     } as typeof response.writeHead;
+    const sendNotModified = (): void => {
+      for (const name of response.getHeaderNames()) if (!NOT_MODIFIED_HEADERS.has(name)) response.removeHeader(name);
+      (writeHead as (this: http.ServerResponse, status: number, message: string) => http.ServerResponse).call(response, 304, "Not Modified");
+    };
+    // Headers held back for a 304 are not flushed before the page has ended.
+    const flushHeaders = response.flushHeaders;
+    response.flushHeaders = function (this: http.ServerResponse) {
+      if (ifNoneMatch && !this.headersSent && !notModified) this.writeHead(this.statusCode);
+      if (!notModified) flushHeaders.call(this);
+    };
 
     const write = response.write;
     response.write = function (this: http.ServerResponse, chunk: unknown, ...rest: unknown[]) {
       // A conditional request's answer is settled before its first byte: a 304, or the page.
-      if (ifNoneMatch && !this.headersSent) this.writeHead(this.statusCode);
+      if (ifNoneMatch && !this.headersSent && !notModified) this.writeHead(this.statusCode);
       keep(chunk, rest[0]);
       if (notModified) {
         const done = rest.find((arg) => typeof arg === "function") as (() => void) | undefined;
@@ -412,8 +446,9 @@ export class PageCache {
 
     const end = response.end;
     response.end = function (this: http.ServerResponse, chunk?: unknown, ...rest: unknown[]) {
-      if (ifNoneMatch && !this.headersSent) this.writeHead(this.statusCode);
+      if (ifNoneMatch && !this.headersSent && !notModified) this.writeHead(this.statusCode);
       if (typeof chunk !== "function") keep(chunk, rest[0]);
+      if (notModified && !this.headersSent) sendNotModified();
       const result = notModified
         ? (end as (...args: unknown[]) => http.ServerResponse).call(this, ...[chunk, ...rest].filter((arg) => typeof arg === "function"))
         : (end as (...args: unknown[]) => http.ServerResponse).call(this, chunk, ...rest);

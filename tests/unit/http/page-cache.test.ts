@@ -3,10 +3,15 @@
 // a slow render, a stream the client walks away from). A page is /<tag>/<kind>/<anything>: the
 // test policy stores it under <tag>, and <kind> picks how the stand-in answers.
 import http from "node:http";
+import { createRequire } from "node:module";
+import { gunzipSync } from "node:zlib";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { wantsFreshPages } from "@/lib/cache/fresh";
 import { acceptsGzip, type CachePolicy, PageCache, type PageCacheOptions } from "@/lib/http/page-cache";
 import { createWebServer, listen } from "@/lib/http/web-server";
+
+/** Next's own compression middleware (the `compression` package), as its router applies it to every answer. */
+const nextCompression = createRequire(import.meta.url)("next/dist/compiled/compression") as () => (request: http.IncomingMessage, response: http.ServerResponse, next: () => void) => void;
 
 const POLICY_CACHE_CONTROL = "public, max-age=0, s-maxage=5";
 const HANDLER_CACHE_CONTROL = "private, max-age=0";
@@ -126,6 +131,28 @@ async function standIn(request: http.IncomingMessage, response: http.ServerRespo
       await new Promise<void>((resolve) => response.end(body, () => resolve()));
       return;
     }
+    case "etag-flush": {
+      // As Next streams a page: headers flushed first, the body in chunks some time later.
+      response.setHeader("content-type", "text/plain");
+      response.setHeader("etag", '"f1"');
+      response.setHeader("access-control-allow-origin", "*");
+      response.flushHeaders();
+      response.write("first part,");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      response.end(body);
+      return;
+    }
+    case "etag-compressed":
+      // As Next answers through its own compression (gzip when asked), streaming in chunks.
+      nextCompression()(request, response, () => undefined);
+      response.setHeader("content-type", "text/plain");
+      response.setHeader("etag", '"c1"');
+      response.flushHeaders();
+      response.write(`first part,${"a".repeat(2048)},`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      response.write("second part,");
+      response.end(body);
+      return;
     case "etag-encoded":
       // A strong ETag on a compressed answer (the body itself does not matter to the cache).
       response.setHeader("etag", '"e1"');
@@ -201,6 +228,20 @@ function send(path: string, options: { method?: string; headers?: http.OutgoingH
       const chunks: Buffer[] = [];
       response.on("data", (chunk: Buffer) => chunks.push(chunk));
       response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString() }));
+      response.on("error", reject);
+    });
+    request.on("error", reject);
+    request.end();
+  });
+}
+
+/** As send, with the body's bytes as they came (a compressed body stays compressed). */
+function sendRaw(path: string, options: { headers?: http.OutgoingHttpHeaders } = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request({ host: "127.0.0.1", port, path, headers: options.headers, agent: false }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
       response.on("error", reject);
     });
     request.on("error", reject);
@@ -459,6 +500,42 @@ describe("the page cache", () => {
     expect(await send(path)).toMatchObject({ status: 200, body: `${path} render 1`, headers: { "x-cache": "HIT", etag: '"v1"', "content-type": "text/plain" } });
     expect(await send(path, { headers: { "if-none-match": '"v1"' } })).toMatchObject({ status: 304, body: "", headers: { "x-cache": "HIT" } });
     expect(rendersOf(path)).toBe(1);
+  });
+
+  it("sends a conditional miss's 304 only once the page has ended, so a client that leaves at once does not stop the copy", async () => {
+    const cache = await start();
+    const path = "/feeds/etag-flush/1";
+    expect(await send(path)).toMatchObject({ status: 200, body: `first part,${path} render 1`, headers: { etag: '"f1"' } });
+    cache.invalidate(["feeds"]);
+    // A client that closes its connection as soon as it has a whole answer (no keep-alive).
+    const again = await send(path, { headers: { "if-none-match": '"f1"', connection: "close" } });
+    expect(again).toMatchObject({ status: 304, body: "", headers: { "x-cache": "MISS", etag: '"f1"', "access-control-allow-origin": "*" } });
+    expect(again.headers["content-type"]).toBeUndefined();
+    expect(await send(path)).toMatchObject({ status: 200, body: `first part,${path} render 2`, headers: { "x-cache": "HIT" } });
+    // A stored copy's 304 keeps the CORS headers too, for another site's conditional request.
+    expect(await send(path, { headers: { "if-none-match": '"f1"' } })).toMatchObject({ status: 304, headers: { "x-cache": "HIT", "access-control-allow-origin": "*" } });
+    expect(rendersOf(path)).toBe(2);
+  });
+
+  it("answers a conditional miss with a 304 and stores the whole page under Next's gzip compression too", async () => {
+    const cache = await start();
+    const path = "/feeds/etag-compressed/1";
+    const gzip = { "accept-encoding": "gzip" };
+    const first = await sendRaw(path, { headers: gzip });
+    expect(first).toMatchObject({ status: 200, headers: { "x-cache": "MISS", etag: '"c1-gzip"', "content-encoding": "gzip" } });
+    expect(gunzipSync(first.body).toString()).toBe(`first part,${"a".repeat(2048)},second part,${path} render 1`);
+    cache.invalidate(["feeds"]);
+    const again = await sendRaw(path, { headers: { ...gzip, "if-none-match": '"c1-gzip"', connection: "close" } });
+    expect(again).toMatchObject({ status: 304, headers: { "x-cache": "MISS", etag: '"c1-gzip"' } });
+    expect(again.body).toHaveLength(0);
+    const stored = await sendRaw(path, { headers: gzip });
+    expect(stored).toMatchObject({ status: 200, headers: { "x-cache": "HIT", etag: '"c1-gzip"', "content-encoding": "gzip" } });
+    expect(gunzipSync(stored.body).toString()).toBe(`first part,${"a".repeat(2048)},second part,${path} render 2`);
+    // One that no longer matches gets the page, with its one suffix.
+    cache.invalidate(["feeds"]);
+    const changed = await sendRaw(path, { headers: { ...gzip, "if-none-match": '"c0-gzip"' } });
+    expect(changed).toMatchObject({ status: 200, headers: { "x-cache": "MISS", etag: '"c1-gzip"' } });
+    expect(gunzipSync(changed.body).toString()).toBe(`first part,${"a".repeat(2048)},second part,${path} render 3`);
   });
 
   it("gives a strong ETag the encoding's name on the first answer as on the stored copies, and takes it back as a match", async () => {
