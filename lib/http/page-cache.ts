@@ -381,7 +381,14 @@ export class PageCache {
     const writeHead = response.writeHead;
     response.writeHead = function (this: http.ServerResponse, statusCode: number, ...rest: unknown[]) {
       // Held back for a 304: Next's compression asks again before each chunk (no header is out yet).
-      if (notModified) return this;
+      // Another status now (an error answer after a body that broke off) is kept for the end.
+      if (notModified) {
+        if (statusCode !== 200) {
+          applyGivenHeaders(this, typeof rest[0] === "string" ? rest[1] : rest[0]);
+          this.statusCode = statusCode;
+        }
+        return this;
+      }
       // Headers given to writeHead join the ones set before, so the copy sees them all.
       applyGivenHeaders(this, typeof rest[0] === "string" ? rest[1] : rest[0]);
       const cookieNow = headerText(this.getHeader("set-cookie") as string | string[] | undefined);
@@ -428,6 +435,7 @@ export class PageCache {
     let ended = false;
     let abandoned = false;
     const finish = (): void => {
+      if (ended) return;
       ended = true;
       if (abandoned) return;
       const status = notModified ? 200 : response.statusCode;
@@ -448,7 +456,15 @@ export class PageCache {
     response.end = function (this: http.ServerResponse, chunk?: unknown, ...rest: unknown[]) {
       if (ifNoneMatch && !this.headersSent && !notModified) this.writeHead(this.statusCode);
       if (typeof chunk !== "function") keep(chunk, rest[0]);
-      if (notModified && !this.headersSent) sendNotModified();
+      if (notModified && !this.headersSent) {
+        if (this.statusCode === 200 && !this.destroyed) sendNotModified();
+        else {
+          // The page did not end as the one the client has: no 304 and no copy, Next's answer as it is.
+          storable = false;
+          notModified = undefined;
+          (writeHead as (this: http.ServerResponse, status: number) => http.ServerResponse).call(this, this.statusCode);
+        }
+      }
       const result = notModified
         ? (end as (...args: unknown[]) => http.ServerResponse).call(this, ...[chunk, ...rest].filter((arg) => typeof arg === "function"))
         : (end as (...args: unknown[]) => http.ServerResponse).call(this, chunk, ...rest);

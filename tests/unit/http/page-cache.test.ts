@@ -153,6 +153,27 @@ async function standIn(request: http.IncomingMessage, response: http.ServerRespo
       response.write("second part,");
       response.end(body);
       return;
+    case "etag-broken": {
+      // A body that breaks off after its headers went out (as far as the route knows): Next then
+      // answers 500 if it still can, and may end a destroyed response.
+      response.setHeader("content-type", "text/plain");
+      response.setHeader("etag", '"b1"');
+      response.flushHeaders();
+      response.write("first part,");
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      if (request.headers["user-agent"] === "destroy") {
+        response.destroy(new Error("the body broke off"));
+        response.end();
+        return;
+      }
+      if (!response.headersSent && count > 1) {
+        response.statusCode = 500;
+        response.end("broke off");
+        return;
+      }
+      response.end(body);
+      return;
+    }
     case "etag-encoded":
       // A strong ETag on a compressed answer (the body itself does not matter to the cache).
       response.setHeader("etag", '"e1"');
@@ -536,6 +557,20 @@ describe("the page cache", () => {
     const changed = await sendRaw(path, { headers: { ...gzip, "if-none-match": '"c0-gzip"' } });
     expect(changed).toMatchObject({ status: 200, headers: { "x-cache": "MISS", etag: '"c1-gzip"' } });
     expect(gunzipSync(changed.body).toString()).toBe(`first part,${"a".repeat(2048)},second part,${path} render 3`);
+  });
+
+  it("neither sends a 304 nor stores a copy when a conditional miss's page breaks off", async () => {
+    const cache = await start();
+    const path = "/feeds/etag-broken/1";
+    expect(await send(path)).toMatchObject({ status: 200, body: `first part,${path} render 1`, headers: { etag: '"b1"' } });
+    cache.invalidate(["feeds"]);
+    // Next's error answer goes out as it is, and nothing is stored.
+    expect(await send(path, { headers: { "if-none-match": '"b1"' } })).toMatchObject({ status: 500, body: "broke off" });
+    expect(cache.size.entries).toBe(0);
+    // A response destroyed while its 304 was held back: the client gets no answer, nothing is stored.
+    await expect(send(path, { headers: { "if-none-match": '"b1"', "user-agent": "destroy" } })).rejects.toThrow();
+    expect(cache.size.entries).toBe(0);
+    expect(rendersOf(path)).toBe(3);
   });
 
   it("gives a strong ETag the encoding's name on the first answer as on the stored copies, and takes it back as a match", async () => {
