@@ -9,7 +9,7 @@ import { SearchHit } from "@/components/search-hit";
 import { useSignedIn } from "@/components/use-signed-in";
 import { pluralize } from "@/lib/papers/format";
 import { hasCriteria, nextSearchOffset, readSearchQuery, writeSearchQuery } from "@/lib/search/query-url";
-import { CATEGORY_PATTERN } from "@/lib/api/params";
+import { CATEGORY_PATTERN } from "@/lib/papers/query-params";
 import { canonicalCategory } from "@/lib/papers/categories";
 import { savedSearchKey, type SavedSearch } from "@/lib/subscriptions/preferences";
 import type { SearchCards, SearchQuery } from "@/lib/search/types";

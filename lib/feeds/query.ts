@@ -1,6 +1,6 @@
 // The feeds' query parameters: a trending period and at most one arXiv category; anything else invalid is a 400.
 import { z } from "zod";
-import { CATEGORY_PATTERN, trendingQuerySchema } from "@/lib/api/params";
+import { CATEGORY_PATTERN, trendingQuerySchema } from "@/lib/papers/query-params";
 import { parseQuery } from "@/lib/api/respond";
 import type { Period } from "@/lib/papers/period";
 

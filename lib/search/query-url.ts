@@ -1,5 +1,5 @@
 // The search page's query string: read forgivingly (a bad filter is dropped, not an error page) and written back.
-import { searchParamsObject, searchQuerySchema } from "@/lib/api/params";
+import { searchParamsObject, searchQuerySchema } from "@/lib/papers/query-params";
 import type { SearchQuery } from "./types";
 
 export type SearchPageParams = Record<string, string | string[] | undefined>;

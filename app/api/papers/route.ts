@@ -2,7 +2,7 @@
 import type { NextRequest } from "next/server";
 import { cachedJson, preflight, publicGet } from "@/lib/api/public";
 import { ApiError, parseQuery } from "@/lib/api/respond";
-import { trendingQuerySchema } from "@/lib/api/params";
+import { trendingQuerySchema } from "@/lib/papers/query-params";
 import { env } from "@/lib/env";
 import { InvalidCursorError, listTrending } from "@/lib/papers/trending";
 

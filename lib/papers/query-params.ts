@@ -1,4 +1,4 @@
-// Query parameter schemas shared by the JSON API routes.
+// Query parameter schemas of the papers: trending windows and searches, as the JSON API, the search page and the feeds read them.
 import { z } from "zod";
 import { isValidDay } from "@/lib/time";
 import { PERIODS } from "@/lib/papers/period";
