@@ -234,16 +234,22 @@ function apiTarget(baseUrl: string, send: Transport): Target {
   };
 }
 
+/** A refusal on the search route (answered by the web server itself under scripts/web.ts). */
+const SEARCH_REFUSAL = "/api/search?q=x&sort=nonsense";
+/** A small answer Next renders in every setup, never from the page cache: "not signed in". */
+const NEXT_SMALL = "/api/session";
+
+const refusedAs = (code: string) => (reply: Reply) => !reply.ok && (reply.body as { error?: { code?: string } }).error?.code === code;
+const signedOut = (reply: Reply) => reply.ok && (reply.body as { signedIn?: boolean }).signedIn === false;
+
 /**
- * /api/search refusing a request (an unknown sort: 400 and a small JSON error; a bare `next start`,
- * with no client address, refuses it as 429 at the limit): what Next and the route cost per
- * request on their own, with no Meilisearch, Postgres or search work behind them.
+ * A small answer with nothing behind it (no Meilisearch, Postgres or search work): what the web
+ * process costs per request on its own. `expected` tells the answer from a failure.
  */
-function floorTarget(baseUrl: string, send: Transport, code = "invalid_request"): Target {
+function floorTarget(baseUrl: string, send: Transport, pathname: string, expected: (reply: Reply) => boolean): Target {
   return async () => {
-    const reply = await send(`${baseUrl}/api/search?q=x&sort=nonsense`, { method: "GET" });
-    const refused = !reply.ok && (reply.body as { error?: { code?: string } }).error?.code === code;
-    return { ok: refused, ids: [], serverMs: undefined, degraded: false };
+    const reply = await send(`${baseUrl}${pathname}`, { method: "GET" });
+    return { ok: expected(reply), ids: [], serverMs: undefined, degraded: false };
   };
 }
 
@@ -497,17 +503,17 @@ async function main(): Promise<void> {
   }
   breakdown?.();
 
-  // The floor of any answer through Next, measured the same way at the highest level.
+  // The floor of a search answer, measured the same way at the highest level: the search route
+  // refusing, as the web server answers it (its direct route, without Next).
   const floorRun = emptyRun();
-  await load(floorTarget(baseUrl, apiClient.send), mix, 0, QUERIES, CONCURRENCY, floorRun);
+  await load(floorTarget(baseUrl, apiClient.send, SEARCH_REFUSAL, refusedAs("invalid_request")), mix, 0, QUERIES, CONCURRENCY, floorRun);
   const floor = stats(floorRun);
-  printHeader(`Next's own cost per request, ${CONCURRENCY} clients: /api/search answering 400 to an unknown sort (no search behind it)`);
+  printHeader(`the web process's own cost per request, ${CONCURRENCY} clients: /api/search answering 400 to an unknown sort (no search behind it; the web server's direct route)`);
   printRow("/api/search 400", floor);
   printCpu([{ label: "/api/search 400", run: floorRun }]);
 
-  // What our HTTP server in front of Next costs: the same refusal through it and through a bare
-  // `next start` on the same build, in alternating chunks (the bare one refuses with 429: it has
-  // no client address, so the limit fails closed; the answer is as small).
+  // What our HTTP server in front of Next costs: the same small answer Next renders, through it and
+  // through a bare `next start` on the same build, in alternating chunks.
   const barePort = await freePort(0);
   const bare = await startNext(webEnv, barePort, path.join(tmp, "next-bare.log"), true);
   const ownPid = next.pid;
@@ -515,12 +521,12 @@ async function main(): Promise<void> {
   cpuGroups.next = (proc) => proc.pgrp === ownPid || proc.pgrp === bare.pid;
   const bareClient = transport();
   onCleanup(bareClient.close);
-  const floors = [floorTarget(baseUrl, apiClient.send), floorTarget(bare.url, bareClient.send, "rate_limited")];
+  const floors = [floorTarget(baseUrl, apiClient.send, NEXT_SMALL, signedOut), floorTarget(bare.url, bareClient.send, NEXT_SMALL, signedOut)];
   // The bare server is fresh: warm it (and ours again) before measuring.
   await compare(floors, warm, CONCURRENCY);
   const [viaOurs, viaBare] = await compare(floors, mix, CONCURRENCY);
   const [oursFloor, bareFloor] = [stats(viaOurs!), stats(viaBare!)];
-  printHeader(`our server in front of Next, ${CONCURRENCY} clients: the same small refusal through scripts/web.ts and through a bare next start`);
+  printHeader(`our server in front of Next, ${CONCURRENCY} clients: the same small answer of ${NEXT_SMALL} through scripts/web.ts and through a bare next start`);
   printRow("via scripts/web.ts", oursFloor);
   printRow("via bare next start", bareFloor);
   printRatio("ratio ours / bare", oursFloor, bareFloor);

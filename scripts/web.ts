@@ -33,6 +33,10 @@ async function main(): Promise<void> {
   const app = next({ dev, dir: process.cwd(), port: env.PORT, hostname: env.HOST });
   await app.prepare();
   const handle = app.getRequestHandler();
+  // After Next is prepared: its request and response classes need the request context it sets up.
+  const { withDirectRoutes } = await import("@/lib/http/direct-routes");
+  const { searchGet } = await import("@/lib/api/search");
+  const { preflight } = await import("@/lib/api/public");
   // Off until the listener hears announcements; with PAGE_CACHE_MB=0 it stays off.
   const cache = new PageCache({ maxBytes: env.PAGE_CACHE_MB * 1024 * 1024, policy: cachePolicy, revalidate: wantsFreshPages });
   // The page cache learns of changes by LISTEN, which a transaction-mode pooler would silently drop.
@@ -49,7 +53,8 @@ async function main(): Promise<void> {
     searchDegraded: () => breakerStatus().state !== "closed",
   });
   const server = createWebServer({
-    handler: (request, response) => handle(request, response),
+    // The search API (asked as the reader types, never cached) is answered without Next's own per-request work.
+    handler: withDirectRoutes({ "/api/search": { GET: searchGet, OPTIONS: preflight } }, env.APP_URL, (request, response) => handle(request, response)),
     trustedProxies: env.TRUSTED_PROXIES,
     proxyNetworks: parseNetworks(env.TRUSTED_PROXY_NETWORKS),
     beforeHandler: env.VOTES_ANONYMOUS ? visitorCookieIssuer(secret, env.APP_URL) : undefined,

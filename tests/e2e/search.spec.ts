@@ -139,3 +139,28 @@ test("typing on while a slow search page loads keeps every letter", async ({ pag
   await expect(box).toHaveValue("transfomer");
   await expect(page.locator(".search-count")).toContainText("“transfomer”");
 });
+
+test("the search API, answered by the web server itself, carries what Next's answers carry", async ({ request }) => {
+  const found = await request.get("/api/search?q=transformer&limit=20", { headers: { "accept-encoding": "gzip", origin: "https://elsewhere.example" } });
+  expect(found.status()).toBe(200);
+  expect(found.headers()).toMatchObject({
+    "content-type": "application/json",
+    "cache-control": "no-store",
+    "access-control-allow-origin": "*",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "strict-origin-when-cross-origin",
+    "x-frame-options": "DENY",
+    "content-encoding": "gzip",
+  });
+  expect(found.headers().vary).toContain("Accept-Encoding");
+  const body = (await found.json()) as { items: { id: string }[]; degraded: boolean };
+  expect(body.items.length).toBeGreaterThan(0);
+  expect(body.degraded).toBe(false);
+  const refused = await request.get("/api/search?q=x&sort=nonsense");
+  expect(refused.status()).toBe(400);
+  expect(await refused.json()).toEqual({ error: { code: "invalid_request", message: expect.stringMatching(/^sort: /) } });
+  expect(refused.headers()["x-frame-options"]).toBe("DENY");
+  const preflight = await request.fetch("/api/search", { method: "OPTIONS" });
+  expect(preflight.status()).toBe(204);
+  expect(preflight.headers()["access-control-allow-headers"]).toContain("If-None-Match");
+});
