@@ -3,7 +3,7 @@
 // memory, where a database round trip per request would cost more than the limit protects.
 // Each feature declares its limits; a request takes one point from each. A limit that cannot tell
 // who is asking (its key unknown) refuses: an unidentified request must not bypass it.
-import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { RateLimiterMemory, RateLimiterPostgres, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { db } from "@/lib/db/client";
 import { countEvent } from "@/lib/metrics/events";
 
@@ -48,6 +48,16 @@ export function resetLimiters(): void {
 }
 
 /**
+ * Whether a limiter's rejection is its answer "used up" (a RateLimiterRes) rather than an error.
+ * Told by its shape, not its class: the web server's own code and Next's bundle each load a copy
+ * of the package, and they share the limiters (on globalThis), so a limiter one copy made
+ * rejects with the other copy's class.
+ */
+function isExhausted(error: unknown): error is { msBeforeNext: number } {
+  return typeof error === "object" && error !== null && !(error instanceof Error) && typeof (error as { msBeforeNext?: unknown }).msBeforeNext === "number";
+}
+
+/**
  * Takes one point from each limit, in order; stops at the first exhausted one and says how long to
  * wait. When any key is unknown nothing is taken and the request is refused: retrying does not help
  * until the caller can be told apart, so the wait given is that limit's window.
@@ -62,7 +72,7 @@ export async function consumeLimits(checks: { name: string; limit: Limit; key: s
     try {
       await limiter(check.name, check.limit).consume(check.key!);
     } catch (error) {
-      if (!(error instanceof RateLimiterRes)) throw error;
+      if (!isExhausted(error)) throw error;
       countEvent("rateLimitRefusals", { limit: check.name, reason: "exhausted" });
       return { ok: false, reason: "exhausted", limit: check.name, retryAfterSeconds: Math.max(1, Math.ceil(error.msBeforeNext / 1000)) };
     }

@@ -121,3 +121,27 @@ test("a mail scanner opening the confirmation link confirms nothing", async ({ r
     await client.end();
   }
 });
+
+test("past API_LIMIT_IP one IP gets 429s on the search API and on routes Next answers alike, whichever was asked first", async () => {
+  // The search API is answered by the web server's own code and the paper list by Next's bundle;
+  // they share one limit per IP. Each order in a fresh process: the first to ask makes the limiter.
+  const orders = [
+    ["/api/search?q=attention", "/api/papers?period=day&limit=1", "/api/papers?period=day&limit=2", "/api/papers?period=day&limit=3"],
+    ["/api/papers?period=day&limit=4", "/api/search?q=diffusion", "/api/search?q=agents", "/api/search?q=robots"],
+  ];
+  for (const paths of orders) {
+    const web = await startWebProcess({ API_LIMIT_IP: "2" });
+    try {
+      const answers = [];
+      for (const path of paths) {
+        const response = await fetch(`${web.url}${path}`);
+        const body = (await response.json()) as { error?: { code: string } };
+        answers.push({ status: response.status, code: body.error?.code ?? null, retryAfter: response.headers.get("retry-after") !== null });
+      }
+      const refused = { status: 429, code: "rate_limited", retryAfter: true };
+      expect(answers, paths.join(" then ")).toEqual([{ status: 200, code: null, retryAfter: false }, { status: 200, code: null, retryAfter: false }, refused, refused]);
+    } finally {
+      await web.stop();
+    }
+  }
+});

@@ -16,12 +16,12 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Started and warmed up: a page and a refused body, so the routes' code is loaded before anything is measured. */
-export async function startWebProcess(): Promise<WebProcess> {
+/** Started (with `env` on top of the tests' own) and warmed up: a page and a refused body, so the routes' code is loaded before anything is measured. */
+export async function startWebProcess(env: Record<string, string> = {}): Promise<WebProcess> {
   const services = e2eServices();
   const port = await freePort();
   const child = spawn(process.execPath, webServerArgs(), {
-    env: { ...servicesEnv(), MEILI_SEARCH_KEY: services.meiliSearchKey, PORT: String(port), HOST: "127.0.0.1" },
+    env: { ...servicesEnv(), MEILI_SEARCH_KEY: services.meiliSearchKey, PORT: String(port), HOST: "127.0.0.1", ...env },
     stdio: "ignore",
   });
   const stop = async () => {
