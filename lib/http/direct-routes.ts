@@ -40,7 +40,8 @@ function toNextRequest(request: http.IncomingMessage, origin: string): NextReque
 }
 
 async function send(request: http.IncomingMessage, response: http.ServerResponse, answer: Response): Promise<void> {
-  const bodiless = request.method === "HEAD" || answer.status === 204 || answer.status === 304;
+  // HEAD gets the headers GET would (its length and encoding too), without the body.
+  const bodiless = answer.status === 204 || answer.status === 304;
   let body = bodiless ? undefined : Buffer.from(await answer.arrayBuffer());
   for (const { key, value } of SECURITY_HEADERS) response.setHeader(key, value);
   for (const [name, value] of answer.headers) if (name !== "set-cookie") response.setHeader(name, value);
@@ -56,7 +57,7 @@ async function send(request: http.IncomingMessage, response: http.ServerResponse
   }
   if (body) response.setHeader("content-length", body.length);
   response.writeHead(answer.status);
-  response.end(body);
+  response.end(request.method === "HEAD" ? undefined : body);
 }
 
 function malformed(response: http.ServerResponse): void {
