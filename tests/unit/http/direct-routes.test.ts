@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { CLIENT_ADDRESS_HEADER } from "@/lib/http/client-address";
 import { withDirectRoutes } from "@/lib/http/direct-routes";
 import { createWebServer, listen } from "@/lib/http/web-server";
+import { requestRaw, type RequestOptions } from "./http-request";
 
 let server: http.Server | undefined;
 let port = 0;
@@ -47,20 +48,7 @@ async function start(): Promise<void> {
   port = (await listen(server, 0, "127.0.0.1")).port;
 }
 
-type Answer = { status: number; headers: http.IncomingHttpHeaders; body: Buffer };
-
-function send(path: string, options: { method?: string; headers?: http.OutgoingHttpHeaders } = {}): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const request = http.request({ host: "127.0.0.1", port, path, method: options.method ?? "GET", headers: options.headers, agent: false }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on("data", (chunk: Buffer) => chunks.push(chunk));
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
-      response.on("error", reject);
-    });
-    request.on("error", reject);
-    request.end();
-  });
-}
+const send = (path: string, options: RequestOptions = {}) => requestRaw(port, path, options);
 
 describe("direct routes", () => {
   it("answer their path with the handler, never asking Next: its status, headers and cookies, the security headers, the client address", async () => {

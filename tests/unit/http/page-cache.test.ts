@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { wantsFreshPages } from "@/lib/cache/fresh";
 import { acceptsGzip, type CachePolicy, PageCache, type PageCacheOptions } from "@/lib/http/page-cache";
 import { createWebServer, listen } from "@/lib/http/web-server";
+import { requestRaw, type RequestOptions } from "./http-request";
 
 /** Next's own compression middleware (the `compression` package), as its router applies it to every answer. */
 const nextCompression = createRequire(import.meta.url)("next/dist/compiled/compression") as () => (request: http.IncomingMessage, response: http.ServerResponse, next: () => void) => void;
@@ -243,32 +244,14 @@ afterEach(async () => {
 
 type Answer = { status: number; headers: http.IncomingHttpHeaders; body: string };
 
-function send(path: string, options: { method?: string; headers?: http.OutgoingHttpHeaders } = {}): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const request = http.request({ host: "127.0.0.1", port, path, method: options.method ?? "GET", headers: options.headers, agent: false }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on("data", (chunk: Buffer) => chunks.push(chunk));
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString() }));
-      response.on("error", reject);
-    });
-    request.on("error", reject);
-    request.end();
-  });
+/** The answer with its body as text. */
+async function send(path: string, options: RequestOptions = {}): Promise<Answer> {
+  const answer = await requestRaw(port, path, options);
+  return { ...answer, body: answer.body.toString() };
 }
 
 /** As send, with the body's bytes as they came (a compressed body stays compressed). */
-function sendRaw(path: string, options: { headers?: http.OutgoingHttpHeaders } = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const request = http.request({ host: "127.0.0.1", port, path, headers: options.headers, agent: false }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on("data", (chunk: Buffer) => chunks.push(chunk));
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
-      response.on("error", reject);
-    });
-    request.on("error", reject);
-    request.end();
-  });
-}
+const sendRaw = (path: string, options: RequestOptions = {}) => requestRaw(port, path, options);
 
 /** Opens a GET and stops once the first bytes of the body arrived; `abort` then walks away. */
 function openAndAbortLater(path: string, headers: http.OutgoingHttpHeaders): Promise<{ abort: () => void; first: string }> {
