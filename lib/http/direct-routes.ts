@@ -2,15 +2,16 @@
 // of handing the request to Next. Meant for an uncached endpoint that is asked often (search as
 // you type): there Next's own work per request (its router, request and response objects,
 // compression) costs more CPU than the handler. The answer is the same: the handler's status and
-// headers, the security headers next.config.ts gives every answer, gzip as Next's compression
-// gives it, HEAD and the CORS preflight. Every other path and method goes to Next.
+// headers (the web server adds the security headers to every answer), gzip for the types and from
+// the size Next's compression takes (not its deflate or `no-transform`: these routes' clients take
+// gzip, and their answers are JSON), HEAD and the CORS preflight. Every other path and method goes
+// to Next.
 import type http from "node:http";
 import { promisify } from "node:util";
 import zlib from "node:zlib";
 import { NextRequest } from "next/server";
-import { acceptsGzip } from "./page-cache";
-import { SECURITY_HEADERS } from "./security-headers";
-import type { RequestHandler } from "./web-server";
+import { acceptsGzip, headerText } from "./page-cache";
+import { refuse, type RequestHandler } from "./web-server";
 
 /** What a route file exports: GET, and the preflight when it has one. */
 export type DirectRoute = { GET: (request: NextRequest) => Promise<Response>; OPTIONS?: () => Response };
@@ -20,10 +21,6 @@ const gzip = promisify(zlib.gzip);
 const GZIP_MIN_BYTES = 1024;
 /** Types Next's compression compresses, as far as these routes answer them. */
 const COMPRESSIBLE = /^(application\/(json|.*\+json|.*\+xml|xml)|text\/)/i;
-
-function headerText(value: string | string[] | undefined): string {
-  return Array.isArray(value) ? value.join(", ") : (value ?? "");
-}
 
 /** The request as a route handler sees it; undefined when a header is not one Fetch takes. */
 function toNextRequest(request: http.IncomingMessage, origin: string): NextRequest | undefined {
@@ -43,7 +40,6 @@ async function send(request: http.IncomingMessage, response: http.ServerResponse
   // HEAD gets the headers GET would (its length and encoding too), without the body.
   const bodiless = answer.status === 204 || answer.status === 304;
   let body = bodiless ? undefined : Buffer.from(await answer.arrayBuffer());
-  for (const { key, value } of SECURITY_HEADERS) response.setHeader(key, value);
   for (const [name, value] of answer.headers) if (name !== "set-cookie") response.setHeader(name, value);
   const cookies = answer.headers.getSetCookie();
   if (cookies.length > 0) response.setHeader("set-cookie", cookies);
@@ -60,12 +56,6 @@ async function send(request: http.IncomingMessage, response: http.ServerResponse
   response.end(request.method === "HEAD" ? undefined : body);
 }
 
-function malformed(response: http.ServerResponse): void {
-  const body = JSON.stringify({ error: { code: "invalid_request", message: "A request header is malformed." } });
-  response.writeHead(400, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body), "Cache-Control": "no-store" });
-  response.end(body);
-}
-
 /**
  * Answers `routes` (by exact path) with their handlers, and hands everything else to `next`.
  * `origin` is the site's own (APP_URL): the handler's request URL is built on it.
@@ -79,7 +69,7 @@ export function withDirectRoutes(routes: Record<string, DirectRoute>, origin: st
     if (method === "OPTIONS" && route.OPTIONS) return send(request, response, route.OPTIONS());
     if (method !== "GET" && method !== "HEAD") return next(request, response);
     const nextRequest = toNextRequest(request, origin);
-    if (!nextRequest) return malformed(response);
+    if (!nextRequest) return refuse(response, 400, "invalid_request", "A request header is malformed.");
     return send(request, response, await route.GET(nextRequest));
   };
 }

@@ -71,7 +71,8 @@ const MAX_TAG_VERSIONS = 20_000;
 /** How long a request waits for someone else's render of the same page before rendering its own. */
 const WAIT_FOR_RENDER_MS = 5_000;
 
-function headerText(value: string | string[] | undefined): string {
+/** A header's value as one text (repeats joined, as HTTP allows), empty when absent. */
+export function headerText(value: string | string[] | undefined): string {
   return Array.isArray(value) ? value.join(", ") : (value ?? "");
 }
 
@@ -395,30 +396,35 @@ export class PageCache {
       const cacheControl = sharedCacheControl(statusCode, policy, payload, cookieBefore, cookieNow);
       if (cacheControl) this.setHeader("cache-control", cacheControl);
       if (!STORED_STATUSES.has(statusCode) || cookieNow !== cookieBefore) storable = false;
-      const etag = storedEtag(this.getHeaders());
-      if (etag) this.setHeader("etag", etag);
+      const headers = this.getHeaders();
+      const etag = storedEtag(headers);
+      if (etag) this.setHeader("etag", (headers.etag = etag));
       const write = writeHead as (this: http.ServerResponse, status: number, message?: string) => http.ServerResponse;
       if (statusCode === 200 && etag && matchesEtag(ifNoneMatch, etag)) {
-        notModified = this.getHeaders();
+        notModified = headers;
         return this;
       }
       return typeof rest[0] === "string" ? write.call(this, statusCode, rest[0]) : write.call(this, statusCode);
     } as typeof response.writeHead;
+    // A conditional request's answer is settled before its first byte: a 304, or the page.
+    const settle304 = (): void => {
+      if (ifNoneMatch && !response.headersSent && !notModified) response.writeHead(response.statusCode);
+    };
     const sendNotModified = (): void => {
-      for (const name of response.getHeaderNames()) if (!NOT_MODIFIED_HEADERS.has(name)) response.removeHeader(name);
+      const kept = notModifiedHeaders(response.getHeaders());
+      for (const name of response.getHeaderNames()) if (!(name in kept)) response.removeHeader(name);
       (writeHead as (this: http.ServerResponse, status: number, message: string) => http.ServerResponse).call(response, 304, "Not Modified");
     };
     // Headers held back for a 304 are not flushed before the page has ended.
     const flushHeaders = response.flushHeaders;
     response.flushHeaders = function (this: http.ServerResponse) {
-      if (ifNoneMatch && !this.headersSent && !notModified) this.writeHead(this.statusCode);
+      settle304();
       if (!notModified) flushHeaders.call(this);
     };
 
     const write = response.write;
     response.write = function (this: http.ServerResponse, chunk: unknown, ...rest: unknown[]) {
-      // A conditional request's answer is settled before its first byte: a 304, or the page.
-      if (ifNoneMatch && !this.headersSent && !notModified) this.writeHead(this.statusCode);
+      settle304();
       keep(chunk, rest[0]);
       if (notModified) {
         const done = rest.find((arg) => typeof arg === "function") as (() => void) | undefined;
@@ -454,7 +460,7 @@ export class PageCache {
 
     const end = response.end;
     response.end = function (this: http.ServerResponse, chunk?: unknown, ...rest: unknown[]) {
-      if (ifNoneMatch && !this.headersSent && !notModified) this.writeHead(this.statusCode);
+      settle304();
       if (typeof chunk !== "function") keep(chunk, rest[0]);
       if (notModified && !this.headersSent) {
         if (this.statusCode === 200 && !this.destroyed) sendNotModified();

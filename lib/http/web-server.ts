@@ -12,6 +12,7 @@ import type { LogFields } from "@/lib/log";
 import { CLIENT_ADDRESS_HEADER, clientAddress, isTrustedProxy, REQUEST_ID_HEADER, type Networks } from "./client-address";
 import type { PageCache } from "./page-cache";
 import { routeLabel } from "./routes";
+import { SECURITY_HEADERS } from "./security-headers";
 import { markBehindWebServer } from "./web-server-mark";
 
 export type RequestHandler = (request: http.IncomingMessage, response: http.ServerResponse) => Promise<void> | void;
@@ -111,7 +112,8 @@ function refuseMalformedUrl(request: http.IncomingMessage, response: http.Server
   response.end(body);
 }
 
-function refuse(response: http.ServerResponse, status: number, code: string, message: string): void {
+/** A JSON error in the API's shape, answered by this server without Next. */
+export function refuse(response: http.ServerResponse, status: number, code: string, message: string): void {
   const body = JSON.stringify({ error: { code, message } });
   response.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body), "Cache-Control": "no-store" });
   response.end(body);
@@ -123,6 +125,8 @@ export function createWebServer(options: WebServerOptions): http.Server {
     const startedAt = process.hrtime.bigint();
     const requestId = requestIdFor(request, options.trustedProxies, options.proxyNetworks);
     stampRequestId(request, response, requestId);
+    // On every answer, this server's own refusals included (Next sets the same values again).
+    for (const { key, value } of SECURITY_HEADERS) response.setHeader(key, value);
     if (options.metrics || options.accessLog) {
       // Once the response has been sent (or the client went away): measured once, counted and logged.
       let done = false;

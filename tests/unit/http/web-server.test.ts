@@ -89,3 +89,19 @@ describe("the web server", () => {
     expect(isDecodablePath("/a?b=%")).toBe(true);
   });
 });
+
+describe("the web server's own answers", () => {
+  it("carry the security headers Next's answers carry: its refusals and what it hands to Next", async () => {
+    const base = await start(0);
+    const refused = await fetch(`${base}/papers/%E0%A4%A`);
+    expect(refused.status).toBe(400);
+    const handed = await fetch(`${base}/`);
+    for (const response of [refused, handed]) {
+      expect(Object.fromEntries(["x-content-type-options", "referrer-policy", "x-frame-options"].map((name) => [name, response.headers.get(name)]))).toEqual({
+        "x-content-type-options": "nosniff",
+        "referrer-policy": "strict-origin-when-cross-origin",
+        "x-frame-options": "DENY",
+      });
+    }
+  });
+});
