@@ -54,19 +54,6 @@ export function isDue(preferences: DigestPreferences, day: string, weeklySent: r
 
 /** Lower case, accents off, punctuation as spaces; "Levine, Sergey" becomes "sergey levine". */
 function nameTokens(name: string): string[] {
-  let tokens = tokenCache.get(name);
-  if (!tokens) {
-    tokens = tokenize(name);
-    // A plan compares every followed author with every author of the window, set after set.
-    if (tokenCache.size >= 100_000) tokenCache.clear();
-    tokenCache.set(name, tokens);
-  }
-  return tokens;
-}
-
-const tokenCache = new Map<string, string[]>();
-
-function tokenize(name: string): string[] {
   const flat = name.normalize("NFKD").replace(/\p{M}+/gu, "").toLowerCase();
   const ordered = flat.includes(",") ? flat.split(",").slice(1).join(" ") + " " + flat.split(",")[0] : flat;
   return ordered.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
@@ -104,7 +91,7 @@ function authorsBySurname(window: readonly TrendingItem[]): Map<string, AuthorEn
     index = new Map();
     for (const paper of window) {
       for (const name of paper.authors) {
-        const tokens = tokenize(name);
+        const tokens = nameTokens(name);
         const surname = tokens.at(-1);
         if (surname === undefined) continue;
         const entries = index.get(surname);
