@@ -49,9 +49,10 @@ export function resetLimiters(): void {
 
 /**
  * Whether a limiter's rejection is its answer "used up" (a RateLimiterRes) rather than an error.
- * Told by its shape, not its class: the web server's own code and Next's bundle each load a copy
- * of the package, and they share the limiters (on globalThis), so a limiter one copy made
- * rejects with the other copy's class.
+ * Told by its shape, not its class: the web server's own code and Next's routes share the limiters
+ * (on globalThis), and the class is one only while both load one copy of the package
+ * (next.config.ts keeps it out of Next's bundle for that); a bundled copy would reject with a class
+ * of its own.
  */
 function isExhausted(error: unknown): error is { msBeforeNext: number } {
   return typeof error === "object" && error !== null && !(error instanceof Error) && typeof (error as { msBeforeNext?: unknown }).msBeforeNext === "number";
