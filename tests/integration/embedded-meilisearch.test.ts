@@ -2,7 +2,7 @@ import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { ingestFiles } from "@/lib/ingest/run-ingest";
 import { encodeDocumentId } from "@/lib/search/document";
 import { resolveKeys } from "@/lib/search/meilisearch";
@@ -129,6 +129,9 @@ describe("one embedded Meilisearch per data folder", () => {
     const [pid] = serversOn(dataDir);
     signal(pid!, "SIGKILL");
     started.splice(started.indexOf(first), 1);
+    // A signal is delivered when the kernel gets to it: the owner is dead once it no longer runs
+    // (on a busy machine the next start could otherwise find it still serving).
+    await vi.waitFor(() => expect(serversOn(dataDir)).not.toContain(pid), { timeout: 10_000, interval: 20 });
 
     const logged: string[] = [];
     const fresh = await start(dataDir, (message) => logged.push(message));
